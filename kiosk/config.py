@@ -1,0 +1,157 @@
+"""The kiosk's one configuration file (TOML), validated before anything starts.
+
+pydantic does the validation because it names the exact key and problem for every error and
+forbids unknown keys, so a typo in a device section is refused instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+ENV_VAR = "KIOSK_CONFIG"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file, the key and the problem."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KioskSection(_Section):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{3,32}$")] = "KIOSK-DEMO-01"
+    code_prefix: Annotated[str, Field(pattern=r"^[A-Z][0-9A-Z]{1,4}$")] = "K01"
+    commune_name: Annotated[str, Field(min_length=1)] = "Xã Tân Phú"
+    commune_code: Annotated[str, Field(pattern=r"^[0-9]{5}$")] = "26734"
+    authority: Annotated[str, Field(min_length=1)] = "UBND xã Tân Phú"
+
+
+class PathsSection(_Section):
+    data_dir: Path = Path("var/kiosk")
+
+
+class DisplaySection(_Section):
+    dpi: Annotated[float, Field(gt=40, le=600)] = 96.0
+    width_px: Annotated[int, Field(ge=480, le=7680)] = 1080
+    height_px: Annotated[int, Field(ge=480, le=7680)] = 1920
+    language: Literal["vi", "en"] = "vi"
+
+
+class SessionSection(_Section):
+    idle_timeout_s: Annotated[int, Field(ge=30, le=900)] = 90
+    countdown_s: Annotated[int, Field(ge=60, le=300)] = 60
+
+
+class CameraSection(_Section):
+    backend: Literal["simulated", "opencv"] = "simulated"
+    source: str = "0"
+
+
+class ScannerSection(_Section):
+    backend: Literal["simulated", "sane"] = "simulated"
+    device: str = ""
+    source: Literal["feeder", "flatbed"] = "feeder"
+    dpi: Annotated[int, Field(ge=100, le=600)] = 200
+
+
+class PrinterSection(_Section):
+    backend: Literal["simulated", "usb", "serial", "network", "file"] = "simulated"
+    paper_width_mm: Literal[58, 80] = 80
+    usb_vendor_id: Annotated[int, Field(ge=0, le=0xFFFF)] = 0x04B8
+    usb_product_id: Annotated[int, Field(ge=0, le=0xFFFF)] = 0x0202
+    serial_port: str = "/dev/ttyUSB0"
+    baudrate: Annotated[int, Field(ge=1200, le=921600)] = 19200
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 9100
+    path: Path = Path("/dev/usb/lp0")
+
+    @property
+    def dot_width(self) -> int:
+        """Dots across the printable width: 576 for 80 mm paper, 384 for 58 mm."""
+        return 576 if self.paper_width_mm == 80 else 384
+
+
+class DevicesSection(_Section):
+    camera: CameraSection = CameraSection()
+    scanner: ScannerSection = ScannerSection()
+    printer: PrinterSection = PrinterSection()
+
+
+class GatewaySection(_Section):
+    mode: Literal["embedded", "remote"] = "embedded"
+    url: str = ""
+    embedded_port: Annotated[int, Field(ge=0, le=65535)] = 0
+    signing_public_key: str = ""
+    encryption_public_key: str = ""
+
+    @model_validator(mode="after")
+    def _remote_needs_url_and_keys(self) -> GatewaySection:
+        if self.mode == "remote":
+            if not self.url.startswith(("https://", "http://127.", "http://localhost")):
+                msg = "url must be https:// (plain http only on loopback)"
+                raise ValueError(msg)
+            if not (self.signing_public_key and self.encryption_public_key):
+                msg = "a remote gateway needs signing_public_key and encryption_public_key"
+                raise ValueError(msg)
+        return self
+
+
+class KioskConfig(_Section):
+    kiosk: KioskSection = KioskSection()
+    paths: PathsSection = PathsSection()
+    display: DisplaySection = DisplaySection()
+    session: SessionSection = SessionSection()
+    devices: DevicesSection = DevicesSection()
+    gateway: GatewaySection = GatewaySection()
+    simulate: bool = True
+
+    @property
+    def data_dir(self) -> Path:
+        return self.paths.data_dir.resolve()
+
+
+def _describe(err: ValidationError, source: str) -> str:
+    lines = [f"{source}: the configuration is not valid, the kiosk will not start:"]
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        problem = "unknown key (typo?)" if e["type"] == "extra_forbidden" else e["msg"]
+        lines.append(f"  {key}: {problem}")
+    return "\n".join(lines)
+
+
+def parse_config(text: str, *, source: str = "<config>", base_dir: Path | None = None) -> KioskConfig:
+    """Parse and validate TOML text; relative data paths are taken from the file's folder."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    try:
+        config = KioskConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, source)) from exc
+    if base_dir is not None and not config.paths.data_dir.is_absolute():
+        paths = PathsSection(data_dir=base_dir / config.paths.data_dir)
+        config = config.model_copy(update={"paths": paths})
+    return config
+
+
+def load_config(path: Path | None = None) -> KioskConfig:
+    """Load from --config, else $KIOSK_CONFIG, else the built-in simulated defaults."""
+    if path is None:
+        env = os.environ.get(ENV_VAR)
+        path = Path(env) if env else None
+    if path is None:
+        return KioskConfig()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: the configuration file is not UTF-8 text") from exc
+    return parse_config(text, source=str(path), base_dir=path.resolve().parent)
