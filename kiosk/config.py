@@ -109,11 +109,20 @@ class KioskConfig(_Section):
     session: SessionSection = SessionSection()
     devices: DevicesSection = DevicesSection()
     gateway: GatewaySection = GatewaySection()
-    simulate: bool = True
 
     @property
     def data_dir(self) -> Path:
         return self.paths.data_dir.resolve()
+
+    def simulated(self) -> KioskConfig:
+        """The same kiosk with every device simulated (`kiosk run --simulate`, tests, demo)."""
+        printer = self.devices.printer.model_copy(update={"backend": "simulated"})
+        devices = DevicesSection(
+            camera=self.devices.camera.model_copy(update={"backend": "simulated"}),
+            scanner=self.devices.scanner.model_copy(update={"backend": "simulated"}),
+            printer=printer,
+        )
+        return self.model_copy(update={"devices": devices})
 
 
 def _describe(err: ValidationError, source: str) -> str:

@@ -1,0 +1,107 @@
+"""`kiosk` command line: one entry point for citizens' kiosk, technicians, field staff and testers.
+
+Each sub-command imports what it needs only when it runs, so `kiosk sync status` never loads Qt
+and the kiosk's cold start pays only for the UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kiosk.config import ConfigError, KioskConfig, load_config
+
+Handler = Callable[[argparse.Namespace, KioskConfig], int]
+
+
+def _handler(module: str, name: str) -> Callable[[argparse.Namespace, KioskConfig], int]:
+    def run(args: argparse.Namespace, config: KioskConfig) -> int:
+        func: Handler = getattr(importlib.import_module(f"kiosk.commands.{module}"), name)
+        return func(args, config)
+
+    return run
+
+
+def _add(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_: str,
+         module: str, func: str) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_, description=help_)
+    parser.set_defaults(handler=_handler(module, func))
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="DVC Kiosk (Kiosk dịch vụ công)")
+    parser.add_argument("--config", type=Path, help="TOML configuration (default: $KIOSK_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = _add(sub, "run", "run the fullscreen kiosk", "ui_cmd", "run")
+    run.add_argument("--simulate", action="store_true", help="simulated devices")
+    run.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
+    demo = _add(sub, "demo", "play a scripted session offscreen, write screenshots and the slip",
+                "ui_cmd", "demo")
+    demo.add_argument("--out", type=Path, required=True)
+
+    sim = sub.add_parser("sim", help="simulation tools for testers").add_subparsers(
+        dest="sim_command", required=True)
+    submit = _add(sim, "submit", "seal N realistic applications", "sim_cmd", "submit")
+    submit.add_argument("--count", type=int, default=1)
+    submit.add_argument("--seed", type=int, default=1)
+    submit.add_argument("--pages", type=int, default=1, help="pages per document")
+
+    devices = sub.add_parser("devices", help="device tools for technicians").add_subparsers(
+        dest="devices_command", required=True)
+    decode = _add(devices, "decode-qr", "read identity QR codes in image files",
+                  "devices_cmd", "decode_qr")
+    decode.add_argument("files", nargs="+", type=Path)
+    _add(devices, "list", "list the configured devices and their health", "devices_cmd", "list_")
+    test = _add(devices, "test", "self-test one device", "devices_cmd", "self_test")
+    test.add_argument("device", choices=["camera", "scanner", "printer"])
+
+    gateway = sub.add_parser("gateway", help="the reference gateway").add_subparsers(
+        dest="gateway_command", required=True)
+    serve = _add(gateway, "serve", "run the reference gateway", "gateway_cmd", "serve")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--data", type=Path, required=True)
+
+    prov = _add(sub, "provision", "make this kiosk's key and record the gateway", "sync_cmd",
+                "provision")
+    prov.add_argument("--gateway-url")
+    prov.add_argument("--gateway-signing-key", help="base64 Ed25519 public key")
+    prov.add_argument("--gateway-encryption-key", help="base64 X25519 public key")
+
+    sync = sub.add_parser("sync", help="the sync agent").add_subparsers(
+        dest="sync_command", required=True)
+    _add(sync, "run", "run the agent until stopped", "sync_cmd", "run")
+    _add(sync, "once", "send what can be sent now, then exit", "sync_cmd", "once")
+    _add(sync, "now", "wake the agent and reset its backoff", "sync_cmd", "now")
+    status = _add(sync, "status", "link, queue, last success, quarantine", "sync_cmd", "status")
+    status.add_argument("--json", action="store_true")
+
+    export = _add(sub, "export", "write a USB bundle of unsent applications", "sync_cmd", "export")
+    export.add_argument("--to", type=Path, required=True)
+    ack = _add(sub, "import-ack", "import a gateway ACK file from USB", "sync_cmd", "import_ack")
+    ack.add_argument("file", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+        if getattr(args, "simulate", False):
+            config = config.simulated()
+        handler: Handler = args.handler
+        return handler(args, config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

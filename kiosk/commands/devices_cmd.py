@@ -1,0 +1,88 @@
+"""`kiosk devices ...`: what a technician runs to read QR files and check the devices."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import KioskConfig
+
+
+def _jsonable(value: object) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def describe_payload(payload: bytes) -> dict[str, Any]:
+    """Parse one QR payload as a CCCD identity, or say why it is not one."""
+    from kiosk.domain.cccd import QrRejected, parse_cccd
+
+    result = parse_cccd(payload)
+    if isinstance(result, QrRejected):
+        return {"valid": False, "code": result.code, "reason": result.message_en,
+                "reason_vi": result.message_vi}
+    fields = {k: _jsonable(v) for k, v in vars(result).items()}
+    return {"valid": True, "identity": fields}
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    from PIL import Image, UnidentifiedImageError
+
+    from devices.qr.decode import decode_image
+
+    try:
+        with Image.open(path) as img:
+            img.load()
+            payloads = decode_image(img.convert("RGB"))
+    except FileNotFoundError:
+        return {"file": str(path), "error": "file not found"}
+    except (UnidentifiedImageError, OSError) as exc:
+        return {"file": str(path), "error": f"not a readable image: {exc}"}
+    if not payloads:
+        return {"file": str(path), "error": "no QR code found in the image"}
+    return {"file": str(path), "codes": [describe_payload(p) for p in payloads]}
+
+
+def decode_qr(args: argparse.Namespace, config: KioskConfig) -> int:
+    del config
+    results = [_read_file(path) for path in args.files]
+    for result in results:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    ok = all(any(c["valid"] for c in r.get("codes", [])) for r in results)
+    return 0 if ok else 1
+
+
+def list_(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.devices_root import build_devices
+
+    del args
+    devices = build_devices(config)
+    try:
+        for name, health in devices.health().items():
+            print(f"{name:8} {health.status.value:13} {health.detail}")
+    finally:
+        devices.close()
+    return 0
+
+
+def self_test(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.devices_root import build_devices
+    from kiosk.selftest import run_self_test
+
+    devices = build_devices(config)
+    try:
+        report = run_self_test(devices, args.device, config)
+    finally:
+        devices.close()
+    print(report.summary)
+    if not report.ok:
+        print(report.advice, file=sys.stderr)
+    return 0 if report.ok else 1
