@@ -1,0 +1,137 @@
+"""SaneScanner against SANE's real ``test`` backend (private SANE_CONFIG_DIR, no hardware)."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from devices.scanner.sane import SaneScanner
+from devices.scanner.sane_errors import status_from_scanimage
+from devices.scanner.sane_test_backend import settings_for_test_backend
+from devices.status import DeviceStatus
+
+pytestmark = pytest.mark.skipif(shutil.which("scanimage") is None, reason="sane-utils missing")
+
+# 80 x 100 mm at 200 dpi, as the test backend rounds it.
+_W, _H = round(80 / 25.4 * 200), round(100 / 25.4 * 200)
+
+
+def _scanner(tmp_path: Path, *, picture: str = "Grid", extra: tuple[str, ...] = ()) -> SaneScanner:
+    return SaneScanner(settings_for_test_backend(tmp_path / "sane", test_picture=picture,
+                                                 extra_args=extra))
+
+
+def test_feeder_scans_every_page_until_the_feeder_is_empty(tmp_path: Path) -> None:
+    outcome = _scanner(tmp_path).scan(source="feeder", dpi=200, timeout_s=30)
+    assert outcome.status is DeviceStatus.READY
+    assert outcome.dpi == 200
+    # The test backend's feeder holds 10 sheets.
+    assert len(outcome.pages) == 10
+    page = outcome.pages[0]
+    assert page.mode == "RGB"
+    assert abs(page.width - _W) <= 2
+    assert abs(page.height - _H) <= 2
+    # The grid picture is a real black/white pattern, not an empty frame.
+    grey = np.asarray(page.convert("L"))
+    assert 0.2 < float((grey < 128).mean()) < 0.8
+
+
+def test_flatbed_scans_one_page(tmp_path: Path) -> None:
+    outcome = _scanner(tmp_path, picture="Solid white").scan(source="flatbed", dpi=100)
+    assert outcome.status is DeviceStatus.READY
+    assert len(outcome.pages) == 1
+    assert float(np.asarray(outcome.pages[0]).mean()) > 250
+
+
+def test_tiff_format_reads_the_same_pages(tmp_path: Path) -> None:
+    settings = replace(settings_for_test_backend(tmp_path / "sane"), file_format="tiff")
+    outcome = SaneScanner(settings).scan(source="flatbed", dpi=100)
+    assert outcome.status is DeviceStatus.READY
+    assert len(outcome.pages) == 1
+
+
+@pytest.mark.parametrize(
+    ("sane_status", "expected"),
+    [
+        ("SANE_STATUS_JAMMED", DeviceStatus.JAMMED),
+        ("SANE_STATUS_NO_DOCS", DeviceStatus.FEEDER_EMPTY),
+        ("SANE_STATUS_COVER_OPEN", DeviceStatus.COVER_OPEN),
+        ("SANE_STATUS_IO_ERROR", DeviceStatus.ERROR),
+        ("SANE_STATUS_DEVICE_BUSY", DeviceStatus.BUSY),
+    ],
+)
+def test_backend_faults_map_to_statuses(
+    tmp_path: Path, sane_status: str, expected: DeviceStatus
+) -> None:
+    scanner = _scanner(tmp_path, extra=("--read-return-value", sane_status))
+    outcome = scanner.scan(source="feeder", dpi=100, timeout_s=30)
+    assert outcome.status is expected
+    assert outcome.pages == ()
+    assert outcome.detail.startswith("sane_read:")
+
+
+def test_unknown_device_is_disconnected(tmp_path: Path) -> None:
+    settings = replace(settings_for_test_backend(tmp_path / "sane"), device="test:7")
+    scanner = SaneScanner(settings)
+    assert scanner.scan(dpi=100).status is DeviceStatus.DISCONNECTED
+    health = scanner.health()
+    assert health.status is DeviceStatus.DISCONNECTED
+    assert "test:7" in health.detail
+
+
+def test_health_of_a_present_device_is_ready(tmp_path: Path) -> None:
+    health = _scanner(tmp_path).health()
+    assert health.status is DeviceStatus.READY
+    assert "test:0" in health.detail
+
+
+def test_missing_scanimage_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    settings = replace(settings_for_test_backend(tmp_path / "sane"),
+                       scanimage=str(tmp_path / "no-such-scanimage"))
+    scanner = SaneScanner(settings)
+    assert scanner.scan().status is DeviceStatus.ERROR
+    assert scanner.health().status is DeviceStatus.ERROR
+
+
+def test_a_hung_scanimage_is_cut_off_by_the_timeout(tmp_path: Path) -> None:
+    # A backend stuck in USB I/O never returns; the read is delayed far beyond the timeout.
+    scanner = _scanner(tmp_path, extra=("--read-delay=yes", "--read-delay-duration", "200000",
+                                        "--read-limit=yes", "--read-limit-size", "1"))
+    outcome = scanner.scan(source="flatbed", dpi=100, timeout_s=0.5)
+    assert outcome.status is DeviceStatus.ERROR
+    assert "no answer" in outcome.detail
+
+
+def test_open_failure_reasons() -> None:
+    busy = "scanimage: open of device epson2:libusb:001:004 failed: Device busy\n"
+    denied = "scanimage: open of device epson2:libusb:001:004 failed: " \
+             "Access to resource has been denied\n"
+    assert status_from_scanimage(1, busy)[0] is DeviceStatus.BUSY
+    status, detail = status_from_scanimage(1, denied)
+    assert status is DeviceStatus.ERROR
+    assert "udev" in detail
+    assert status_from_scanimage(1, "scanimage: no SANE devices found\n")[0] \
+        is DeviceStatus.DISCONNECTED
+
+
+def write_fake_scanimage(tmp_path: Path, body: str) -> Path:
+    """A stand-in ``scanimage`` for faults the test backend cannot stage (a jam mid-batch)."""
+    script = tmp_path / "scanimage"
+    script.write_text("#!/bin/sh\n" + body, encoding="ascii")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script
+
+
+def test_stderr_status_text_wins_over_the_exit_code(tmp_path: Path) -> None:
+    fake = write_fake_scanimage(
+        tmp_path, 'echo "scanimage: sane_start: Scanner cover is open" >&2\nexit 1\n'
+    )
+    settings = replace(settings_for_test_backend(tmp_path / "sane"), scanimage=str(fake))
+    outcome = SaneScanner(settings).scan()
+    assert outcome.status is DeviceStatus.COVER_OPEN
+    assert outcome.detail == "sane_start: Scanner cover is open"
