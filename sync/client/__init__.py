@@ -1,0 +1,1 @@
+"""HTTP client for gateway protocol v1: signs every request, trusts only signed answers."""
