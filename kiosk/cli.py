@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", type=Path, required=True)
     ack = _add(sub, "import-ack", "import a gateway ACK file from USB", "sync_cmd", "import_ack")
     ack.add_argument("file", type=Path)
+    system = sub.add_parser("system", help="install as an appliance").add_subparsers(
+        dest="system_command", required=True)
+    inst = _add(system, "install", "install systemd units, tmpfiles, udev rules and a config",
+                "system_cmd", "install")
+    inst.add_argument("--root", type=Path, default=Path("/"), help="staging root (default /)")
     return parser
 
 
