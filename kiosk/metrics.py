@@ -1,0 +1,97 @@
+"""Prometheus textfile metrics for node_exporter's textfile collector.
+
+A province already runs node_exporter on its machines; writing `dvc_kiosk.prom` atomically into
+the collector's folder lets it watch the whole fleet (queue depth, oldest waiting, last sync,
+device status, daily activity) with no new service on the kiosk.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+from devices.status import DeviceStatus, Health
+from kiosk.store.schema import (
+    APPLICATIONS,
+    QUEUE_TICKETS,
+    RATINGS,
+    SYNC_KEY_LAST_SUCCESS_AT,
+    SYNC_STATE,
+    ApplicationState,
+)
+
+WAITING = (ApplicationState.SEALED, ApplicationState.QUEUED, ApplicationState.UPLOADING,
+           ApplicationState.COMMITTING, ApplicationState.RETRY_WAIT, ApplicationState.EXPORTED)
+
+
+def _epoch(text: str | None) -> float | None:
+    if not text:
+        return None
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+
+
+def render(db_path: Path, now: datetime, devices: Mapping[str, Health] | None = None,
+           daily: Mapping[str, int] | None = None) -> str:
+    """The metrics text for one moment (read-only on the store)."""
+    uri = f"file:{db_path}?mode=ro"
+    day = now.astimezone(UTC).strftime("%Y-%m-%d")
+    out: list[str] = []
+    with closing(sqlite3.connect(uri, uri=True, timeout=5)) as conn:
+        counts = dict(conn.execute(f"SELECT state, count(*) FROM {APPLICATIONS} GROUP BY state"))
+        placeholders = ",".join("?" for _ in WAITING)
+        oldest = conn.execute(
+            f"SELECT min(confirmed_at) FROM {APPLICATIONS} WHERE state IN ({placeholders})",
+            [s.value for s in WAITING],
+        ).fetchone()[0]
+        row = conn.execute(f"SELECT value FROM {SYNC_STATE} WHERE key = ?",
+                           [SYNC_KEY_LAST_SUCCESS_AT]).fetchone()
+        sealed_today = conn.execute(
+            f"SELECT count(*) FROM {APPLICATIONS} WHERE substr(confirmed_at, 1, 10) = ?",
+            [day]).fetchone()[0]
+        tickets_today = conn.execute(
+            f"SELECT count(*) FROM {QUEUE_TICKETS} WHERE day = ?", [day]).fetchone()[0]
+        ratings_today = conn.execute(
+            f"SELECT count(*) FROM {RATINGS} WHERE substr(at, 1, 10) = ?", [day]).fetchone()[0]
+
+    out += ["# HELP dvc_kiosk_applications Sealed applications on this kiosk by pipeline state.",
+            "# TYPE dvc_kiosk_applications gauge"]
+    out += [f'dvc_kiosk_applications{{state="{s.value}"}} {counts.get(s.value, 0)}'
+            for s in ApplicationState]
+    out += ["# HELP dvc_kiosk_queue_depth Applications not yet received by the gateway.",
+            "# TYPE dvc_kiosk_queue_depth gauge",
+            f"dvc_kiosk_queue_depth {sum(counts.get(s.value, 0) for s in WAITING)}"]
+    oldest_at = _epoch(oldest)
+    age = max(0.0, now.timestamp() - oldest_at) if oldest_at is not None else 0.0
+    out += ["# HELP dvc_kiosk_oldest_waiting_age_seconds Age of the oldest unsent application.",
+            "# TYPE dvc_kiosk_oldest_waiting_age_seconds gauge",
+            f"dvc_kiosk_oldest_waiting_age_seconds {age:.0f}"]
+    last = _epoch(row[0] if row else None)
+    out += ["# HELP dvc_kiosk_last_successful_sync_timestamp_seconds Last exchange the gateway "
+            "confirmed (0: never).",
+            "# TYPE dvc_kiosk_last_successful_sync_timestamp_seconds gauge",
+            f"dvc_kiosk_last_successful_sync_timestamp_seconds {last or 0:.0f}"]
+    out += ["# HELP dvc_kiosk_device_status 1 for each device's current status.",
+            "# TYPE dvc_kiosk_device_status gauge"]
+    for name, health in sorted((devices or {}).items()):
+        out += [f'dvc_kiosk_device_status{{device="{name}",status="{s.value}"}} '
+                f"{1 if health.status is s else 0}" for s in DeviceStatus]
+    activity = {"applications_sealed": sealed_today, "queue_tickets": tickets_today,
+                "ratings": ratings_today, **(daily or {})}
+    out += ["# HELP dvc_kiosk_today Activity since midnight UTC (sessions, slips, ...).",
+            "# TYPE dvc_kiosk_today gauge"]
+    out += [f'dvc_kiosk_today{{what="{k}"}} {v}' for k, v in sorted(activity.items())]
+    return "\n".join(out) + "\n"
+
+
+def write_textfile(directory: Path, text: str, name: str = "dvc_kiosk.prom") -> Path:
+    """Write atomically (node_exporter must never read half a file)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / name
+    temp = directory / f".{name}.{os.getpid()}.tmp"
+    temp.write_text(text, "utf-8")
+    temp.replace(target)
+    return target
