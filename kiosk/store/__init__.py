@@ -1,0 +1,68 @@
+"""The kiosk's local store: SQLite (WAL, ``synchronous=FULL``) plus encrypted document files.
+
+Open it with :func:`open_store`, run :func:`sweep` once at start-up, seal with
+``kiosk.sealing.seal``, read with :func:`get_application` / :func:`find_by_code` /
+:func:`list_applications`. ``sync/`` reads the layout from :mod:`kiosk.store.schema` only.
+Environment failures (disk full, read-only, locked) raise :class:`StoreUnavailable`.
+"""
+
+from kiosk.store.applications import (
+    ApplicationEvent,
+    DocumentRecord,
+    SealedRecord,
+    count_by_state,
+    documents_of,
+    events_of,
+    find_by_code,
+    get_application,
+    list_applications,
+    manifest_json,
+    transition,
+)
+from kiosk.store.db import Store, open_store
+from kiosk.store.errors import (
+    StateConflictError,
+    StoreError,
+    StoreTooNewError,
+    StoreUnavailable,
+    Unavailability,
+    UnknownApplicationError,
+)
+from kiosk.store.files import atomic_write
+from kiosk.store.ratings import mark_ratings_sent, record_rating, unsent_ratings
+from kiosk.store.schema import SCHEMA_VERSION, ApplicationState, GatewayState
+from kiosk.store.sweep import SweepReport, sweep
+from kiosk.store.tickets import next_queue_ticket, tickets_issued
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ApplicationEvent",
+    "ApplicationState",
+    "DocumentRecord",
+    "GatewayState",
+    "SealedRecord",
+    "StateConflictError",
+    "Store",
+    "StoreError",
+    "StoreTooNewError",
+    "StoreUnavailable",
+    "SweepReport",
+    "Unavailability",
+    "UnknownApplicationError",
+    "atomic_write",
+    "count_by_state",
+    "documents_of",
+    "events_of",
+    "find_by_code",
+    "get_application",
+    "list_applications",
+    "manifest_json",
+    "mark_ratings_sent",
+    "next_queue_ticket",
+    "open_store",
+    "record_rating",
+    "sweep",
+    "tickets_issued",
+    "transition",
+    "unsent_ratings",
+]

@@ -1,0 +1,180 @@
+"""Opening the store: one SQLite file in WAL mode with ``synchronous=FULL``, migrated on open.
+
+WAL lets the sync agent read while the kiosk seals; ``synchronous=FULL`` makes a commit that has
+returned survive a power cut, which is what "the slip prints only after the row is on disk"
+relies on. Every write goes through :meth:`Store.write` (``BEGIN IMMEDIATE``), so the write lock
+is taken up front and an environment failure surfaces as :class:`StoreUnavailable`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from kiosk.store.errors import StoreTooNewError, classify
+from kiosk.store.schema import DOCS_DIRNAME, MIGRATIONS, SCHEMA_VERSION
+
+Clock = Callable[[], datetime]
+
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+
+def utc_now() -> datetime:
+    """The real clock (tests inject their own)."""
+    return datetime.now(UTC)
+
+
+def iso_utc(moment: datetime) -> str:
+    """The store's (and the protocol's) time format: UTC, ``Z``, to the second."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: the store keeps UTC times only")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso_utc(text: str) -> datetime:
+    """Inverse of :func:`iso_utc`."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+class Store:
+    """An open store: the connection, its data directory and its clock.
+
+    One connection, usable from any thread: a lock serialises its use, so a worker thread may
+    seal while the UI thread lists. Close it (or use it as a context manager).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
+        self.conn = conn
+        self.path = path
+        self.data_dir = path.parent
+        self.docs_dir = path.parent / DOCS_DIRNAME
+        self.clock = clock
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+
+    def now_text(self) -> str:
+        """The injected clock's time in the store's format."""
+        return iso_utc(self.clock())
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction: committed on normal exit, rolled back otherwise.
+
+        Environment failures (disk full, read-only, busy, I/O) are re-raised as
+        ``StoreUnavailable``; bugs propagate unchanged.
+        """
+        with self._lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
+                unavailable = classify(exc)
+                if unavailable is not None and unavailable is not exc:
+                    raise unavailable from exc
+                raise
+
+    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        """All rows of one read (rows addressable by column name)."""
+        with self._lock:
+            try:
+                return list(self.conn.execute(sql, params).fetchall())
+            except sqlite3.OperationalError as exc:
+                unavailable = classify(exc)
+                if unavailable is not None:
+                    raise unavailable from exc
+                raise
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the file forward to ``target`` in one transaction; returns the version found.
+
+    ``target`` below the current version exists for tests that build an old file.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if found > SCHEMA_VERSION:
+            raise StoreTooNewError(f"store schema {found} is newer than this kiosk's {SCHEMA_VERSION}")
+        for version in range(found, target):
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+        if target > found:
+            conn.execute(f"PRAGMA user_version = {int(target)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return found
+
+
+def connect(path: Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+    """A raw connection with the store's pragmas (WAL, FULL sync, foreign keys, busy timeout).
+
+    Autocommit mode (``isolation_level=None``): transactions are always explicit.
+    """
+    conn = sqlite3.connect(
+        path, isolation_level=None, timeout=busy_timeout_ms / 1000, check_same_thread=False
+    )
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_store(
+    path: Path,
+    *,
+    clock: Clock = utc_now,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    target_version: int = SCHEMA_VERSION,
+) -> Store:
+    """Open (creating if needed) and migrate the store at ``path``.
+
+    Documents live beside it in ``<path's folder>/docs``. Raises ``StoreUnavailable`` when the
+    environment prevents it (read-only, disk full, locked) and ``StoreTooNewError`` for a newer file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = connect(path, busy_timeout_ms)
+    except (sqlite3.OperationalError, OSError) as exc:
+        unavailable = classify(exc)
+        if unavailable is not None:
+            raise unavailable from exc
+        raise
+    try:
+        migrate(conn, target_version)
+    except BaseException as exc:
+        conn.close()
+        unavailable = classify(exc)
+        if unavailable is not None:
+            raise unavailable from exc
+        raise
+    return Store(conn, path, clock)

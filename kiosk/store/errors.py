@@ -1,0 +1,91 @@
+"""Two kinds of storage failure, kept apart: the environment's and our own.
+
+A full disk, a read-only remount or a lock held too long is the kiosk's environment failing: the
+UI says "the kiosk cannot save right now, please see an officer" and the technician gets the
+detail. Anything else (a constraint violated, bad SQL) is a bug and propagates unchanged, loudly.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+from enum import StrEnum
+
+
+class Unavailability(StrEnum):
+    """Why the store cannot be used right now."""
+
+    DISK_FULL = "disk_full"
+    READ_ONLY = "read_only"
+    BUSY = "busy"
+    IO_ERROR = "io_error"
+    CANNOT_OPEN = "cannot_open"
+
+
+_MESSAGES = {
+    Unavailability.DISK_FULL: "the kiosk's disk is full",
+    Unavailability.READ_ONLY: "the kiosk's storage is read-only",
+    Unavailability.BUSY: "the kiosk's database is locked by another process",
+    Unavailability.IO_ERROR: "the kiosk's storage reported an I/O error",
+    Unavailability.CANNOT_OPEN: "the kiosk's database cannot be opened",
+}
+
+
+class StoreError(Exception):
+    """Base of the store's own errors."""
+
+
+class StoreUnavailable(StoreError):  # noqa: N818 (the name the other packages use)
+    """The environment (disk, permissions, another process) stops the store; not a bug."""
+
+    def __init__(self, reason: Unavailability, detail: str) -> None:
+        super().__init__(f"{_MESSAGES[reason]} ({detail})")
+        self.reason = reason
+        self.detail = detail
+
+
+class StoreTooNewError(StoreError):
+    """The file was written by a newer kiosk; refusing beats silently misreading it."""
+
+
+class UnknownApplicationError(StoreError):
+    """No application with that id or code."""
+
+
+class StateConflictError(StoreError):
+    """A transition expected another current state (another process moved it first)."""
+
+
+_SQLITE_REASONS = {
+    "SQLITE_FULL": Unavailability.DISK_FULL,
+    "SQLITE_READONLY": Unavailability.READ_ONLY,
+    "SQLITE_BUSY": Unavailability.BUSY,
+    "SQLITE_LOCKED": Unavailability.BUSY,
+    "SQLITE_IOERR": Unavailability.IO_ERROR,
+    "SQLITE_CANTOPEN": Unavailability.CANNOT_OPEN,
+    "SQLITE_PERM": Unavailability.READ_ONLY,
+}
+
+_ERRNO_REASONS = {
+    errno.ENOSPC: Unavailability.DISK_FULL,
+    errno.EDQUOT: Unavailability.DISK_FULL,
+    errno.EROFS: Unavailability.READ_ONLY,
+    errno.EACCES: Unavailability.READ_ONLY,
+    errno.EPERM: Unavailability.READ_ONLY,
+    errno.EIO: Unavailability.IO_ERROR,
+}
+
+
+def classify(exc: BaseException) -> StoreUnavailable | None:
+    """The environment failure ``exc`` stands for, or None when it is a bug."""
+    if isinstance(exc, StoreUnavailable):
+        return exc
+    if isinstance(exc, sqlite3.OperationalError):
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        reason = _SQLITE_REASONS.get("_".join(name.split("_")[:2]))
+        if reason is None and "disk is full" in str(exc):
+            reason = Unavailability.DISK_FULL
+        return None if reason is None else StoreUnavailable(reason, f"{name}: {exc}")
+    if isinstance(exc, OSError) and exc.errno in _ERRNO_REASONS:
+        return StoreUnavailable(_ERRNO_REASONS[exc.errno], f"{type(exc).__name__}: {exc}")
+    return None
