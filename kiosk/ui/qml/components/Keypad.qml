@@ -1,0 +1,33 @@
+import QtQuick
+
+// A big numeric keypad: 1-9, erase, 0, OK.
+Grid {
+    id: pad
+    property string prefix: "keypad"
+    property bool okEnabled: true
+    signal digit(string d)
+    signal erase()
+    signal ok()
+    columns: 3
+    spacing: units.mm(3)
+    readonly property real key: units.mm(22)
+
+    Repeater {
+        model: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "ok"]
+        KButton {
+            required property string modelData
+            objectName: pad.prefix + "_" + modelData
+            width: pad.key * 1.35
+            height: pad.key
+            kind: modelData === "ok" ? "ok" : modelData === "erase" ? "secondary" : "primary"
+            enabledState: modelData !== "ok" || pad.okEnabled
+            text: modelData === "erase" ? i18n.t.keypad_erase
+                  : modelData === "ok" ? i18n.t.keypad_ok : modelData
+            onClicked: {
+                if (modelData === "erase") pad.erase()
+                else if (modelData === "ok") pad.ok()
+                else pad.digit(modelData)
+            }
+        }
+    }
+}

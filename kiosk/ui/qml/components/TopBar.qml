@@ -1,0 +1,53 @@
+import QtQuick
+
+// Always there: repeat the prompt, volume, text size, contrast; officer help.
+Rectangle {
+    id: bar
+    color: theme.c.surface
+    implicitHeight: units.mm(24)
+    border.color: theme.c.border
+    border.width: units.mm(0.4)
+
+    Row {
+        anchors.verticalCenter: parent.verticalCenter
+        anchors.left: parent.left
+        anchors.leftMargin: units.mm(4)
+        spacing: units.mm(3)
+        KButton {
+            objectName: "repeatButton"
+            text: i18n.t.bar_repeat
+            kind: "secondary"
+            onClicked: voice.repeat()
+        }
+        KButton {
+            objectName: "volumeDownButton"
+            text: i18n.t.bar_volume_down
+            kind: "secondary"
+            onClicked: voice.volume = voice.volume - 0.2
+        }
+        KButton {
+            objectName: "volumeUpButton"
+            text: i18n.t.bar_volume_up
+            kind: "secondary"
+            onClicked: voice.volume = voice.volume + 0.2
+        }
+    }
+    Row {
+        anchors.verticalCenter: parent.verticalCenter
+        anchors.right: parent.right
+        anchors.rightMargin: units.mm(4)
+        spacing: units.mm(3)
+        KButton {
+            objectName: "text_sizeButton"
+            text: i18n.t.bar_text_size
+            kind: "secondary"
+            onClicked: units.text_size = (units.text_size + 1) % 3
+        }
+        KButton {
+            objectName: "contrastButton"
+            text: i18n.t.bar_contrast
+            kind: "secondary"
+            onClicked: theme.name = theme.name === "default" ? "high_contrast" : "default"
+        }
+    }
+}

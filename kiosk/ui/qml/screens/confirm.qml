@@ -1,0 +1,63 @@
+import QtQuick
+import "../components"
+
+Item {
+    objectName: "screen_confirm"
+    Row {
+        anchors.fill: parent
+        anchors.bottomMargin: nav.height
+        spacing: units.mm(12)
+        Column {
+            width: parent.width * 0.45
+            spacing: units.mm(6)
+            Heading { text: i18n.t.confirm_title }
+            Body { text: i18n.t.confirm_body }
+            Text {
+                objectName: "confirmCode"
+                color: theme.c.text
+                font.pixelSize: units.huge_px
+                font.bold: true
+                font.letterSpacing: units.mm(3)
+                text: confirm.code
+            }
+            Body { text: i18n.t.confirm_type_it }
+            Rectangle {
+                width: parent.width
+                height: units.mm(24)
+                color: theme.c.background
+                border.color: theme.c.border
+                border.width: units.mm(0.8)
+                radius: units.mm(2)
+                Text {
+                    objectName: "confirmTyped"
+                    anchors.centerIn: parent
+                    color: theme.c.text
+                    font.pixelSize: units.huge_px
+                    font.bold: true
+                    font.letterSpacing: units.mm(3)
+                    text: confirm.typed + "_".repeat(Math.max(0, 6 - confirm.typed.length))
+                }
+            }
+            Body {
+                objectName: "confirmError"
+                visible: confirm.error.length > 0
+                color: theme.c.danger
+                font.bold: true
+                text: confirm.error
+            }
+        }
+        Keypad {
+            prefix: "confirm"
+            okEnabled: confirm.typed.length === 6
+            onDigit: (d) => confirm.digit(d)
+            onErase: confirm.erase()
+            onOk: confirm.submit()
+        }
+    }
+    NavBar {
+        id: nav
+        anchors.bottom: parent.bottom
+        width: parent.width
+        onBack: flow.back()
+    }
+}

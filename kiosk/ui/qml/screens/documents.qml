@@ -1,0 +1,119 @@
+import QtQuick
+import "../components"
+
+Item {
+    objectName: "screen_documents"
+    Heading {
+        id: title
+        text: i18n.t.documents_title
+    }
+    Body {
+        id: intro
+        anchors.top: title.bottom
+        anchors.topMargin: units.mm(2)
+        text: docs.scanning ? i18n.t.documents_scanning : i18n.t.documents_intro
+    }
+    Flickable {
+        anchors.top: intro.bottom
+        anchors.topMargin: units.mm(4)
+        anchors.bottom: msgBox.top
+        anchors.bottomMargin: units.mm(3)
+        width: parent.width
+        contentHeight: col.height
+        clip: true
+        Column {
+            id: col
+            width: parent.width
+            spacing: units.mm(4)
+            Repeater {
+                model: docs.items
+                Rectangle {
+                    required property var modelData
+                    width: col.width
+                    height: Math.max(row.implicitHeight, units.mm(26)) + units.mm(6)
+                    color: theme.c.surface
+                    border.color: theme.c.border
+                    border.width: units.mm(0.5)
+                    radius: units.mm(2)
+                    Row {
+                        id: row
+                        anchors.verticalCenter: parent.verticalCenter
+                        x: units.mm(4)
+                        width: parent.width - units.mm(8)
+                        spacing: units.mm(4)
+                        Column {
+                            width: parent.width * 0.42
+                            spacing: units.mm(1)
+                            Body {
+                                text: (modelData.pages > 0 ? "✓ " : "") + modelData.title
+                                font.bold: true
+                            }
+                            Body {
+                                text: modelData.required ? i18n.t.documents_required
+                                                         : i18n.t.documents_optional
+                                color: theme.c.muted
+                                font.pixelSize: units.small_px
+                            }
+                        }
+                        Repeater {
+                            model: modelData.thumbs
+                            Column {
+                                required property string modelData
+                                required property int index
+                                spacing: units.mm(1)
+                                Image {
+                                    width: units.mm(18)
+                                    height: units.mm(25)
+                                    fillMode: Image.PreserveAspectFit
+                                    cache: false
+                                    source: modelData
+                                }
+                            }
+                        }
+                        KButton {
+                            objectName: "scan_" + modelData.id
+                            text: modelData.pages > 0 ? i18n.t.documents_rescan : i18n.t.documents_scan
+                            enabledState: !docs.scanning
+                            onClicked: docs.scan(modelData.id)
+                        }
+                        KButton {
+                            objectName: "delete_" + modelData.id
+                            visible: modelData.pages > 0
+                            kind: "secondary"
+                            text: i18n.t.documents_delete
+                            enabledState: !docs.scanning
+                            onClicked: docs.clear(modelData.id)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Rectangle {
+        id: msgBox
+        objectName: "documentsMessage"
+        anchors.bottom: nav.top
+        anchors.bottomMargin: units.mm(3)
+        width: parent.width
+        height: docs.message.length > 0 ? m.implicitHeight + units.mm(4) : 0
+        visible: docs.message.length > 0
+        color: theme.c.danger
+        radius: units.mm(2)
+        Body {
+            id: m
+            anchors.centerIn: parent
+            width: parent.width - units.mm(6)
+            color: theme.c.danger_text
+            text: docs.message
+        }
+    }
+    NavBar {
+        id: nav
+        anchors.bottom: parent.bottom
+        width: parent.width
+        nextText: i18n.t.nav_next
+        nextEnabled: !docs.scanning
+        onBack: flow.back()
+        onNext: flow.next()
+    }
+}

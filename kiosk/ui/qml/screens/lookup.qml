@@ -1,0 +1,62 @@
+import QtQuick
+import "../components"
+
+Item {
+    objectName: "screen_lookup"
+    Row {
+        anchors.fill: parent
+        anchors.bottomMargin: nav.height
+        spacing: units.mm(12)
+        Column {
+            width: parent.width * 0.5
+            spacing: units.mm(5)
+            Heading { text: i18n.t.lookup_title }
+            Body { text: i18n.t.lookup_body }
+            Rectangle {
+                width: parent.width
+                height: units.mm(24)
+                color: theme.c.background
+                border.color: theme.c.border
+                border.width: units.mm(0.8)
+                radius: units.mm(2)
+                Text {
+                    objectName: "lookupTyped"
+                    anchors.centerIn: parent
+                    color: theme.c.text
+                    font.pixelSize: units.title_px
+                    font.bold: true
+                    text: lookup.typed.length > 0 ? lookup.typed : "—"
+                }
+            }
+            Rectangle {
+                objectName: "lookupResult"
+                visible: lookup.result.length > 0
+                width: parent.width
+                height: res.implicitHeight + units.mm(6)
+                color: theme.c.surface
+                border.color: theme.c.border
+                border.width: units.mm(0.5)
+                radius: units.mm(2)
+                Body {
+                    id: res
+                    anchors.centerIn: parent
+                    width: parent.width - units.mm(6)
+                    text: lookup.result
+                }
+            }
+        }
+        Keypad {
+            prefix: "lookup"
+            okEnabled: lookup.typed.length > 0
+            onDigit: (d) => lookup.digit(d)
+            onErase: lookup.erase()
+            onOk: lookup.submit()
+        }
+    }
+    NavBar {
+        id: nav
+        anchors.bottom: parent.bottom
+        width: parent.width
+        onBack: flow.back()
+    }
+}

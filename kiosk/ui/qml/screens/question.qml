@@ -1,0 +1,181 @@
+import QtQuick
+import "../components"
+
+Item {
+    objectName: "screen_question"
+    Column {
+        id: head
+        width: parent.width
+        spacing: units.mm(3)
+        Body {
+            objectName: "questionPosition"
+            color: theme.c.muted
+            text: i18n.t.question_position.arg(form.index + 1).arg(form.count)
+        }
+        Heading {
+            objectName: "questionLabel"
+            text: form.label
+        }
+        Body {
+            visible: form.help.length > 0
+            color: theme.c.muted
+            text: form.help
+        }
+    }
+    Loader {
+        id: editor
+        anchors.top: head.bottom
+        anchors.topMargin: units.mm(6)
+        anchors.bottom: errorBox.top
+        width: parent.width
+        sourceComponent: form.kind === "date" ? datePicker
+                         : form.kind === "text" ? textField
+                         : form.kind === "number" ? numberPad : choiceList
+    }
+    Rectangle {
+        id: errorBox
+        objectName: "questionError"
+        anchors.bottom: nav.top
+        anchors.bottomMargin: units.mm(3)
+        width: parent.width
+        height: form.error.length > 0 ? err.implicitHeight + units.mm(4) : 0
+        visible: form.error.length > 0
+        color: theme.c.danger
+        radius: units.mm(2)
+        Body {
+            id: err
+            anchors.centerIn: parent
+            width: parent.width - units.mm(6)
+            color: theme.c.danger_text
+            text: form.error
+        }
+    }
+    NavBar {
+        id: nav
+        anchors.bottom: parent.bottom
+        width: parent.width
+        nextText: i18n.t.nav_next
+        onBack: flow.back()
+        onNext: flow.next()
+    }
+
+    Component {
+        id: choiceList
+        Flickable {
+            contentHeight: opts.height
+            clip: true
+            Grid {
+                id: opts
+                width: parent.width
+                columns: form.options.length > 4 ? 2 : 1
+                spacing: units.mm(4)
+                Repeater {
+                    model: form.options
+                    KButton {
+                        required property var modelData
+                        required property int index
+                        objectName: "option_" + index
+                        width: (opts.width - (opts.columns - 1) * opts.spacing) / opts.columns
+                        kind: form.value === modelData.value ? "primary" : "secondary"
+                        text: (form.value === modelData.value ? "✓ " : "") + modelData.label
+                        onClicked: form.choose(modelData.value)
+                    }
+                }
+            }
+        }
+    }
+
+    Component {
+        id: datePicker
+        Row {
+            spacing: units.mm(8)
+            Repeater {
+                model: [
+                    { part: "day", label: i18n.t.date_day, value: form.day },
+                    { part: "month", label: i18n.t.date_month, value: form.month },
+                    { part: "year", label: i18n.t.date_year, value: form.year }
+                ]
+                Column {
+                    required property var modelData
+                    spacing: units.mm(3)
+                    width: units.mm(55)
+                    Body { text: modelData.label; horizontalAlignment: Text.AlignHCenter }
+                    KButton {
+                        objectName: "date_" + modelData.part + "_up"
+                        width: parent.width
+                        text: "+"
+                        kind: "secondary"
+                        onClicked: form.stepDate(modelData.part, 1)
+                    }
+                    Text {
+                        objectName: "date_" + modelData.part + "_value"
+                        width: parent.width
+                        horizontalAlignment: Text.AlignHCenter
+                        color: theme.c.text
+                        font.pixelSize: units.huge_px
+                        font.bold: true
+                        text: modelData.value
+                    }
+                    KButton {
+                        objectName: "date_" + modelData.part + "_down"
+                        width: parent.width
+                        text: "−"
+                        kind: "secondary"
+                        onClicked: form.stepDate(modelData.part, -1)
+                    }
+                }
+            }
+        }
+    }
+
+    Component {
+        id: textField
+        Item {
+            Rectangle {
+                width: parent.width
+                height: units.mm(22)
+                color: theme.c.background
+                border.color: theme.c.border
+                border.width: units.mm(0.8)
+                radius: units.mm(2)
+                TextInput {
+                    id: input
+                    objectName: "textAnswer"
+                    anchors.fill: parent
+                    anchors.margins: units.mm(4)
+                    verticalAlignment: TextInput.AlignVCenter
+                    color: theme.c.text
+                    font.pixelSize: units.body_px
+                    text: form.value
+                    focus: true
+                    Accessible.role: Accessible.EditableText
+                    Accessible.name: form.label
+                    onTextEdited: form.setText(text)
+                    Component.onCompleted: forceActiveFocus()
+                }
+            }
+        }
+    }
+
+    Component {
+        id: numberPad
+        Row {
+            spacing: units.mm(10)
+            Text {
+                objectName: "numberAnswer"
+                width: units.mm(80)
+                color: theme.c.text
+                font.pixelSize: units.huge_px
+                font.bold: true
+                text: form.value.length > 0 ? form.value : "—"
+            }
+            Keypad {
+                prefix: "numpad"
+                okEnabled: form.value.length > 0
+                onDigit: (d) => form.setText(form.value + d)
+                onErase: form.setText(form.value.slice(0, -1))
+                onOk: flow.next()
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import QtQuick
+import "../components"
+
+Item {
+    objectName: "screen_welcome"
+    Column {
+        anchors.centerIn: parent
+        width: Math.min(parent.width, units.mm(260))
+        spacing: units.mm(7)
+        Heading {
+            objectName: "welcomeTitle"
+            horizontalAlignment: Text.AlignHCenter
+            font.pixelSize: units.huge_px
+            text: i18n.t.welcome_title
+        }
+        Body {
+            horizontalAlignment: Text.AlignHCenter
+            text: i18n.t.welcome_subtitle.arg(flow.communeName)
+        }
+        KButton {
+            objectName: "startButton"
+            width: parent.width
+            minHeight: units.mm(30)
+            text: i18n.t.welcome_start
+            sub: i18n.t.welcome_start_sub
+            onClicked: flow.start()
+        }
+        Row {
+            width: parent.width
+            spacing: units.mm(6)
+            KButton {
+                objectName: "lookupButton"
+                width: (parent.width - parent.spacing) / 2
+                kind: "secondary"
+                text: i18n.t.welcome_lookup
+                sub: i18n.t.welcome_lookup_sub
+                onClicked: flow.openLookup()
+            }
+            KButton {
+                objectName: "queueButton"
+                width: (parent.width - parent.spacing) / 2
+                kind: "secondary"
+                text: i18n.t.welcome_queue
+                sub: i18n.t.welcome_queue_sub
+                onClicked: flow.openQueue()
+            }
+        }
+        Row {
+            anchors.horizontalCenter: parent.horizontalCenter
+            spacing: units.mm(6)
+            KButton {
+                objectName: "langViButton"
+                kind: i18n.lang === "vi" ? "primary" : "secondary"
+                text: "Tiếng Việt"
+                onClicked: i18n.set_language("vi")
+            }
+            KButton {
+                objectName: "langEnButton"
+                kind: i18n.lang === "en" ? "primary" : "secondary"
+                text: "English"
+                onClicked: i18n.set_language("en")
+            }
+        }
+    }
+}

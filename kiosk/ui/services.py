@@ -1,0 +1,97 @@
+"""What the citizen UI needs from the rest of the kiosk, bundled by the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from PIL import Image
+
+from devices.printer.protocol import ReceiptPrinter
+from devices.qr.protocol import QrReader
+from devices.scanner.protocol import Scanner
+from devices.status import DeviceStatus
+from kiosk.domain.catalog_model import Catalog
+from kiosk.domain.identity import Identity
+from kiosk.store.applications import SealedRecord
+from kiosk.store.db import Store
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """Panel geometry and per-kiosk defaults (from the config file)."""
+
+    panel_dpi: float = 96.0
+    width_mm: float = 476.0
+    height_mm: float = 268.0
+    language: str = "vi"
+    idle_s: float = 90.0
+    countdown_s: float = 60.0
+    login_tips_s: float = 10.0
+    tts_engine: str = "speechd"  # "mock" in tests and the demo
+    voice_dir: Path | None = None  # <voice_dir>/<lang>/<prompt id>.wav
+
+
+@dataclass(frozen=True)
+class KioskIdentity:
+    commune_name: str
+    kiosk_id: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A confirmed application as the UI hands it to ``seal``: everything, in memory only."""
+
+    procedure_code: str
+    catalog_version: str
+    identity: Identity
+    answers: Mapping[str, str]
+    documents: Mapping[str, tuple[Image.Image, ...]]
+    confirmed_at: datetime
+    confirmation_code: str
+
+
+SealFn = Callable[[Draft], SealedRecord]
+
+
+class QrControl(Protocol):
+    def inject(self, payload: bytes) -> None: ...
+
+
+class ScannerControl(Protocol):
+    def feed(self, images: Sequence[Image.Image]) -> None: ...
+
+
+class PrinterControl(Protocol):
+    def set_status(self, status: DeviceStatus) -> None: ...
+
+
+@dataclass(frozen=True)
+class SimControls:
+    """Control handles of the simulated devices (the demo and tests drive the kiosk with them)."""
+
+    qr: QrControl
+    scanner: ScannerControl
+    printer: PrinterControl
+
+
+@dataclass(frozen=True)
+class UiServices:
+    """Everything ``run_kiosk`` and ``run_demo`` need; built by ``kiosk.app``."""
+
+    catalog: Catalog
+    clock: Callable[[], float]  # monotonic seconds, for the idle timer
+    now: Callable[[], datetime]  # wall clock (aware), for confirmation and appointment
+    store: Store
+    qr_reader: QrReader
+    scanner: Scanner
+    printer: ReceiptPrinter
+    receipt_font: Path | None
+    settings: UiSettings
+    kiosk: KioskIdentity
+    seal: SealFn
+    sim: SimControls | None = None
+    online: Callable[[], bool] = lambda: False
