@@ -1,0 +1,15 @@
+"""Page imaging: deskew, crop, blank and blur checks, and compact PDF (G4, colour fallback)."""
+
+from devices.imaging.page import PageKind, PageWarning, ProcessedPage
+from devices.imaging.pdf import NoPagesError, pages_to_pdf, processed_to_pdf
+from devices.imaging.process import process_page
+
+__all__ = [
+    "NoPagesError",
+    "PageKind",
+    "PageWarning",
+    "ProcessedPage",
+    "pages_to_pdf",
+    "process_page",
+    "processed_to_pdf",
+]
