@@ -85,6 +85,7 @@ class GatewayClient:
         *,
         clock: Callable[[], float],
         timeout: tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
+        min_rate_bps: float = 1024.0,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.kiosk_id = kiosk_id
@@ -92,6 +93,7 @@ class GatewayClient:
         self._gateway_key = gateway_key
         self._clock = clock
         self.timeout = timeout
+        self.min_rate_bps = min_rate_bps
         self.skew_s = 0.0  # gateway clock minus ours, learnt from signed answers
         self._session = requests.Session()
         self._session.trust_env = False
@@ -122,11 +124,13 @@ class GatewayClient:
         url = self.base_url + path + (("?" + urlencode(query, quote_via=quote)) if query else "")
         target = request_target(url)
         headers = dict(sign_request(self._key, self.kiosk_id, method, target, body,
-                                    self._clock() + self.skew_s))
+                                    now=self._clock() + self.skew_s))
         headers.update(extra or {})
         try:
+            # A body crosses a slow link at min_rate_bps at worst before the answer can start.
+            timeout = (self.timeout[0], self.timeout[1] + len(body) / self.min_rate_bps)
             resp = self._session.request(method, url, data=body or None, headers=headers,
-                                         timeout=self.timeout, allow_redirects=False)
+                                         timeout=timeout, allow_redirects=False)
             self.bytes_sent += len(body)
             content = resp.content
             status = resp.status_code

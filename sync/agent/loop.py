@@ -1,0 +1,231 @@
+"""The agent's passes: ping, drain the outbox in kiosk order, pull status back, check the ack.
+
+Time enters only through the injected ``clock`` (wall, for the store and the lease),
+``monotonic`` (chunk timing) and ``wait`` (how the agent idles): tests drive all three, so the
+backoff and the retry schedule are tested without sleeping.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import assert_never
+
+from kiosk.store.schema import (
+    SYNC_KEY_LAST_SUCCESS_AT,
+    SYNC_KEY_LINK_STATE,
+    SYNC_KEY_SEND_NOW_REQUESTED_AT,
+)
+from sync.agent.chunks import ChunkSizer
+from sync.agent.config import AgentConfig
+from sync.agent.link import LinkReport, LinkState
+from sync.agent.outcome import LeaseLost, Quarantined, QueuePaused, RetryLater, Sent
+from sync.agent.pullback import check_ack, pull_status, send_ratings
+from sync.agent.upload import Uploader
+from sync.backoff import Backoff
+from sync.client.failure import Failure, GatewayError
+from sync.client.gateway import GatewayClient
+from sync.lease import Lease, make_holder_id
+from sync.outbox import Outbox, iso
+
+WAKE_POLL_S = 1.0
+MAX_PASSES_ONCE = 10_000
+
+
+@dataclass
+class PassReport:
+    link: LinkState = LinkState.UNKNOWN
+    sent: int = 0
+    quarantined: int = 0
+    retry: Failure | None = None
+    paused: Failure | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def drained(self) -> bool:
+        """Nothing more can be done now: the queue is empty of sendable work, or paused."""
+        return self.link is LinkState.ONLINE and self.retry is None
+
+
+class Agent:
+    """One agent over one store. Owns its outbox connection and HTTP client; close() it."""
+
+    def __init__(
+        self,
+        config: AgentConfig,
+        *,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        wait: Callable[[float], None] | None = None,
+        rand: Callable[[], float] = random.random,
+        holder: str | None = None,
+    ) -> None:
+        self.config = config
+        self._clock = clock
+        self._stop = threading.Event()
+        self._wait = wait if wait is not None else self._stop.wait
+        self.outbox = Outbox(config.db_path, clock)
+        self.client = GatewayClient(
+            config.gateway_url, config.kiosk_id, config.kiosk_key, config.gateway_signing_key,
+            clock=clock, timeout=(config.connect_timeout_s, config.read_timeout_s),
+            min_rate_bps=config.min_rate_bps)
+        self.lease = Lease(self.outbox, holder or make_holder_id(), clock, config.lease_term_s)
+        self.backoff = Backoff(clock=clock, rand=rand, cap_s=config.backoff_cap_s)
+        self.uploader = Uploader(self.client, self.outbox, ChunkSizer(), monotonic,
+                                 still_leased=self.lease.keep)
+        self._send_now_seen = self.outbox.get_state(SYNC_KEY_SEND_NOW_REQUESTED_AT)
+
+    def close(self) -> None:
+        self.lease.release()
+        self.client.close()
+        self.outbox.close()
+
+    def __enter__(self) -> Agent:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    # -- send now ------------------------------------------------------------------------
+    def _send_now_requested(self) -> bool:
+        token = self.outbox.get_state(SYNC_KEY_SEND_NOW_REQUESTED_AT)
+        if token == self._send_now_seen:
+            return False
+        self._send_now_seen = token
+        self.backoff.reset()
+        self.outbox.clear_retry()
+        return True
+
+    def _publish(self, state: LinkState, detail: str) -> None:
+        nxt = self.backoff.not_before if self.backoff.remaining() > 0 else None
+        report = LinkReport(state, detail[:300], iso(self._clock()),
+                            None if nxt is None else iso(nxt))
+        self.outbox.set_state(SYNC_KEY_LINK_STATE, report.to_json())
+
+    # -- one pass ------------------------------------------------------------------------
+    def run_pass(self) -> PassReport:
+        report = PassReport()
+        held = self.lease.acquire()
+        if held is not None:
+            report.link = LinkState.LEASE_HELD
+            report.notes.append(f"lease held by {held.holder} until {held.expires_at}")
+            return report
+        self._send_now_requested()
+        self.outbox.promote_sealed()
+        try:
+            limits = self.client.ping()
+        except GatewayError as err:
+            return self._offline(report, err.failure)
+        self.uploader.sizer.limit(limits.max_chunk)
+        report.link = LinkState.ONLINE
+        self._publish(LinkState.ONLINE, f"gateway {limits.gateway_version}".strip())
+        self._drain(report)
+        if report.retry is None and report.paused is None:
+            self._pull_back(report)
+            self.backoff.succeeded()
+            self.outbox.set_state(SYNC_KEY_LAST_SUCCESS_AT, iso(self._clock()))
+        return report
+
+    def _offline(self, report: PassReport, failure: Failure) -> PassReport:
+        report.link = LinkState.OFFLINE
+        report.retry = failure
+        self.backoff.failed(failure.retry_after_s)
+        self._publish(LinkState.OFFLINE, failure.describe())
+        return report
+
+    def _drain(self, report: PassReport) -> None:
+        seq = 0
+        while (app := self.outbox.next_sendable(seq)) is not None:
+            if not self.lease.keep():
+                report.link = LinkState.LEASE_HELD
+                return
+            outcome = self.uploader.send(app)
+            match outcome:
+                case Sent():
+                    report.sent += 1
+                case Quarantined():
+                    report.quarantined += 1
+                case RetryLater(failure=failure):
+                    delay = self.backoff.failed(failure.retry_after_s)
+                    self.outbox.retry_later(app.application_id, self._clock() + delay,
+                                            failure.describe())
+                    report.retry = failure
+                    self._publish(LinkState.OFFLINE if failure.status is None
+                                  else LinkState.ONLINE, failure.describe())
+                    return
+                case QueuePaused(failure=failure):
+                    self.backoff.failed()
+                    report.paused = failure
+                    report.link = LinkState.PAUSED
+                    self._publish(LinkState.PAUSED,
+                                  f"gateway refused this kiosk: {failure.describe()}")
+                    return
+                case LeaseLost():
+                    report.link = LinkState.LEASE_HELD
+                    return
+                case _ as unreachable:
+                    assert_never(unreachable)
+            seq = app.kiosk_seq
+
+    def _pull_back(self, report: PassReport) -> None:
+        steps: tuple[tuple[str, Callable[[], object]], ...] = (
+            ("ratings", lambda: send_ratings(self.client, self.outbox, self.config.kiosk_id)),
+            ("status", lambda: pull_status(self.client, self.outbox,
+                                           self.config.status_page_limit)),
+            ("ack", lambda: check_ack(self.client, self.outbox)),
+        )
+        for name, step in steps:
+            try:
+                report.notes.append(f"{name}: {step()}")
+            except GatewayError as err:
+                report.notes.append(f"{name} failed: {err.failure.describe()}")
+
+    # -- drivers ---------------------------------------------------------------------------
+    def run_once(self, budget_s: float = 120.0) -> PassReport:
+        """Drain what can be sent now, retrying transient failures within ``budget_s``."""
+        deadline = self._clock() + budget_s
+        self._send_now_seen = None  # "once" ignores any old backoff: it is an explicit request
+        self.outbox.clear_retry()
+        report = PassReport()
+        for _ in range(MAX_PASSES_ONCE):
+            report = self.run_pass()
+            if report.drained or report.paused is not None:
+                if report.drained and self.outbox.next_sendable() is not None:
+                    continue  # ack check re-queued something the gateway lost
+                return report
+            if report.link is LinkState.LEASE_HELD:
+                return report
+            pause = self.backoff.remaining()
+            if self._clock() + pause > deadline or self._stop.is_set():
+                return report
+            self._wait(pause)
+        return report
+
+    def run_forever(self) -> None:
+        """Pass, then idle until the backoff or the poll interval is over (or "send now")."""
+        while not self._stop.is_set():
+            report = self.run_pass()
+            idle = self.config.poll_interval_s
+            if report.retry is not None or report.paused is not None:
+                idle = self.backoff.remaining()
+            elif report.link is LinkState.LEASE_HELD:
+                idle = min(idle, self.config.lease_term_s / 3)
+            elif self.outbox.next_sendable() is not None:
+                idle = 0.0
+            self._idle(idle)
+
+    def _idle(self, seconds: float) -> None:
+        end = self._clock() + seconds
+        while not self._stop.is_set():
+            left = end - self._clock()
+            if left <= 0:
+                return
+            self._wait(min(WAKE_POLL_S, left))
+            if self._send_now_requested():
+                return

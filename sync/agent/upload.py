@@ -1,0 +1,173 @@
+"""One application to the gateway: PUT the manifest, upload the documents, commit.
+
+The order follows the protocol's rule "documents first, then an idempotent commit", and every
+step is safe to repeat: the PUT de-duplicates on the application id, uploads resume from the
+gateway's offset (the offset we persisted is only a hint; the gateway's HEAD is the truth), and
+the commit answers the same receipt again. So a kill at any instant costs at most one chunk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import assert_never
+
+from kiosk.store.schema import ApplicationState as St
+from sync.agent.chunks import ChunkSizer
+from sync.agent.outcome import Outcome, Quarantined, QueuePaused, RetryLater, Sent
+from sync.client.failure import Action, Failure, GatewayError
+from sync.client.gateway import GatewayClient
+from sync.outbox import DocumentRow, Outbox, PendingApplication
+
+MAX_HASH_FAILURES = 3
+MAX_STALLS_PER_DOCUMENT = 20  # non-advancing answers before backing off
+MAX_COMMIT_ROUNDS = 3
+
+
+class _Quarantine(Exception):  # noqa: N818 - a control-flow signal, not an error
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Uploader:
+    """Sends applications with one client over one store. Not thread-safe."""
+
+    client: GatewayClient
+    outbox: Outbox
+    sizer: ChunkSizer
+    monotonic: Callable[[], float]
+    still_leased: Callable[[], bool] = lambda: True
+    hash_failures: dict[tuple[str, str], int] = field(default_factory=dict)
+    bytes_resent: int = 0  # bytes sent again because a chunk was lost (for the bench)
+
+    def send(self, app: PendingApplication) -> Outcome:
+        try:
+            return self._send(app)
+        except _Quarantine as q:
+            self.outbox.quarantine(app.application_id, q.reason)
+            return Quarantined(q.reason)
+        except GatewayError as err:
+            return self._failed(app, err.failure)
+
+    def _failed(self, app: PendingApplication, failure: Failure) -> Outcome:
+        match failure.action:
+            case Action.PAUSE_QUEUE:
+                return QueuePaused(failure)
+            case Action.QUARANTINE:
+                reason = failure.describe()
+                self.outbox.quarantine(app.application_id, reason)
+                return Quarantined(reason)
+            case (Action.RETRY | Action.SMALLER_CHUNKS | Action.RESEND_CHUNK
+                  | Action.RESYNC_OFFSET | Action.RESTART_DOCUMENT | Action.REUPLOAD_DOCUMENT):
+                return RetryLater(failure)
+            case _ as unreachable:
+                assert_never(unreachable)
+
+    def _send(self, app: PendingApplication) -> Outcome:
+        app_id = app.application_id
+        if app.state is not St.UPLOADING and app.state is not St.COMMITTING:
+            self.outbox.transition(app_id, St.UPLOADING, "PUT manifest")
+        answer = self.client.put_application(app_id, app.manifest_json.encode("utf-8"))
+        missing = _missing(answer)
+        for _round in range(MAX_COMMIT_ROUNDS):
+            docs = {d.doc_id: d for d in self.outbox.documents(app_id)}
+            unknown = missing - docs.keys()
+            if unknown:
+                raise _Quarantine(f"gateway wants documents the kiosk never had: {sorted(unknown)}")
+            for doc_id in sorted(missing):
+                self._upload(app_id, docs[doc_id])
+            self.outbox.transition(app_id, St.COMMITTING, "commit")
+            try:
+                receipt = self.client.commit(app_id)
+            except GatewayError as err:
+                if err.failure.code != "documents_missing":
+                    raise
+                missing = _missing(self.client.put_application(
+                    app_id, app.manifest_json.encode("utf-8")))
+                continue
+            state = str(receipt.get("state", "received"))
+            receipt_no = receipt.get("receipt_no")
+            self.outbox.received(app_id, None if receipt_no is None else str(receipt_no), state)
+            return Sent(None if receipt_no is None else str(receipt_no), state)
+        return RetryLater(Failure(Action.RETRY, 409, "documents_missing",
+                                  "commit still reports missing documents"))
+
+    def _read(self, doc: DocumentRow) -> bytes:
+        try:
+            data = doc.path.read_bytes()
+        except OSError as exc:
+            raise _Quarantine(f"document {doc.doc_id} unreadable: {exc}") from exc
+        if len(data) != doc.size or hashlib.sha256(data).hexdigest() != doc.sha256:
+            raise _Quarantine(f"document {doc.doc_id} on disk does not match its sealed hash")
+        return data
+
+    def _upload(self, app_id: str, doc: DocumentRow) -> None:
+        """Upload one document from wherever the gateway has it; raises on what we can't fix."""
+        data = self._read(doc)
+        offset = self.client.create_upload(app_id, doc.doc_id, doc.size, doc.sha256)
+        if offset > doc.size:
+            offset = self.client.upload_offset(app_id, doc.doc_id)
+        stalls = 0
+        while offset < doc.size:
+            if stalls >= MAX_STALLS_PER_DOCUMENT:
+                raise GatewayError(Failure(Action.RETRY, None, "no_progress",
+                                           f"document {doc.doc_id} stuck at {offset}"))
+            if not self.still_leased():
+                raise GatewayError(Failure(Action.RETRY, None, "lease_lost", "lease lost"))
+            chunk = data[offset: offset + self.sizer.size]
+            started = self.monotonic()
+            try:
+                new_offset = self.client.patch_chunk(app_id, doc.doc_id, offset, chunk)
+            except GatewayError as err:
+                stalls += 1
+                offset = self._recover(app_id, doc, err.failure, len(chunk))
+                continue
+            self.sizer.observe(new_offset - offset, self.monotonic() - started)
+            if new_offset <= offset:
+                stalls += 1
+            offset = new_offset
+            self.outbox.save_offset(app_id, doc.doc_id, offset, done=offset >= doc.size)
+
+    def _recover(self, app_id: str, doc: DocumentRow, failure: Failure, sent: int) -> int:
+        """Act on a failed PATCH; return the offset to continue from, or raise."""
+        match failure.action:
+            case Action.SMALLER_CHUNKS:
+                self.sizer.too_large(sent)
+                return self.client.upload_offset(app_id, doc.doc_id)
+            case Action.RESEND_CHUNK:
+                self.bytes_resent += sent
+                return self.client.upload_offset(app_id, doc.doc_id)
+            case Action.RESYNC_OFFSET:
+                return self.client.upload_offset(app_id, doc.doc_id)
+            case Action.RESTART_DOCUMENT:
+                self.outbox.save_offset(app_id, doc.doc_id, 0)
+                return self.client.create_upload(app_id, doc.doc_id, doc.size, doc.sha256)
+            case Action.REUPLOAD_DOCUMENT:
+                key = (app_id, doc.doc_id)
+                self.hash_failures[key] = self.hash_failures.get(key, 0) + 1
+                if self.hash_failures[key] >= MAX_HASH_FAILURES:
+                    raise _Quarantine(f"document {doc.doc_id}: gateway hash mismatch "
+                                      f"{MAX_HASH_FAILURES} times ({failure.describe()})")
+                self.outbox.save_offset(app_id, doc.doc_id, 0)
+                return self.client.create_upload(app_id, doc.doc_id, doc.size, doc.sha256)
+            case Action.RETRY:
+                if failure.status is None:  # the link dropped mid-chunk
+                    self.sizer.shrink()
+                    self.bytes_resent += sent
+                raise GatewayError(failure)
+            case Action.PAUSE_QUEUE | Action.QUARANTINE:
+                raise GatewayError(failure)
+            case _ as unreachable:
+                assert_never(unreachable)
+
+
+def _missing(answer: dict[str, object]) -> set[str]:
+    raw = answer.get("missing_documents", [])
+    if not isinstance(raw, list):
+        raise GatewayError(Failure(Action.RETRY, None, "bad_answer",
+                                   f"missing_documents is not a list: {json.dumps(raw)[:100]}"))
+    return {str(x) for x in raw}
