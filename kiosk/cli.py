@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", type=Path, required=True)
     ack = _add(sub, "import-ack", "import a gateway ACK file from USB", "sync_cmd", "import_ack")
     ack.add_argument("file", type=Path)
+    ctl = _add(sub, "ctl", "drive a running simulated kiosk (testers' scripts)", "ctl_cmd", "ctl")
+    ctl.add_argument("cmd", help="e.g. qr, feed, printer, scanner, camera, link, clock, tap, wait-screen")
+    ctl.add_argument("argv", nargs="*")
+    ctl.add_argument("--timeout", type=float, default=60.0)
+
     system = sub.add_parser("system", help="install as an appliance").add_subparsers(
         dest="system_command", required=True)
     inst = _add(system, "install", "install systemd units, tmpfiles, udev rules and a config",
