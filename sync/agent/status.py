@@ -1,0 +1,68 @@
+"""The agent's state as staff see it, read from the store (never from the agent's memory).
+
+Read from the store so that the kiosk UI, ``kiosk sync status`` and the metrics exporter all
+see the same thing whether or not the agent process is running.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from kiosk.store.schema import (
+    SYNC_KEY_LAST_SUCCESS_AT,
+    SYNC_KEY_LEASE_EXPIRES_AT,
+    SYNC_KEY_LEASE_HOLDER,
+    SYNC_KEY_LINK_STATE,
+)
+from sync.agent.link import LinkReport
+from sync.outbox import Outbox, QuarantinedApplication
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    link: LinkReport
+    queue: dict[str, int]           # applications by state
+    oldest_waiting: str | None      # confirmed_at of the oldest application not yet received
+    last_success_at: str | None
+    quarantined: tuple[QuarantinedApplication, ...]
+    agent: str | None               # the lease holder, when its lease is live
+    agent_lease_expires_at: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d["link"] = asdict(self.link)
+        d["quarantined"] = [asdict(q) for q in self.quarantined]
+        return d
+
+
+def read_status(db_path: Path) -> SyncStatus:
+    with Outbox(db_path, time.time) as outbox:
+        return SyncStatus(
+            link=LinkReport.from_json(outbox.get_state(SYNC_KEY_LINK_STATE)),
+            queue=outbox.counts_by_state(),
+            oldest_waiting=outbox.oldest_waiting(),
+            last_success_at=outbox.get_state(SYNC_KEY_LAST_SUCCESS_AT),
+            quarantined=tuple(outbox.quarantined()),
+            agent=outbox.get_state(SYNC_KEY_LEASE_HOLDER),
+            agent_lease_expires_at=outbox.get_state(SYNC_KEY_LEASE_EXPIRES_AT),
+        )
+
+
+def format_status(st: SyncStatus) -> str:
+    """Plain English for technicians (the staff screen translates from the SyncStatus)."""
+    lines = [f"link: {st.link.state}" + (f" ({st.link.detail})" if st.link.detail else "")
+             + (f" at {st.link.at}" if st.link.at else "")]
+    if st.link.next_try_at:
+        lines.append(f"next try: {st.link.next_try_at}")
+    queue = ", ".join(f"{k} {v}" for k, v in sorted(st.queue.items())) or "empty"
+    lines += [f"queue: {queue}",
+              f"oldest waiting: {st.oldest_waiting or '-'}",
+              f"last success: {st.last_success_at or 'never'}",
+              f"agent: {st.agent or 'not running'}"
+              + (f" (lease until {st.agent_lease_expires_at})" if st.agent else "")]
+    lines.append(f"quarantined: {len(st.quarantined)}")
+    lines += [f"  #{q.kiosk_seq} {q.application_code} {q.application_id}: {q.reason}"
+              for q in st.quarantined]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""USB bundles: carry sealed applications out when a commune has had no link for days."""
