@@ -11,6 +11,7 @@ from devices.qr.protocol import QrReader
 from devices.scanner.protocol import Scanner
 from devices.status import Health
 from kiosk.config import KioskConfig, PrinterSection
+from kiosk.layout import printed_dir
 
 
 @dataclass
@@ -87,7 +88,7 @@ def build_devices(config: KioskConfig) -> DeviceSet:
 
         scanner = SaneScanner(device=sc.device or None)
 
-    printer, printer_control = _printer(config.devices.printer, config.data_dir / "printed")
+    printer, printer_control = _printer(config.devices.printer, printed_dir(config))
     if printer_control is not None:
         controls["printer"] = printer_control
     return DeviceSet(qr_reader, scanner, printer, controls)

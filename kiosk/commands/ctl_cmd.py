@@ -8,13 +8,13 @@ import sys
 
 from kiosk.config import KioskConfig
 from kiosk.ctl.client import call
-from kiosk.ctl.paths import socket_path
 from kiosk.ctl.protocol import CtlError
+from kiosk.layout import ctl_socket
 
 
 def ctl(args: argparse.Namespace, config: KioskConfig) -> int:
     try:
-        result = call(socket_path(config), args.cmd, list(args.argv), timeout_s=args.timeout)
+        result = call(ctl_socket(config), args.cmd, list(args.argv), timeout_s=args.timeout)
     except CtlError as exc:
         print(f"kiosk ctl {args.cmd}: {exc}", file=sys.stderr)
         return 1

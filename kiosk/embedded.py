@@ -1,0 +1,39 @@
+"""The embedded default: the reference gateway on loopback, provisioned for this kiosk.
+
+`make run` and a fresh `kiosk run --simulate` need a gateway to sync to; running the project's own
+reference gateway in a thread of the kiosk process, on 127.0.0.1, makes the whole path (seal →
+agent → gateway → status back) work out of the box with no network and no setup.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kiosk.config import KioskConfig
+from kiosk.layout import gateway_dir
+from kiosk.provision import GatewayRecord, kiosk_public_key, write_gateway_record
+from sync.gateway.db import register_kiosk
+from sync.gateway.keys import gateway_public_keys
+
+if TYPE_CHECKING:
+    from sync.gateway.server import RunningGateway
+
+
+def provision_embedded(config: KioskConfig, url: str = "") -> GatewayRecord:
+    """Register this kiosk with the embedded gateway's store and record its keys."""
+    gw_dir = gateway_dir(config)
+    keys = gateway_public_keys(gw_dir)
+    register_kiosk(gw_dir, config.kiosk.id, kiosk_public_key(config))
+    record = GatewayRecord(url or f"http://127.0.0.1:{config.gateway.embedded_port or 8780}",
+                           keys.signing_b64, keys.encryption_b64)
+    write_gateway_record(config, record)
+    return record
+
+
+def start_embedded(config: KioskConfig) -> RunningGateway:
+    """Start the reference gateway on loopback and point this kiosk's record at it."""
+    from sync.gateway.server import start_gateway
+
+    running = start_gateway(gateway_dir(config), host="127.0.0.1", port=config.gateway.embedded_port)
+    provision_embedded(config, running.url)
+    return running
