@@ -9,6 +9,7 @@ never READY.
 from __future__ import annotations
 
 import errno
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +33,21 @@ from devices.receipt.escpos_bytes import DEFAULT_FRAGMENT_ROWS, DEFAULT_PROFILE,
 from devices.status import DeviceStatus, Health
 
 _NO_ANSWER = "sent; printer did not answer status"
+
+
+class _Network(Network):  # type: ignore[misc]
+    """python-escpos 3.1 leaks the socket when connect fails; create_connection closes it."""
+
+    def open(self, raise_not_found: bool = True) -> None:
+        try:
+            sock: socket.socket | None = socket.create_connection(
+                (self.host, self.port), timeout=self.timeout
+            )
+        except OSError:
+            if raise_not_found:
+                raise
+            sock = None
+        self.device = sock
 
 
 class _LinkLostError(Exception):
@@ -195,7 +211,7 @@ def _make_device(connection: PrinterConnection, profile: str, timeout_s: float) 
         case SerialConnection(port=port, baudrate=baudrate):
             return Serial(devfile=port, baudrate=baudrate, timeout=timeout_s, **kwargs)
         case NetworkConnection(host=host, port=port):
-            return Network(host, port, timeout=timeout_s, **kwargs)
+            return _Network(host, port, timeout=timeout_s, **kwargs)
         case FileConnection(path=path):
             return File(devfile=str(path), **kwargs)
         case _:
