@@ -13,6 +13,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from kiosk.store.schema import SYNC_KEY_LEASE_EXPIRES_AT as EXPIRES
 from kiosk.store.schema import SYNC_KEY_LEASE_HOLDER as HOLDER
@@ -24,6 +25,38 @@ LEASE_TERM_S = 60.0
 def make_holder_id() -> str:
     """Unique per agent process, readable by a technician (host, pid, random)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def holder_is_dead(holder: str) -> bool:
+    """True only when the holder is a process of this host that no longer exists.
+
+    After a power cut or a SIGKILL, systemd restarts the agent within seconds; making it wait
+    out the whole term of its dead predecessor's lease would idle the link for nothing. A
+    holder on another host, or one we cannot judge, is never declared dead.
+    """
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed child not yet reaped still answers kill(0): its /proc state says Z."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +86,7 @@ class Lease:
         def decide(cur: dict[str, str | None]) -> dict[str, str | None] | None:
             holder, expires = cur[HOLDER], cur[EXPIRES]
             if (holder is not None and expires is not None and holder != self.holder
-                    and parse_iso(expires) > now):
+                    and parse_iso(expires) > now and not holder_is_dead(holder)):
                 refused.append(LeaseHeld(holder, expires))
                 return None
             return {HOLDER: self.holder, EXPIRES: iso(now + self.term_s)}

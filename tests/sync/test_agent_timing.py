@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,3 +99,17 @@ def test_lease_refuses_second_agent_and_expired_lease_is_taken_over(tmp_path: Pa
         assert not a.keep()                   # and a learns it lost the lease
         b.release()
         assert a.acquire() is None
+
+
+def test_lease_of_a_dead_process_on_this_host_is_taken_over_at_once(tmp_path: Path) -> None:
+    db = create_store(tmp_path)
+    clock = FakeClock()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait(timeout=30)
+    host = socket.gethostname()
+    with Outbox(db, clock) as ob1, Outbox(db, clock) as ob2:
+        assert Lease(ob1, f"{host}:{os.getppid()}:alive", clock).acquire() is None
+        assert Lease(ob2, "me", clock).acquire() is not None   # live holder: refused
+        assert Lease(ob1, f"{host}:{dead.pid}:dead", clock).acquire() is None
+        assert Lease(ob2, "me", clock).acquire() is None       # dead holder: taken at once
+        assert Lease(ob1, f"otherhost:{dead.pid}:x", clock).acquire() is not None
