@@ -110,13 +110,18 @@ class Store:
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     """Bring the file forward to ``target`` in one transaction; returns the version found.
 
-    ``target`` below the current version exists for tests that build an old file.
+    A file already at ``target`` is only read, so opening never waits for another process's
+    write lock (the agent opens while the kiosk seals). ``target`` below the current version
+    exists for tests that build an old file.
     """
+    found = _user_version(conn)
+    if found > SCHEMA_VERSION:
+        raise StoreTooNewError(f"store schema {found} is newer than this kiosk's {SCHEMA_VERSION}")
+    if found >= target:
+        return found
     conn.execute("BEGIN IMMEDIATE")
     try:
-        found = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if found > SCHEMA_VERSION:
-            raise StoreTooNewError(f"store schema {found} is newer than this kiosk's {SCHEMA_VERSION}")
+        found = _user_version(conn)  # another process may have migrated meanwhile
         for version in range(found, target):
             for statement in MIGRATIONS[version]:
                 conn.execute(statement)
@@ -127,6 +132,10 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
         conn.execute("ROLLBACK")
         raise
     return found
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def connect(path: Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> sqlite3.Connection:

@@ -1,0 +1,262 @@
+"""Sealing: the moment a confirmed application becomes permanent, encrypted and unreadable here.
+
+One ``BEGIN IMMEDIATE`` transaction allocates the kiosk sequence number, derives the application
+code, writes every encrypted document file atomically (temp, fsync, rename, directory fsync) and
+then inserts the rows; the commit is the instant the application exists. A crash before it leaves
+only files that the start-up sweep deletes; after it, everything is on disk. The application key
+K lives only in this function's frame: once it returns, the kiosk cannot read the content back.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import NamedTuple, Protocol
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+from kiosk.domain.appcode import application_code
+from kiosk.domain.identity import Identity
+from kiosk.store.applications import (
+    DocumentRecord,
+    SealedRecord,
+    allocate_kiosk_seq,
+    get_application,
+    insert_sealed,
+    transition,
+)
+from kiosk.store.db import Store
+from kiosk.store.errors import StoreUnavailable
+from kiosk.store.files import FileWriter, atomic_write, ensure_dir
+from kiosk.store.schema import DOCS_DIRNAME, ApplicationState
+from sync.protocol.canonical import sha256_hex
+from sync.protocol.envelope import new_application_key, seal_document, seal_payload
+from sync.protocol.messages import (
+    ApplicationManifest,
+    Confirmation,
+    DocumentEntry,
+    KioskCodeConfirmation,
+    OtpConfirmation,
+    SealedPayload,
+    is_safe_id,
+)
+from sync.protocol.times import format_utc
+
+PDF_MIME = "application/pdf"
+
+
+class DocumentToSeal(NamedTuple):
+    """One document as the scanner step produced it: ``(doc_id, kind, pages, pdf)``."""
+
+    doc_id: str
+    kind: str
+    pages: int
+    pdf: bytes
+    mime: str = PDF_MIME
+
+
+class ConfirmationLike(Protocol):
+    """How the citizen confirmed: ``method`` is "otp" or "kiosk_code", ``at`` when."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def at(self) -> datetime: ...
+
+
+class SealableApplication(Protocol):
+    """What sealing reads of the domain's ``ConfirmedApplication``."""
+
+    @property
+    def application_id(self) -> uuid.UUID: ...
+
+    @property
+    def procedure_code(self) -> str: ...
+
+    @property
+    def catalog_version(self) -> str: ...
+
+    @property
+    def identity(self) -> Identity: ...
+
+    @property
+    def answers(self) -> Mapping[str, str]: ...
+
+    @property
+    def confirmed_at(self) -> datetime: ...
+
+    @property
+    def confirmation(self) -> ConfirmationLike: ...
+
+
+@dataclass(frozen=True)
+class SealingKeys:
+    """The kiosk's identity and the gateway's encryption key, from provisioning."""
+
+    kiosk_id: str
+    kiosk_prefix: str
+    gateway_enc_pub: X25519PublicKey
+
+
+def seal(
+    store: Store,
+    app: SealableApplication,
+    documents: Sequence[DocumentToSeal | tuple[str, str, int, bytes]],
+    *,
+    keys: SealingKeys,
+    appointment_date: date,
+    writer: FileWriter = atomic_write,
+) -> SealedRecord:
+    """Seal ``app`` with its documents; returns what the slip needs.
+
+    Idempotent: sealing an application id that is already sealed returns the first record and
+    writes nothing. Raises ``StoreUnavailable`` (disk full, read-only...) with nothing left
+    half-written; the citizen's session can retry once the technician has freed the disk.
+    """
+    application_id = str(app.application_id)
+    existing = get_application(store, application_id)
+    if existing is not None:
+        return existing
+    docs = [DocumentToSeal(*d) for d in documents]
+    _check_documents(docs)
+
+    k = new_application_key()
+    sealed_files = [seal_document(k, application_id, d.doc_id, d.pdf) for d in docs]
+    payload = seal_payload(k, application_id, _plaintext(app, docs), keys.gateway_enc_pub)
+    del k
+    entries = tuple(
+        DocumentEntry(
+            doc_id=d.doc_id,
+            kind=d.kind,
+            pages=d.pages,
+            size=len(data),
+            sha256=sha256_hex(data),
+            mime=d.mime,
+        )
+        for d, data in zip(docs, sealed_files, strict=True)
+    )
+
+    app_dir = store.docs_dir / application_id
+    wrote_files = False
+    try:
+        with store.write() as conn:
+            if conn.execute(
+                "SELECT 1 FROM applications WHERE application_id = ?", (application_id,)
+            ).fetchone():
+                wrote_files = False
+            else:
+                seq = allocate_kiosk_seq(conn)
+                manifest = ApplicationManifest(
+                    application_id=application_id,
+                    kiosk_id=keys.kiosk_id,
+                    kiosk_seq=seq,
+                    application_code=application_code(keys.kiosk_prefix, seq),
+                    procedure_code=app.procedure_code,
+                    catalog_version=str(app.catalog_version),
+                    confirmed_at=format_utc(app.confirmed_at),
+                    confirmation=_confirmation(app.confirmation),
+                    payload=SealedPayload(**payload),
+                    documents=entries,
+                )
+                body = manifest.to_json()
+                ensure_dir(app_dir)
+                wrote_files = True
+                for entry, data in zip(entries, sealed_files, strict=True):
+                    writer(app_dir, entry.doc_id, data)
+                record = SealedRecord(
+                    application_id=application_id,
+                    kiosk_seq=seq,
+                    application_code=manifest.application_code,
+                    procedure_code=app.procedure_code,
+                    catalog_version=manifest.catalog_version,
+                    masked_name=app.identity.masked_name(),
+                    confirmed_at=app.confirmed_at,
+                    appointment_date=appointment_date,
+                    state=ApplicationState.SEALED,
+                    manifest_sha256=manifest.manifest_sha256,
+                )
+                rows = [
+                    DocumentRecord(
+                        application_id=application_id,
+                        doc_id=e.doc_id,
+                        kind=e.kind,
+                        pages=e.pages,
+                        size=e.size,
+                        sha256=e.sha256,
+                        mime=e.mime,
+                        path=f"{DOCS_DIRNAME}/{application_id}/{e.doc_id}",
+                    )
+                    for e in entries
+                ]
+                insert_sealed(conn, record, body, rows, store.now_text())
+    except BaseException:
+        if wrote_files:
+            with suppress(OSError):
+                shutil.rmtree(app_dir)
+        raise
+    return _hand_over(store, application_id)
+
+
+def _hand_over(store: Store, application_id: str) -> SealedRecord:
+    """Queue the freshly sealed application for the agent.
+
+    The application is already safe; if the disk fills between the two commits the start-up
+    sweep queues it instead, so this step never turns a sealed application into an error.
+    """
+    try:
+        return transition(
+            store,
+            application_id,
+            ApplicationState.QUEUED,
+            detail="handed to the sync agent",
+            expected_from=ApplicationState.SEALED,
+        )
+    except StoreUnavailable:
+        record = get_application(store, application_id)
+        assert record is not None
+        return record
+
+
+def _check_documents(docs: Sequence[DocumentToSeal]) -> None:
+    ids = [d.doc_id for d in docs]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"duplicate doc_id in {ids}")
+    for d in docs:
+        if not is_safe_id(d.doc_id):
+            raise ValueError(f"doc_id {d.doc_id!r}: letters, digits, _ - . only")
+        if d.pages < 1:
+            raise ValueError(f"document {d.doc_id!r} has no pages")
+
+
+def _plaintext(app: SealableApplication, docs: Sequence[DocumentToSeal]) -> dict[str, object]:
+    """``{identity, answers, documents_meta}``: the content only the gateway can open."""
+    who = app.identity
+    return {
+        "identity": {
+            "citizen_id": who.citizen_id,
+            "old_id": who.old_id,
+            "full_name": who.full_name,
+            "date_of_birth": who.date_of_birth.isoformat(),
+            "gender": str(who.gender),
+            "address": who.address,
+            "issue_date": who.issue_date.isoformat() if who.issue_date else None,
+        },
+        "answers": dict(app.answers),
+        "documents_meta": [
+            {"doc_id": d.doc_id, "kind": d.kind, "pages": d.pages, "mime": d.mime} for d in docs
+        ],
+    }
+
+
+def _confirmation(confirmation: ConfirmationLike) -> Confirmation:
+    at = format_utc(confirmation.at)
+    if confirmation.method == "otp":
+        return OtpConfirmation(otp_verified_at=at)
+    if confirmation.method == "kiosk_code":
+        return KioskCodeConfirmation(shown_at=at)
+    raise ValueError(f"unknown confirmation method {confirmation.method!r}")

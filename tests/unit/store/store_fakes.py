@@ -1,0 +1,67 @@
+"""Fakes for the store tests: a settable clock and citizens shaped like the domain's."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from kiosk.domain.identity import Gender, Identity
+from kiosk.sealing import DocumentToSeal
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass(frozen=True)
+class FakeConfirmation:
+    method: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class FakeApplication:
+    """Shaped like the domain's ConfirmedApplication where sealing reads it."""
+
+    identity: Identity
+    answers: Mapping[str, str]
+    application_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    procedure_code: str = "HT-XNHN"
+    catalog_version: str = "2026.1"
+    confirmed_at: datetime = datetime(2026, 11, 23, 2, 15, 7, tzinfo=UTC)
+    confirmation: FakeConfirmation = FakeConfirmation(
+        "kiosk_code", datetime(2026, 11, 23, 2, 15, 0, tzinfo=UTC)
+    )
+
+
+NGUYEN = Identity(
+    citizen_id="001089012345",
+    old_id="",
+    full_name="Nguyễn Văn Ánh",
+    date_of_birth=date(1989, 3, 14),
+    gender=Gender.MALE,
+    address="Thôn Nà Hang, xã Yên Hoa, huyện Na Hang, tỉnh Tuyên Quang",
+    issue_date=date(2021, 5, 2),
+)
+ANSWERS = {"purpose": "Kết hôn", "marital_status": "Chưa đăng ký kết hôn lần nào"}
+
+
+def make_application(**changes: object) -> FakeApplication:
+    base = FakeApplication(identity=NGUYEN, answers=ANSWERS)
+    return FakeApplication(**{**base.__dict__, **changes})  # type: ignore[arg-type]
+
+
+def make_documents(seed: int = 0) -> list[DocumentToSeal]:
+    """Three PDF-ish documents of a few KB, different per seed."""
+    return [
+        DocumentToSeal(f"doc{i}", kind, i + 1, b"%PDF-1.4\n" + bytes([seed % 251, i]) * (1500 + 700 * i))
+        for i, kind in enumerate(("cccd", "marriage_decision", "residence"))
+    ]
