@@ -108,8 +108,10 @@ def test_lease_of_a_dead_process_on_this_host_is_taken_over_at_once(tmp_path: Pa
     dead.wait(timeout=30)
     host = socket.gethostname()
     with Outbox(db, clock) as ob1, Outbox(db, clock) as ob2:
-        assert Lease(ob1, f"{host}:{os.getppid()}:alive", clock).acquire() is None
+        alive = Lease(ob1, f"{host}:{os.getppid()}:alive", clock)
+        assert alive.acquire() is None
         assert Lease(ob2, "me", clock).acquire() is not None   # live holder: refused
+        alive.release()
         assert Lease(ob1, f"{host}:{dead.pid}:dead", clock).acquire() is None
         assert Lease(ob2, "me", clock).acquire() is None       # dead holder: taken at once
         assert Lease(ob1, f"otherhost:{dead.pid}:x", clock).acquire() is not None
