@@ -1,0 +1,54 @@
+"""QR reader and scanner backends with a uniform test handle for the contract suites.
+
+To add a backend (camera over a video file, SANE test backend), write a context-manager
+factory returning the rig and append it to QR_RIGS or SCANNER_RIGS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from devices.qr.protocol import QrReader
+from devices.qr.simulated import SimulatedQrReader
+from devices.scanner.protocol import Scanner
+from devices.scanner.simulated import SimulatedScanner
+
+
+@dataclass(frozen=True)
+class QrRig:
+    reader: QrReader
+    show: Callable[[bytes], None]  # hold a QR carrying these bytes in front of the reader
+
+
+@dataclass(frozen=True)
+class ScannerRig:
+    scanner: Scanner
+    load_pages: Callable[[int], None]  # put n pages where the next feeder scan takes them
+
+
+@contextmanager
+def simulated_qr(tmp_path: Path) -> Iterator[QrRig]:
+    reader = SimulatedQrReader()
+    try:
+        yield QrRig(reader, reader.control.inject)
+    finally:
+        reader.stop()
+
+
+@contextmanager
+def simulated_scanner(tmp_path: Path) -> Iterator[ScannerRig]:
+    from devices.scanner.sample_pages import make_sample_page
+
+    scanner = SimulatedScanner()
+
+    def load(n: int) -> None:
+        scanner.control.feed([make_sample_page("Trang", i, dpi=100) for i in range(n)])
+
+    yield ScannerRig(scanner, load)
+
+
+QR_RIGS: list[Callable[[Path], AbstractContextManager[QrRig]]] = [simulated_qr]
+SCANNER_RIGS: list[Callable[[Path], AbstractContextManager[ScannerRig]]] = [simulated_scanner]
