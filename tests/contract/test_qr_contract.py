@@ -12,7 +12,7 @@ import pytest
 from devices.status import DeviceStatus
 from tests.contract.device_rigs import QR_RIGS, QrRig
 
-OTHER = "HB01-000123-7".encode()
+OTHER = b"HB01-000123-7"
 PAYLOAD = "079088001234|Trần Văn Đức|12031988|Nam|Phường Bến Nghé, Quận 1".encode()
 
 
