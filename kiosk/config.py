@@ -57,7 +57,16 @@ class ScannerSection(_Section):
     backend: Literal["simulated", "sane"] = "simulated"
     device: str = ""
     source: Literal["feeder", "flatbed"] = "feeder"
+    feeder_source: str = "ADF"
+    flatbed_source: str = "Flatbed"
     dpi: Annotated[int, Field(ge=100, le=600)] = 200
+
+    @model_validator(mode="after")
+    def _sane_needs_a_device(self) -> ScannerSection:
+        if self.backend == "sane" and not self.device:
+            msg = "the sane backend needs device = the name `scanimage -L` shows"
+            raise ValueError(msg)
+        return self
 
 
 class PrinterSection(_Section):

@@ -46,18 +46,19 @@ def _printer(section: PrinterSection, out_dir: Path) -> tuple[ReceiptPrinter, An
             sim = SimulatedPrinter(out_dir=out_dir, dot_width=section.dot_width)
             return sim, sim.control
         case "usb" | "serial" | "network" | "file":
-            from devices.printer import escpos_printer as ep
+            from devices.printer import connection as conn
+            from devices.printer.escpos_printer import EscposPrinter
 
-            connection: ep.Connection
+            connection: conn.PrinterConnection
             if section.backend == "usb":
-                connection = ep.UsbConnection(section.usb_vendor_id, section.usb_product_id)
+                connection = conn.UsbConnection(section.usb_vendor_id, section.usb_product_id)
             elif section.backend == "serial":
-                connection = ep.SerialConnection(section.serial_port, section.baudrate)
+                connection = conn.SerialConnection(section.serial_port, section.baudrate)
             elif section.backend == "network":
-                connection = ep.NetworkConnection(section.host, section.port)
+                connection = conn.NetworkConnection(section.host, section.port)
             else:
-                connection = ep.FileConnection(section.path)
-            return ep.EscposPrinter(connection, dot_width=section.dot_width), None
+                connection = conn.FileConnection(section.path)
+            return EscposPrinter(connection, dot_width=section.dot_width), None
 
 
 def build_devices(config: KioskConfig) -> DeviceSet:
@@ -84,9 +85,10 @@ def build_devices(config: KioskConfig) -> DeviceSet:
         sim_scanner = SimulatedScanner()
         scanner, controls["scanner"] = sim_scanner, sim_scanner.control
     else:
-        from devices.scanner.sane import SaneScanner
+        from devices.scanner.sane import SaneScanner, SaneSettings
 
-        scanner = SaneScanner(device=sc.device or None)
+        scanner = SaneScanner(SaneSettings(device=sc.device, feeder_source=sc.feeder_source,
+                                           flatbed_source=sc.flatbed_source))
 
     printer, printer_control = _printer(config.devices.printer, printed_dir(config))
     if printer_control is not None:

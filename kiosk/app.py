@@ -1,0 +1,131 @@
+"""The composition root: builds the kiosk's parts from the configuration, in one place.
+
+Nothing else decides between real and simulated devices, opens the store or reads keys; the UI,
+the CLI commands and the tests all get their parts from here.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk.config import KioskConfig
+from kiosk.devices_root import DeviceSet, build_devices
+from kiosk.domain.catalog import Catalog, load_catalog
+from kiosk.domain.workdays import HolidayCalendar, load_holidays
+from kiosk.layout import store_path
+from kiosk.paths import ASSETS_DIR
+from kiosk.provision import read_gateway_record
+from kiosk.sealing import SealingKeys
+from kiosk.store.applications import SealedRecord
+from kiosk.store.db import Store, open_store
+from kiosk.store.sweep import sweep
+from kiosk.submission import SealContext, Submission, seal_submission
+from sync.protocol.keys import x25519_public_from_b64
+
+if TYPE_CHECKING:
+    from kiosk.ui.services import UiServices
+
+CATALOG_PATH = ASSETS_DIR / "catalog" / "procedures.json"
+HOLIDAYS_PATH = ASSETS_DIR / "holidays" / "vn.json"
+FONT_DIR = Path("/usr/share/fonts/truetype/noto")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Kiosk:
+    """Everything a running kiosk holds; `close()` releases it in reverse order."""
+
+    config: KioskConfig
+    catalog: Catalog
+    holidays: HolidayCalendar
+    store: Store
+    devices: DeviceSet
+    seal_context: SealContext
+    now: Callable[[], datetime]
+    monotonic: Callable[[], float]
+    stack: ExitStack
+
+    def close(self) -> None:
+        self.stack.close()
+
+
+def open_kiosk_store(config: KioskConfig, now: Callable[[], datetime] = utc_now) -> Store:
+    """Open the store and run the start-up sweep (orphans removed, damaged rows flagged)."""
+    store = open_store(store_path(config), clock=now)
+    sweep(store)
+    return store
+
+
+def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] = utc_now,
+                monotonic: Callable[[], float] = time.monotonic,
+                start_gateway: bool = True) -> Kiosk:
+    """Build the kiosk from its configuration (embedded gateway started when configured)."""
+    stack = ExitStack()
+    try:
+        if config.gateway.mode == "embedded" and start_gateway:
+            from kiosk.embedded import start_embedded
+
+            running = start_embedded(config)
+            stack.callback(running.stop)
+        record = read_gateway_record(config)
+        catalog = load_catalog(CATALOG_PATH)
+        holidays = load_holidays(HOLIDAYS_PATH)
+        store = open_kiosk_store(config, now)
+        stack.callback(store.close)
+        devices = build_devices(config)
+        stack.callback(devices.close)
+        keys = SealingKeys(config.kiosk.id, config.kiosk.code_prefix,
+                           x25519_public_from_b64(record.encryption_public_key))
+        context = SealContext(store, keys, catalog, holidays, config.devices.scanner.dpi)
+        return Kiosk(config, catalog, holidays, store, devices, context, now, monotonic, stack)
+    except BaseException:
+        stack.close()
+        raise
+
+
+def build_ui_services(kiosk: Kiosk, *, tts_engine: str = "speechd") -> UiServices:
+    """The citizen UI's view of the kiosk (Qt-free: the UI process imports Qt itself)."""
+    from kiosk.ui.services import Draft, KioskIdentity, SimControls, UiServices, UiSettings
+
+    config = kiosk.config
+    display = config.display
+
+    def seal_draft(draft: Draft) -> SealedRecord:
+        submission = Submission(
+            procedure_code=draft.procedure_code, catalog_version=draft.catalog_version,
+            identity=draft.identity, answers=draft.answers, documents=draft.documents,
+            confirmed_at=draft.confirmed_at,
+            application_id=getattr(draft, "application_id", None) or uuid.uuid4(),
+        )
+        return seal_submission(kiosk.seal_context, submission)
+
+    controls = kiosk.devices.sim_controls
+    sim = (SimControls(controls["qr"], controls["scanner"], controls["printer"])
+           if {"qr", "scanner", "printer"} <= controls.keys() else None)
+    settings = UiSettings(
+        panel_dpi=display.dpi,
+        width_mm=display.width_px / display.dpi * 25.4,
+        height_mm=display.height_px / display.dpi * 25.4,
+        language=display.language,
+        idle_s=float(config.session.idle_timeout_s),
+        countdown_s=float(config.session.countdown_s),
+        tts_engine=tts_engine,
+        voice_dir=ASSETS_DIR / "voice",
+    )
+    return UiServices(
+        catalog=kiosk.catalog, clock=kiosk.monotonic, now=kiosk.now, store=kiosk.store,
+        qr_reader=kiosk.devices.qr_reader, scanner=kiosk.devices.scanner,
+        printer=kiosk.devices.printer, receipt_font=FONT_DIR / "NotoSans-Regular.ttf",
+        settings=settings, kiosk=KioskIdentity(config.kiosk.commune_name, config.kiosk.id),
+        seal=seal_draft, sim=sim,
+    )

@@ -1,0 +1,54 @@
+"""`kiosk run` (the citizen kiosk) and `kiosk demo` (a scripted session, offscreen)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from kiosk.config import KioskConfig
+
+
+def run(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.app import build_kiosk, build_ui_services
+    from kiosk.logs import configure
+    from kiosk.ui.runner import run_kiosk
+
+    configure()
+    kiosk = build_kiosk(config)
+    try:
+        services = build_ui_services(kiosk)
+        return run_kiosk(services, fullscreen=not args.windowed)
+    finally:
+        kiosk.close()
+
+
+def demo(args: argparse.Namespace, config: KioskConfig) -> int:
+    """Play a whole citizen session on simulated devices, then sync it to the embedded gateway."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PIL import Image
+
+    from devices.qr.decode import decode_image
+    from kiosk.app import build_kiosk, build_ui_services
+    from kiosk.commands.sync_cmd import agent_config
+    from kiosk.ui.demo import run_demo
+    from sync import cli as sync_cli
+
+    config = config.simulated()
+    kiosk = build_kiosk(config)
+    try:
+        services = build_ui_services(kiosk, tts_engine="mock")
+        result = run_demo(services, args.out)
+        with Image.open(result.slip_path) as slip:
+            read_back = [p.decode("utf-8") for p in decode_image(slip.convert("RGB"))]
+        print(f"screenshots: {len(result.screenshots)} in {args.out}")
+        print(f"slip: {result.slip_path} (QR reads back: {', '.join(read_back) or 'NOTHING'})")
+        print("syncing to the embedded reference gateway:")
+        synced = sync_cli.run_once(agent_config(config))
+        print(f"application code: {result.application_code}")
+        if result.application_code not in read_back:
+            print("the slip's QR does not read back to the application code", file=sys.stderr)
+            return 1
+        return synced
+    finally:
+        kiosk.close()
