@@ -46,7 +46,7 @@ Window {
         id: keyboard
         objectName: "keyboard"
         z: 99
-        visible: active && flow.textInput
+        visible: active && flow.text_input
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.bottom: parent.bottom

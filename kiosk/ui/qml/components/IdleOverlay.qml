@@ -22,7 +22,7 @@ Rectangle {
             color: theme.c.text
             font.pixelSize: units.huge_px * 1.5
             font.bold: true
-            text: idle.secondsLeft
+            text: idle.seconds_left
         }
         Body {
             horizontalAlignment: Text.AlignHCenter
@@ -34,7 +34,7 @@ Rectangle {
             width: parent.width * 0.8
             minHeight: units.mm(28)
             text: i18n.t.idle_still_here
-            onClicked: idle.stillHere()
+            onClicked: idle.still_here()
         }
     }
 }

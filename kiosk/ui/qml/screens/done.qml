@@ -33,23 +33,23 @@ Item {
                 width: parent.width
                 height: ps.implicitHeight + units.mm(6)
                 radius: units.mm(2)
-                color: done.printState === "failed" ? theme.c.danger : theme.c.surface
+                color: done.print_state === "failed" ? theme.c.danger : theme.c.surface
                 Body {
                     id: ps
                     anchors.centerIn: parent
                     width: parent.width - units.mm(6)
-                    color: done.printState === "failed" ? theme.c.danger_text : theme.c.text
-                    text: done.printState === "printing" ? i18n.t.done_printing
-                          : done.printState === "printed" ? i18n.t.done_printed
+                    color: done.print_state === "failed" ? theme.c.danger_text : theme.c.text
+                    text: done.print_state === "printing" ? i18n.t.done_printing
+                          : done.print_state === "printed" ? i18n.t.done_printed
                           : i18n.t.done_print_failed
                 }
             }
             KButton {
                 objectName: "callOfficerButton"
-                visible: done.printState === "failed"
+                visible: done.print_state === "failed"
                 kind: "danger"
                 text: i18n.t.nav_call_officer
-                onClicked: done.callOfficer()
+                onClicked: done.call_officer()
             }
         }
         Rectangle {
@@ -65,7 +65,7 @@ Item {
                 anchors.margins: units.mm(2)
                 fillMode: Image.PreserveAspectFit
                 cache: false
-                source: done.slipUrl
+                source: done.slip_url
             }
         }
     }
@@ -75,7 +75,7 @@ Item {
         width: parent.width
         showBack: false
         nextText: i18n.t.nav_finish
-        nextEnabled: done.printState !== "printing"
+        nextEnabled: done.print_state !== "printing"
         onNext: flow.next()
     }
 }

@@ -26,8 +26,8 @@ Item {
                 anchors.margins: units.mm(1)
                 fillMode: Image.PreserveAspectFit
                 cache: false
-                source: login.previewUrl
-                visible: login.previewUrl.length > 0
+                source: login.preview_url
+                visible: login.preview_url.length > 0
             }
             Rectangle {  // the aiming frame
                 anchors.centerIn: parent
@@ -68,7 +68,7 @@ Item {
             }
             Rectangle {
                 objectName: "loginTips"
-                visible: login.showTips
+                visible: login.show_tips
                 width: parent.width
                 height: tips.implicitHeight + units.mm(6)
                 color: theme.c.surface
@@ -89,6 +89,6 @@ Item {
         width: parent.width
         nextText: i18n.t.nav_call_officer
         onBack: flow.back()
-        onNext: flow.openQueue()
+        onNext: flow.open_queue()
     }
 }

@@ -43,7 +43,7 @@ Item {
                                 minHeight: units.mm(30)
                                 text: modelData.title
                                 sub: modelData.summary
-                                onClicked: flow.chooseProcedure(modelData.code)
+                                onClicked: flow.choose_procedure(modelData.code)
                             }
                         }
                     }

@@ -76,8 +76,8 @@ Item {
                         required property int index
                         objectName: "option_" + index
                         width: (opts.width - (opts.columns - 1) * opts.spacing) / opts.columns
-                        kind: form.value === modelData.value ? "primary" : "secondary"
-                        text: (form.value === modelData.value ? "✓ " : "") + modelData.label
+                        kind: form.value_text === modelData.value ? "primary" : "secondary"
+                        text: (form.value_text === modelData.value ? "✓ " : "") + modelData.label
                         onClicked: form.choose(modelData.value)
                     }
                 }
@@ -105,7 +105,7 @@ Item {
                         width: parent.width
                         text: "+"
                         kind: "secondary"
-                        onClicked: form.stepDate(modelData.part, 1)
+                        onClicked: form.step_date(modelData.part, 1)
                     }
                     Text {
                         objectName: "date_" + modelData.part + "_value"
@@ -121,7 +121,7 @@ Item {
                         width: parent.width
                         text: "−"
                         kind: "secondary"
-                        onClicked: form.stepDate(modelData.part, -1)
+                        onClicked: form.step_date(modelData.part, -1)
                     }
                 }
             }
@@ -146,11 +146,11 @@ Item {
                     verticalAlignment: TextInput.AlignVCenter
                     color: theme.c.text
                     font.pixelSize: units.body_px
-                    text: form.value
+                    text: form.value_text
                     focus: true
                     Accessible.role: Accessible.EditableText
                     Accessible.name: form.label
-                    onTextEdited: form.setText(text)
+                    onTextEdited: form.set_text(text)
                     Component.onCompleted: forceActiveFocus()
                 }
             }
@@ -167,13 +167,13 @@ Item {
                 color: theme.c.text
                 font.pixelSize: units.huge_px
                 font.bold: true
-                text: form.value.length > 0 ? form.value : "—"
+                text: form.value_text.length > 0 ? form.value_text : "—"
             }
             Keypad {
                 prefix: "numpad"
-                okEnabled: form.value.length > 0
-                onDigit: (d) => form.setText(form.value + d)
-                onErase: form.setText(form.value.slice(0, -1))
+                okEnabled: form.value_text.length > 0
+                onDigit: (d) => form.set_text(form.value_text + d)
+                onErase: form.set_text(form.value_text.slice(0, -1))
                 onOk: flow.next()
             }
         }

@@ -20,7 +20,7 @@ Item {
             width: parent.width
             spacing: units.mm(3)
             Repeater {
-                model: flow.reviewItems
+                model: flow.review_list
                 Rectangle {
                     required property var modelData
                     width: col.width

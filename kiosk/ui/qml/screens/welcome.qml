@@ -15,7 +15,7 @@ Item {
         }
         Body {
             horizontalAlignment: Text.AlignHCenter
-            text: i18n.t.welcome_subtitle.arg(flow.communeName)
+            text: i18n.t.welcome_subtitle.arg(flow.commune_name)
         }
         KButton {
             objectName: "startButton"
@@ -34,7 +34,7 @@ Item {
                 kind: "secondary"
                 text: i18n.t.welcome_lookup
                 sub: i18n.t.welcome_lookup_sub
-                onClicked: flow.openLookup()
+                onClicked: flow.open_lookup()
             }
             KButton {
                 objectName: "queueButton"
@@ -42,7 +42,7 @@ Item {
                 kind: "secondary"
                 text: i18n.t.welcome_queue
                 sub: i18n.t.welcome_queue_sub
-                onClicked: flow.openQueue()
+                onClicked: flow.open_queue()
             }
         }
         Row {

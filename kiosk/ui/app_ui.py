@@ -1,0 +1,163 @@
+"""Builds the view-models for one window and exposes them to QML (the UI's composition)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtQml import QQmlApplicationEngine
+from PySide6.QtQuick import QQuickWindow
+
+from kiosk.ui.confirm_vm import ConfirmVm
+from kiosk.ui.documents_vm import DocumentsVm
+from kiosk.ui.done_vm import DoneVm
+from kiosk.ui.flow_vm import FlowVm
+from kiosk.ui.form_vm import FormVm
+from kiosk.ui.i18n import Strings
+from kiosk.ui.idle_vm import IdleVm
+from kiosk.ui.images import PROVIDER_ID, ImageStore
+from kiosk.ui.login_vm import LoginVm, QrSession
+from kiosk.ui.lookup_vm import LookupVm
+from kiosk.ui.queue_vm import QueueVm
+from kiosk.ui.services import UiServices
+from kiosk.ui.theme import Theme
+from kiosk.ui.units import Units
+from kiosk.ui.voice import Voice
+from kiosk.ui.worker import DeviceWorker
+
+QML_MAIN = Path(__file__).resolve().parent / "qml" / "Main.qml"
+FONT_FAMILY = "Noto Sans"
+
+
+def prepare_environment() -> None:
+    """Environment the Qt Virtual Keyboard needs; call before QGuiApplication exists."""
+    import os
+
+    os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+    os.environ.setdefault("QT_VIRTUALKEYBOARD_DESKTOP_DISABLE", "0")
+
+
+def apply_font(app: QGuiApplication) -> None:
+    font = QFont(FONT_FAMILY)
+    app.setFont(font)
+
+
+@dataclass
+class KioskUi:
+    """Everything alive for one kiosk window; ``close`` stops devices and threads."""
+
+    engine: QQmlApplicationEngine
+    window: QQuickWindow
+    flow: FlowVm
+    strings: Strings
+    voice: Voice
+    units: Units
+    theme: Theme
+    images: ImageStore
+    workers: tuple[DeviceWorker, ...]
+
+    def close(self) -> None:
+        self.flow.idle.stop()
+        self.flow.login.end()
+        self.flow.lookup.end()
+        for w in self.workers:
+            w.close()
+        self.window.close()
+        self.engine.deleteLater()
+
+
+def build_ui(services: UiServices) -> KioskUi:
+    """Create the view-models, load Main.qml and return the live window."""
+    st = services.settings
+    engine = QQmlApplicationEngine()
+    strings = Strings(st.language, parent=engine)
+    voice = Voice(strings, engine=st.tts_engine, clips_dir=st.voice_dir, parent=engine)
+    units = Units(st.panel_dpi, parent=engine)
+    theme = Theme(parent=engine)
+    images = ImageStore()
+    engine.addImageProvider(PROVIDER_ID, images)
+    qr_w = DeviceWorker("qr", engine)
+    scan_w = DeviceWorker("scanner", engine)
+    print_w = DeviceWorker("printer", engine)
+    store_w = DeviceWorker("store", engine)
+    qr = QrSession(services.qr_reader, qr_w, engine)
+    form = FormVm(strings, services.catalog, engine)
+    docs = DocumentsVm(strings, services.scanner, scan_w, images, engine)
+    login = LoginVm(
+        strings,
+        qr=qr,
+        reader=services.qr_reader,
+        images=images,
+        tips_after_s=st.login_tips_s,
+        online=services.online,
+        parent=engine,
+    )
+    confirm = ConfirmVm(strings, engine)
+    done = DoneVm(services.printer, print_w, images, services.receipt_font, engine)
+    lookup = LookupVm(strings, services.store, qr, engine)
+    queue = QueueVm(
+        strings,
+        store=services.store,
+        printer=services.printer,
+        worker=print_w,
+        today=lambda: services.now().date(),
+        commune=services.kiosk.commune_name,
+        font=services.receipt_font,
+        parent=engine,
+    )
+    idle = IdleVm(services.clock, st.idle_s, st.countdown_s, engine)
+    flow = FlowVm(
+        services,
+        strings=strings,
+        voice=voice,
+        units=units,
+        theme=theme,
+        images=images,
+        form=form,
+        docs=docs,
+        login=login,
+        confirm=confirm,
+        done=done,
+        lookup=lookup,
+        queue=queue,
+        idle=idle,
+        store_worker=store_w,
+        parent=engine,
+    )
+    ctx = engine.rootContext()
+    for name, obj in (
+        ("units", units),
+        ("theme", theme),
+        ("i18n", strings),
+        ("voice", voice),
+        ("flow", flow),
+        ("form", form),
+        ("docs", docs),
+        ("login", login),
+        ("confirm", confirm),
+        ("done", done),
+        ("lookup", lookup),
+        ("queue", queue),
+        ("idle", idle),
+    ):
+        ctx.setContextProperty(name, obj)
+    ctx.setContextProperty("panelWidthMm", st.width_mm)
+    ctx.setContextProperty("panelHeightMm", st.height_mm)
+    engine.load(QML_MAIN)
+    roots = engine.rootObjects()
+    if not roots or not isinstance(roots[0], QQuickWindow):
+        raise RuntimeError(f"could not load {QML_MAIN}")
+    window = roots[0]
+    voice.prompt("welcome")
+    return KioskUi(
+        engine=engine,
+        window=window,
+        flow=flow,
+        strings=strings,
+        voice=voice,
+        units=units,
+        theme=theme,
+        images=images,
+        workers=(qr_w, scan_w, print_w, store_w),
+    )

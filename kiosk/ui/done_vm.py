@@ -1,0 +1,91 @@
+"""Done: the code, the appointment, the slip printing on the printer's worker (never lost)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import QObject, Signal
+
+from devices.printer.protocol import PrintOutcome, PrintResult, ReceiptPrinter
+from devices.receipt.model import Receipt
+from devices.receipt.render import render_receipt
+from kiosk.ui.images import ImageStore
+from kiosk.ui.qtbind import qproperty, slot
+from kiosk.ui.worker import DeviceWorker
+
+
+class DoneVm(QObject):
+    changed = Signal()
+    officer_called = Signal()
+
+    def __init__(
+        self,
+        printer: ReceiptPrinter,
+        worker: DeviceWorker,
+        images: ImageStore,
+        font_path: Path | None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._printer = printer
+        self._worker = worker
+        self._images = images
+        self._font_path = font_path
+        self._code = ""
+        self._appointment = ""
+        self._state = ""
+        self._slip_url = ""
+        self.slip_image: Image.Image | None = None
+        self.last_result: PrintResult | None = None
+
+    def show(self, code: str, appointment: str, receipt: Receipt) -> None:
+        img = render_receipt(receipt, self._printer.dot_width, self._font_path)
+        self.slip_image = img
+        self._code = code
+        self._appointment = appointment
+        self._slip_url = self._images.put("slip", img)
+        self._state = "printing"
+        self.changed.emit()
+        self._worker.run(lambda: self._printer.print_image(img), self._printed, self._crashed)
+
+    def _printed(self, result: PrintResult) -> None:
+        self.last_result = result
+        self._state = "printed" if result.outcome is PrintOutcome.PRINTED else "failed"
+        self.changed.emit()
+
+    def _crashed(self, _exc: BaseException) -> None:
+        self._state = "failed"
+        self.changed.emit()
+
+    def is_printing(self) -> bool:
+        return self._state == "printing"
+
+    def wipe(self) -> None:
+        self._code = ""
+        self._appointment = ""
+        self._state = ""
+        self._slip_url = ""
+        self.slip_image = None
+        self.changed.emit()
+
+    def _get_code(self) -> str:
+        return self._code
+
+    def _get_appointment(self) -> str:
+        return self._appointment
+
+    def _get_state(self) -> str:
+        return self._state
+
+    def _get_slip_url(self) -> str:
+        return self._slip_url
+
+    code = qproperty(str, _get_code, notify=changed)
+    appointment = qproperty(str, _get_appointment, notify=changed)
+    print_state = qproperty(str, _get_state, notify=changed)
+    slip_url = qproperty(str, _get_slip_url, notify=changed)
+
+    @slot()
+    def call_officer(self) -> None:
+        self.officer_called.emit()

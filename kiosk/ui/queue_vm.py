@@ -1,0 +1,96 @@
+"""Queue ticket ("Gặp cán bộ"): choose the field, a numbered ticket prints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from devices.printer.protocol import PrintOutcome, PrintResult, ReceiptPrinter
+from devices.receipt.render import render_receipt
+from kiosk.store.db import Store
+from kiosk.store.tickets import next_queue_ticket
+from kiosk.ui.i18n import Strings
+from kiosk.ui.qtbind import qproperty, slot
+from kiosk.ui.slip import queue_ticket
+from kiosk.ui.worker import DeviceWorker
+
+FIELDS = ("civil", "residence", "land", "other")
+PREFIX = {"civil": "A", "residence": "B", "land": "C", "other": "D"}
+
+
+class QueueVm(QObject):
+    changed = Signal()
+
+    def __init__(
+        self,
+        strings: Strings,
+        *,
+        store: Store,
+        printer: ReceiptPrinter,
+        worker: DeviceWorker,
+        today: Callable[[], date],
+        commune: str,
+        font: Any,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._strings = strings
+        self._store = store
+        self._printer = printer
+        self._worker = worker
+        self._today = today
+        self._commune = commune
+        self._font = font
+        self._ticket = ""
+        self._message = ""
+        self._busy = False
+        self.last_result: PrintResult | None = None
+        strings.changed.connect(self.changed)
+
+    def wipe(self) -> None:
+        self._ticket = ""
+        self._message = ""
+        self._busy = False
+        self.changed.emit()
+
+    def _get_fields(self) -> list[dict[str, str]]:
+        return [{"id": f, "title": self._strings.text(f"queue_field_{f}")} for f in FIELDS]
+
+    def _get_ticket(self) -> str:
+        return self._ticket
+
+    def _get_message(self) -> str:
+        return self._message
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    fields = qproperty("QVariantList", _get_fields, notify=changed)
+    ticket = qproperty(str, _get_ticket, notify=changed)
+    message = qproperty(str, _get_message, notify=changed)
+    busy = qproperty(bool, is_busy, notify=changed)
+
+    @slot(str)
+    def choose(self, field: str) -> None:
+        if self._busy or field not in FIELDS:
+            return
+        day = self._today()
+        number = next_queue_ticket(self._store, field, day)
+        self._ticket = f"{PREFIX[field]}{number:03d}"
+        receipt = queue_ticket(
+            self._strings, self._ticket, self._strings.text(f"queue_field_{field}"), self._commune, day
+        )
+        img = render_receipt(receipt, self._printer.dot_width, self._font)
+        self._busy = True
+        self.changed.emit()
+        self._worker.run(lambda: self._printer.print_image(img), self._printed)
+
+    def _printed(self, result: PrintResult) -> None:
+        self.last_result = result
+        self._busy = False
+        if result.outcome is not PrintOutcome.PRINTED:
+            self._message = self._strings.text("queue_print_failed")
+        self.changed.emit()

@@ -1,0 +1,47 @@
+"""Offscreen Qt for the GUI tests (set before Qt is imported)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kiosk.ui.app_ui import KioskUi, apply_font, build_ui  # noqa: E402
+from kiosk.ui.sim_kit import SimKit, build_sim_services  # noqa: E402
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def kit(tmp_path: Path, clock: FakeClock) -> Iterator[SimKit]:
+    k = build_sim_services(tmp_path, clock=clock)
+    yield k
+    k.store.close()
+
+
+@pytest.fixture
+def ui(qapp: object, kit: SimKit) -> Iterator[KioskUi]:
+    from PySide6.QtGui import QGuiApplication
+
+    assert isinstance(qapp, QGuiApplication)
+    apply_font(qapp)
+    u = build_ui(kit.services)
+    yield u
+    u.close()
