@@ -281,7 +281,8 @@ class Outbox:
         rows = self._db.execute(
             "SELECT rating_id, at, procedure_code, score FROM ratings WHERE sent_at IS NULL "
             "ORDER BY at LIMIT ?", (limit,)).fetchall()
-        return [{"rating_id": r[0], "at": r[1], "procedure_code": r[2], "score": r[3]}
+        # The protocol wants a non-empty procedure_code; a tap not tied to one says "-".
+        return [{"rating_id": r[0], "at": r[1], "procedure_code": r[2] or "-", "score": r[3]}
                 for r in rows]
 
     def mark_ratings_sent(self, rating_ids: Iterable[str]) -> None:

@@ -42,7 +42,7 @@ class Uploader:
     monotonic: Callable[[], float]
     still_leased: Callable[[], bool] = lambda: True
     hash_failures: dict[tuple[str, str], int] = field(default_factory=dict)
-    bytes_resent: int = 0  # bytes sent again because a chunk was lost (for the bench)
+    chunk_bytes_sent: int = 0  # document bytes handed to PATCH, resends included (bench)
 
     def send(self, app: PendingApplication) -> Outcome:
         try:
@@ -120,6 +120,7 @@ class Uploader:
                 raise GatewayError(Failure(Action.RETRY, None, "lease_lost", "lease lost"))
             chunk = data[offset: offset + self.sizer.size]
             started = self.monotonic()
+            self.chunk_bytes_sent += len(chunk)
             try:
                 new_offset = self.client.patch_chunk(app_id, doc.doc_id, offset, chunk)
             except GatewayError as err:
@@ -139,7 +140,6 @@ class Uploader:
                 self.sizer.too_large(sent)
                 return self.client.upload_offset(app_id, doc.doc_id)
             case Action.RESEND_CHUNK:
-                self.bytes_resent += sent
                 return self.client.upload_offset(app_id, doc.doc_id)
             case Action.RESYNC_OFFSET:
                 return self.client.upload_offset(app_id, doc.doc_id)
@@ -157,7 +157,6 @@ class Uploader:
             case Action.RETRY:
                 if failure.status is None:  # the link dropped mid-chunk
                     self.sizer.shrink()
-                    self.bytes_resent += sent
                 raise GatewayError(failure)
             case Action.PAUSE_QUEUE | Action.QUARANTINE:
                 raise GatewayError(failure)
