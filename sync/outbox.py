@@ -186,7 +186,7 @@ class Outbox:
                     **columns: object) -> None:
         sets = ", ".join(f"{c} = ?" for c in ("state", "updated_at", *columns))
         # Column names come from this module's own keyword arguments, never from input.
-        db.execute(f"UPDATE applications SET {sets} WHERE application_id = ?",  # noqa: S608
+        db.execute(f"UPDATE applications SET {sets} WHERE application_id = ?",
                    (new, self.now_iso(), *columns.values(), app_id))
         db.execute(
             "INSERT INTO application_events(application_id, at, from_state, to_state, "
