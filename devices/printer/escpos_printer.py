@@ -181,7 +181,8 @@ class EscposPrinter:
             answer += chunk
         if len(answer) < 2:
             return None
-        return interpret(answer[-2], answer[-1])
+        health = interpret(answer[-2], answer[-1])
+        return None if health.status is DeviceStatus.UNKNOWN else health
 
 
 def _is_timeout(exc: BaseException) -> bool:

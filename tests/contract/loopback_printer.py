@@ -41,6 +41,7 @@ class LoopbackPrinter:
         self.paper_rows = paper_rows
         self.close_after_bytes = close_after_bytes
         self.cover_open = False
+        self.reply_byte: int | None = None  # answer this to every status request
         self.paper_out = False
         self.connections: list[bytes] = []
         self.status_requests = 0
@@ -175,6 +176,8 @@ class LoopbackPrinter:
             )
 
     def _status_byte(self, n: int) -> int:
+        if self.reply_byte is not None:
+            return self.reply_byte
         value = STATUS_OK
         if n == 2:
             if self.cover_open:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -94,3 +95,24 @@ def test_too_wide_image_fails_cleanly(rig: PrinterRig) -> None:
     result = rig.printer.print_image(Image.new("1", (rig.printer.dot_width + 8, 40), 0))
     assert result.outcome is PrintOutcome.FAILED
     assert rig.printed_images() == []
+
+
+def test_concurrent_jobs_are_serialised_and_both_slips_come_out_whole(
+    rig: PrinterRig, slip: Image.Image
+) -> None:
+    other = slip.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    results: list[PrintOutcome] = []
+    threads = [
+        threading.Thread(target=lambda img=img: results.append(rig.printer.print_image(img).outcome))
+        for img in (slip, other)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert not any(t.is_alive() for t in threads)
+    assert results == [PrintOutcome.PRINTED, PrintOutcome.PRINTED]
+    papers = rig.printed_images()
+    assert len(papers) == 2
+    assert any(_same(p, slip) for p in papers)
+    assert any(_same(p, other) for p in papers)

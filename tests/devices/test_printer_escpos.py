@@ -132,13 +132,16 @@ def test_status_bits(offline: int, paper: int, status: DeviceStatus) -> None:
     assert interpret(offline, paper).status is status
 
 
-def test_garbage_status_answer_is_unknown(slip: Image.Image) -> None:
+def test_garbage_status_answer_is_unknown_and_does_not_block_printing(slip: Image.Image) -> None:
     with LoopbackPrinter() as fake:
-        fake.set(answers_status=False)
-        with socket.create_connection(("127.0.0.1", fake.port)):
-            pass
+        fake.set(reply_byte=0xFF)
         printer = _printer(fake)
         assert printer.health().status is DeviceStatus.UNKNOWN
+        result = printer.print_image(slip)
+        assert (result.outcome, result.status) == (PrintOutcome.PRINTED, DeviceStatus.UNKNOWN)
+        assert fake.wait_until(lambda f: f.cuts == 1, 2.0)
+        [paper] = fake.printed_images()
+        assert paper.size == slip.size
 
 
 @pytest.mark.parametrize(
