@@ -6,10 +6,13 @@ factory returning the rig and append it to QR_RIGS or SCANNER_RIGS.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from devices.qr.protocol import QrReader
 from devices.qr.simulated import SimulatedQrReader
@@ -26,7 +29,9 @@ class QrRig:
 @dataclass(frozen=True)
 class ScannerRig:
     scanner: Scanner
-    load_pages: Callable[[int], None]  # put n pages where the next feeder scan takes them
+    # Put n pages where the next feeder scan takes them; returns how many that scan will give
+    # (a backend whose feeder cannot be loaded, like SANE's test backend, returns its own count).
+    load_pages: Callable[[int], int]
 
 
 @contextmanager
@@ -44,11 +49,27 @@ def simulated_scanner(tmp_path: Path) -> Iterator[ScannerRig]:
 
     scanner = SimulatedScanner()
 
-    def load(n: int) -> None:
+    def load(n: int) -> int:
         scanner.control.feed([make_sample_page("Trang", i, dpi=100) for i in range(n)])
+        return n
 
     yield ScannerRig(scanner, load)
 
 
+@contextmanager
+def sane_test_backend_scanner(tmp_path: Path) -> Iterator[ScannerRig]:
+    """SANE's real ``test`` backend through a private config dir; its feeder holds 10 sheets."""
+    if shutil.which("scanimage") is None:
+        pytest.skip("sane-utils missing")
+    from devices.scanner.sane import SaneScanner
+    from devices.scanner.sane_test_backend import settings_for_test_backend
+
+    scanner = SaneScanner(settings_for_test_backend(tmp_path / "sane"))
+    yield ScannerRig(scanner, lambda n: 10)
+
+
 QR_RIGS: list[Callable[[Path], AbstractContextManager[QrRig]]] = [simulated_qr]
-SCANNER_RIGS: list[Callable[[Path], AbstractContextManager[ScannerRig]]] = [simulated_scanner]
+SCANNER_RIGS: list[Callable[[Path], AbstractContextManager[ScannerRig]]] = [
+    simulated_scanner,
+    sane_test_backend_scanner,
+]

@@ -22,13 +22,13 @@ def rig(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ScannerRig]:
 
 def test_ready_scanner_scans_loaded_pages_as_rgb_at_the_asked_dpi(rig: ScannerRig) -> None:
     assert rig.scanner.health().status is DeviceStatus.READY
-    rig.load_pages(2)
+    expected = rig.load_pages(2)
     started = time.monotonic()
     outcome = rig.scanner.scan(source="feeder", dpi=100, timeout_s=30)
     assert time.monotonic() - started < 30
     assert outcome.status is DeviceStatus.READY
     assert outcome.dpi == 100
-    assert len(outcome.pages) == 2
+    assert len(outcome.pages) == expected >= 1
     for page in outcome.pages:
         assert page.mode == "RGB"
         assert page.height > page.width > 0
