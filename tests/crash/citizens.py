@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from kiosk.domain.application import Confirmation, ConfirmationMethod, ConfirmedApplication
 from kiosk.domain.identity import Gender, Identity
 from kiosk.sealing import DocumentToSeal
 
@@ -17,25 +16,6 @@ GIVEN = ("Ánh", "Bình", "Cường", "Dũng", "Hương", "Lan", "Mạnh", "Nga"
 PLACES = ("xã Yên Hoa, huyện Na Hang, tỉnh Tuyên Quang", "xã Pả Vi, huyện Mèo Vạc, tỉnh Hà Giang")
 PROCEDURES = ("HT-XNHN", "HT-KH", "HT-KT", "HT-KTL", "HT-TLHT")
 DOC_KINDS = ("cccd", "ho_khau", "giay_to_khac")
-
-
-@dataclass(frozen=True)
-class Confirmation:
-    method: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class GeneratedApplication:
-    """Shaped like the domain's ConfirmedApplication where sealing reads it."""
-
-    application_id: uuid.UUID
-    procedure_code: str
-    catalog_version: str
-    identity: Identity
-    answers: Mapping[str, str]
-    confirmed_at: datetime
-    confirmation: Confirmation
 
 
 def random_identity(rng: random.Random) -> Identity:
@@ -54,16 +34,17 @@ def random_identity(rng: random.Random) -> Identity:
     )
 
 
-def random_application(rng: random.Random, now: datetime | None = None) -> GeneratedApplication:
+def random_application(rng: random.Random, now: datetime | None = None) -> ConfirmedApplication:
     confirmed = (now or datetime(2026, 11, 23, 1, 0, tzinfo=UTC)).replace(microsecond=0)
-    return GeneratedApplication(
+    return ConfirmedApplication(
         application_id=uuid.UUID(int=rng.getrandbits(128), version=4),
         procedure_code=rng.choice(PROCEDURES),
         catalog_version="2026.1",
         identity=random_identity(rng),
         answers={"purpose": rng.choice(("Kết hôn", "Bổ sung hồ sơ", "Xuất khẩu lao động"))},
+        documents=(),
         confirmed_at=confirmed,
-        confirmation=Confirmation("kiosk_code", confirmed - timedelta(seconds=40)),
+        confirmation=Confirmation(ConfirmationMethod.KIOSK_CODE, confirmed - timedelta(seconds=40)),
     )
 
 

@@ -127,6 +127,10 @@ def test_sealing_survives_sigkill_at_random_moments(tmp_path: Path) -> None:
     for _ in range(KILLS):
         _one_round(store_path, gateway_pub, rng, tally)
 
+    print(
+        f"kills={KILLS} sealed_reported={len(tally.reported)} "
+        f"orphan_dirs_swept={tally.orphan_dirs_swept} killed_before_ready={tally.killed_before_ready}"
+    )
     # A seal interrupted between its file writes and its commit leaves an orphan directory for
     # the next start's sweep: if that never happened, the test did not probe the hard case.
     assert tally.orphan_dirs_swept >= 1

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from kiosk.domain.application import Confirmation, ConfirmationMethod, ConfirmedApplication
 from kiosk.domain.identity import Gender, Identity
 from kiosk.sealing import DocumentToSeal
 
@@ -21,27 +21,6 @@ class FakeClock:
         return self.now
 
 
-@dataclass(frozen=True)
-class FakeConfirmation:
-    method: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class FakeApplication:
-    """Shaped like the domain's ConfirmedApplication where sealing reads it."""
-
-    identity: Identity
-    answers: Mapping[str, str]
-    application_id: uuid.UUID = field(default_factory=uuid.uuid4)
-    procedure_code: str = "HT-XNHN"
-    catalog_version: str = "2026.1"
-    confirmed_at: datetime = datetime(2026, 11, 23, 2, 15, 7, tzinfo=UTC)
-    confirmation: FakeConfirmation = FakeConfirmation(
-        "kiosk_code", datetime(2026, 11, 23, 2, 15, 0, tzinfo=UTC)
-    )
-
-
 NGUYEN = Identity(
     citizen_id="001089012345",
     old_id="",
@@ -54,9 +33,21 @@ NGUYEN = Identity(
 ANSWERS = {"purpose": "Kết hôn", "marital_status": "Chưa đăng ký kết hôn lần nào"}
 
 
-def make_application(**changes: object) -> FakeApplication:
-    base = FakeApplication(identity=NGUYEN, answers=ANSWERS)
-    return FakeApplication(**{**base.__dict__, **changes})  # type: ignore[arg-type]
+def make_application(**changes: object) -> ConfirmedApplication:
+    """A confirmed application of the domain's own type (pages travel separately as PDFs)."""
+    base = ConfirmedApplication(
+        application_id=uuid.uuid4(),
+        procedure_code="HT-XNHN",
+        catalog_version="2026.1",
+        identity=NGUYEN,
+        answers=ANSWERS,
+        documents=(),
+        confirmed_at=datetime(2026, 11, 23, 2, 15, 7, tzinfo=UTC),
+        confirmation=Confirmation(
+            ConfirmationMethod.KIOSK_CODE, datetime(2026, 11, 23, 2, 15, 0, tzinfo=UTC)
+        ),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def make_documents(seed: int = 0) -> list[DocumentToSeal]:

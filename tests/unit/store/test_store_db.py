@@ -20,6 +20,8 @@ from kiosk.store.db import connect
 from kiosk.store.errors import classify
 from kiosk.store.schema import MIGRATIONS
 
+RATING = "INSERT INTO ratings(rating_id, at, score) VALUES (?, '2025-01-01T00:00:00Z', ?)"
+
 
 def _pragma(store: Store, name: str) -> object:
     return store.query(f"PRAGMA {name}")[0][0]
@@ -88,9 +90,7 @@ def test_a_version_1_file_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None
 
 def test_reopening_a_current_file_changes_nothing(store_path: Path) -> None:
     with open_store(store_path) as first:
-        first.conn.execute(
-            "INSERT INTO ratings(rating_id, at, procedure_code, score) VALUES ('r', '2025-01-01T00:00:00Z', NULL, 2)"
-        )
+        first.conn.execute(RATING, ("r", 2))
     with open_store(store_path) as second:
         assert second.query("SELECT count(*) FROM ratings")[0][0] == 1
         assert _pragma(second, "user_version") == SCHEMA_VERSION
@@ -112,20 +112,14 @@ def test_a_lock_held_too_long_is_unavailable_not_a_bug(store_path: Path) -> None
         assert caught.value.reason is Unavailability.BUSY
         assert "locked" in str(caught.value)
         with other.write() as conn:  # free again once the holder commits
-            conn.execute(
-                "INSERT INTO ratings(rating_id, at, procedure_code, score) VALUES ('r', '2025-01-01T00:00:00Z', NULL, 1)"
-            )
+            conn.execute(RATING, ("r", 1))
 
 
 def test_a_bug_propagates_unchanged_and_rolls_back(store: Store) -> None:
     def insert_twice() -> None:
         with store.write() as conn:
-            conn.execute(
-                "INSERT INTO ratings(rating_id, at, procedure_code, score) VALUES ('r', '2025-01-01T00:00:00Z', NULL, 1)"
-            )
-            conn.execute(
-                "INSERT INTO ratings(rating_id, at, procedure_code, score) VALUES ('r', '2025-01-01T00:00:00Z', NULL, 1)"
-            )
+            conn.execute(RATING, ("r", 1))
+            conn.execute(RATING, ("r", 1))
 
     with pytest.raises(sqlite3.IntegrityError):
         insert_twice()
