@@ -13,8 +13,9 @@ from kiosk.notify import Notifier, watchdog_interval_ms
 
 
 class GuiWatchdog(QObject):
-    def __init__(self, notifier: Notifier, interval_ms: int | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, notifier: Notifier, interval_ms: int | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._notifier = notifier
         self._timer = QTimer(self)

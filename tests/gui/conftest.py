@@ -7,13 +7,13 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from kiosk.ui.app_ui import KioskUi, apply_font, build_ui  # noqa: E402
-from kiosk.ui.sim_kit import SimKit, build_sim_services  # noqa: E402
+from kiosk.ui.app_ui import KioskUi, apply_font, build_ui
+from kiosk.ui.sim_kit import SimKit, build_sim_services
 
 
 class FakeClock:

@@ -17,9 +17,13 @@ from tests.gui.driver import find, tap, wait_screen
 pytestmark = pytest.mark.gui
 
 CITIZEN = Identity(
-    citizen_id="049175001234", old_id="", full_name="Huỳnh Thị Ánh Tuyết",
-    date_of_birth=date(1975, 3, 8), gender=Gender.FEMALE,
-    address="Thôn Lý Trường, xã Bình Phú, tỉnh Quảng Nam", issue_date=date(2021, 5, 1),
+    citizen_id="049175001234",
+    old_id="",
+    full_name="Huỳnh Thị Ánh Tuyết",
+    date_of_birth=date(1975, 3, 8),
+    gender=Gender.FEMALE,
+    address="Thôn Lý Trường, xã Bình Phú, tỉnh Quảng Nam",
+    issue_date=date(2021, 5, 1),
 )
 
 
@@ -40,8 +44,10 @@ def answer_questions(ui: KioskUi, qtbot: object) -> None:
                 tap(ui, qtbot, "option_1" if field.id == "marital_status" else "option_0")
         tap(ui, qtbot, "nextButton")
         qtbot.waitUntil(  # type: ignore[attr-defined]
-            lambda b=before: ui.flow.current_screen() != "question"
-            or (ui.flow.form.field is not None and ui.flow.form.field.id != b),
+            lambda b=before: (
+                ui.flow.current_screen() != "question"
+                or (ui.flow.form.field is not None and ui.flow.form.field.id != b)
+            ),
             timeout=5000,
         )
 
@@ -78,9 +84,7 @@ def walk_to_done(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
     wait_screen(ui, qtbot, "done")
 
 
-def test_complete_submission_is_sealed_with_documents(
-    ui: KioskUi, kit: SimKit, qtbot: object
-) -> None:
+def test_complete_submission_is_sealed_with_documents(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
     walk_to_done(ui, kit, qtbot)
     record = ui.flow.record
     assert record is not None

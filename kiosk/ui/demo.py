@@ -1,0 +1,191 @@
+"""Headless scripted session on the simulated devices: a PNG per screen and the slip image."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from devices.scanner.sample_pages import make_sample_page
+from kiosk.domain.cccd import format_cccd
+from kiosk.domain.identity import Gender, Identity
+from kiosk.ui.services import UiServices
+
+DEMO_CITIZEN = Identity(
+    citizen_id="049175001234",
+    old_id="",
+    full_name="Huỳnh Thị Ánh Tuyết",
+    date_of_birth=date(1975, 3, 8),
+    gender=Gender.FEMALE,
+    address="Thôn Lý Trường, xã Bình Phú, tỉnh Quảng Nam",
+    issue_date=date(2021, 5, 1),
+)
+DEMO_PROCEDURE = "HT-XNHN"
+WAIT_S = 10.0
+
+
+@dataclass
+class DemoResult:
+    application_code: str
+    screenshots: list[Path] = field(default_factory=list)
+    slip_path: Path | None = None
+
+
+def _wait(pred: Callable[[], bool], what: str) -> None:
+    from PySide6.QtTest import QTest
+
+    deadline = time.monotonic() + WAIT_S
+    while not pred():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"demo: timed out waiting for {what}")
+        QTest.qWait(20)
+
+
+def run_demo(
+    services: UiServices,
+    out_dir: Path,
+    *,
+    languages: Sequence[str] = ("vi", "en"),
+    themes: Sequence[str] = ("default", "high_contrast"),
+) -> DemoResult:
+    """Play the whole session once per language and theme, saving every screen."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from kiosk.ui.app_ui import apply_font, build_ui, prepare_environment
+
+    if services.sim is None:
+        raise ValueError("the demo needs the simulated devices' controls (services.sim)")
+    prepare_environment()
+    app = QGuiApplication.instance() or QGuiApplication([])
+    assert isinstance(app, QGuiApplication)
+    apply_font(app)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ui = build_ui(services)
+    result = DemoResult(application_code="")
+    try:
+        for lang in languages:
+            for theme in themes:
+                code = _play(ui, services, out_dir, f"{lang}_{theme}", lang=lang, theme=theme, result=result)
+                result.application_code = result.application_code or code
+    finally:
+        ui.close()
+    return result
+
+
+def _has_pages(pages: Mapping[str, object], doc_id: str) -> Callable[[], bool]:
+    return lambda: bool(pages.get(doc_id))
+
+
+def _play(  # noqa: PLR0915 - one straight script, screen after screen
+    ui: object,
+    services: UiServices,
+    out_dir: Path,
+    tag: str,
+    *,
+    lang: str,
+    theme: str,
+    result: DemoResult,
+) -> str:
+    from kiosk.ui.app_ui import KioskUi
+
+    assert isinstance(ui, KioskUi)
+    assert services.sim is not None
+    flow = ui.flow
+    shot_no = [0]
+
+    def shot(name: str) -> None:
+        _wait(lambda: flow.current_screen() == name or name.startswith(flow.current_screen()), name)
+        from PySide6.QtTest import QTest
+
+        QTest.qWait(120)  # let images load and the scene render
+        shot_no[0] += 1
+        path = out_dir / f"{tag}_{shot_no[0]:02d}_{name}.png"
+        ui.window.grabWindow().save(str(path))
+        result.screenshots.append(path)
+
+    ui.strings.set_language(lang)
+    ui.theme._set_name(theme)
+    shot("welcome")
+    flow.start()
+    shot("procedure")
+    flow.choose_procedure(DEMO_PROCEDURE)
+    services.sim.qr.inject(format_cccd(DEMO_CITIZEN).encode("utf-8"))
+    _wait(lambda: flow.current_screen() == "question", "login")
+    first = True
+    while flow.current_screen() == "question":
+        f = flow.form.field
+        assert f is not None
+        if f.kind.value == "text":
+            flow.form.set_text("Trần Văn Bình")
+        elif f.kind.value in ("choice", "yes_no", "place"):
+            options = flow.form._get_options()
+            flow.form.choose(options[1 if f.id == "marital_status" else 0]["value"])
+        if first or f.id == "marital_status":
+            shot(f"question_{f.id}")
+        first = False
+        flow.next()
+    shot("documents_empty")
+    for item in flow.docs._get_items():
+        if item["required"]:
+            services.sim.scanner.feed([make_sample_page(item["title"], seed=3)])
+            flow.docs.scan(item["id"])
+            doc_id = str(item["id"])
+            _wait(_has_pages(flow.docs.pages, doc_id), "scan")
+    shot("documents")
+    flow.next()
+    shot("review")
+    flow.next()
+    for d in flow.confirm.current_code()[:4]:
+        flow.confirm.digit(d)
+    shot("confirm")
+    for d in flow.confirm.current_code()[4:]:
+        flow.confirm.digit(d)
+    flow.confirm.submit()
+    _wait(lambda: flow.current_screen() == "done" and not flow.done.is_printing(), "done")
+    shot("done")
+    record = flow.record
+    assert record is not None
+    if result.slip_path is None and flow.done.slip_image is not None:
+        result.slip_path = out_dir / "slip.png"
+        flow.done.slip_image.save(result.slip_path)
+    flow.next()
+    shot("rating")
+    flow.rate(3)
+    flow.open_lookup()
+    ui.strings.set_language(lang)
+    ui.theme._set_name(theme)
+    services.sim.qr.inject(record.application_code.encode("utf-8"))
+    _wait(lambda: bool(flow.lookup._get_result()), "lookup")
+    shot("lookup")
+    flow.home()
+    ui.strings.set_language(lang)
+    ui.theme._set_name(theme)
+    flow.open_queue()
+    flow.queue.choose("civil")
+    _wait(lambda: not flow.queue.is_busy(), "ticket")
+    shot("queue")
+    flow.home()
+    return record.application_code
+
+
+def main() -> None:
+    """``python -m kiosk.ui.demo OUT_DIR``: the demo on a throw-away simulated kiosk."""
+    import sys
+    import tempfile
+
+    from kiosk.ui.sim_kit import build_sim_services
+
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screens")
+    with tempfile.TemporaryDirectory() as tmp:
+        kit = build_sim_services(Path(tmp))
+        res = run_demo(kit.services, out)
+        kit.store.close()
+    print(res.application_code)
+
+
+if __name__ == "__main__":
+    main()
