@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 KIOSK_ID = "X-Kiosk-Id"
 DATE = "Date"
+CONTENT_TYPE = "Content-Type"
 CONTENT_SHA256 = "Content-SHA256"
 KIOSK_SIGNATURE = "X-Kiosk-Signature"
 GATEWAY_SIGNATURE = "X-Gateway-Signature"

@@ -49,13 +49,15 @@ class Problem:
     title: str
     retryable: bool
     detail: str = ""
+    # Extension member of 409 documents_missing: which documents the gateway still lacks.
+    missing_documents: tuple[str, ...] = ()
 
     @property
     def type(self) -> str:
         return TYPE_PREFIX + self.code
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        obj: dict[str, object] = {
             "type": self.type,
             "title": self.title,
             "status": self.status,
@@ -63,6 +65,9 @@ class Problem:
             "retryable": self.retryable,
             "detail": self.detail,
         }
+        if self.missing_documents:
+            obj["missing_documents"] = list(self.missing_documents)
+        return obj
 
     def to_json(self) -> bytes:
         return canonical_json(self.to_dict())
@@ -80,7 +85,17 @@ class Problem:
             raise ProblemFormatError("problem.code and problem.retryable are required")
         if not isinstance(title, str) or not isinstance(detail, str):
             raise ProblemFormatError("problem.title and detail are strings")
-        return cls(status=status, code=code, title=title, retryable=retryable, detail=detail)
+        missing = obj.get("missing_documents", [])
+        if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+            raise ProblemFormatError("problem.missing_documents must be a list of strings")
+        return cls(
+            status=status,
+            code=code,
+            title=title,
+            retryable=retryable,
+            detail=detail,
+            missing_documents=tuple(missing),
+        )
 
     @classmethod
     def from_json(cls, body: bytes) -> Problem:

@@ -1,0 +1,21 @@
+"""The gateway's published and internal limits, in one place so tests can shrink them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DAY_S = 24 * 3600
+
+
+@dataclass(frozen=True)
+class GatewayLimits:
+    max_chunk: int = 1024 * 1024  # published as X-Max-Chunk
+    max_document: int = 32 * 1024 * 1024  # published as X-Max-Document
+    max_bundle: int = 2 * 1024 * 1024 * 1024
+    max_json_body: int = 8 * 1024 * 1024
+    upload_lifetime_s: int = 30 * DAY_S  # "uploads survive at least 30 days"
+    otp_lifetime_s: int = 5 * 60
+    otp_max_failures: int = 5
+    max_clock_skew_s: int = 15 * 60
+    max_pull_limit: int = 1000
+    max_missing_seqs: int = 1000

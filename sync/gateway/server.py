@@ -1,0 +1,290 @@
+"""The HTTP face of the gateway: HTTP/1.1 keep-alive, Content-Length always, every answer signed.
+
+Handler threads are tracked so ``stop()`` can cut idle keep-alive connections and join every
+thread: tests run with ResourceWarning as an error and must not leak sockets or threads.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import FrameType, TracebackType
+
+from sync.gateway.app import GatewayApp
+from sync.gateway.control import GatewayControl
+from sync.gateway.keys import GatewayPublicKeys
+from sync.gateway.limits import GatewayLimits
+from sync.gateway.request import Request
+from sync.gateway.responses import Response, problem
+from sync.protocol import headers as h
+from sync.protocol.canonical import sha256_hex
+from sync.protocol.problem import ProblemCode
+from sync.protocol.signing import http_date, sign_response
+
+log = logging.getLogger(__name__)
+
+IDLE_TIMEOUT_S = 120.0
+JOIN_TIMEOUT_S = 5.0
+REASONS = {460: "Checksum Mismatch", 423: "Locked", 422: "Unprocessable Content"}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], app: GatewayApp) -> None:
+        self.app = app
+        self._track = threading.Lock()
+        self._conns: set[socket.socket] = set()
+        self._handler_threads: set[threading.Thread] = set()
+        super().__init__(address, _Handler)
+
+    def process_request(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: object
+    ) -> None:
+        assert isinstance(request, socket.socket)
+        thread = threading.Thread(
+            target=self._run, args=(request, client_address), daemon=True, name="gateway-conn"
+        )
+        with self._track:
+            self._conns.add(request)
+            self._handler_threads.add(thread)
+        thread.start()
+
+    def _run(self, request: socket.socket, client_address: object) -> None:
+        try:
+            self.process_request_thread(request, client_address)
+        finally:
+            with self._track:
+                self._conns.discard(request)
+                self._handler_threads.discard(threading.current_thread())
+
+    def cut_connections(self) -> None:
+        with self._track:
+            conns = list(self._conns)
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
+    def join_handlers(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        with self._track:
+            threads = list(self._handler_threads)
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "dvc-kiosk-gateway"
+    timeout = IDLE_TIMEOUT_S
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_HEAD(self) -> None:
+        self._serve()
+
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_PATCH(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("%s " + format, self.address_string(), *args)
+
+    def _serve(self) -> None:
+        app = self.server.app
+        headers = dict(self.headers.items())
+        if self.headers.get("Transfer-Encoding"):
+            refused = problem(411, ProblemCode.VALIDATION, False, "Content-Length is required")
+            self._write(self._request(headers, b""), refused, close=True)
+            return
+        length_text = self.headers.get("Content-Length", "0")
+        if not length_text.isdigit():
+            refused = problem(400, ProblemCode.VALIDATION, False, "bad Content-Length")
+            self._write(self._request(headers, b""), refused, close=True)
+            return
+        length = int(length_text)
+        cap = app.limits.max_chunk * 2 + 65536 if self.command == "PATCH" else (
+            app.limits.max_json_body
+        )
+        if length > cap:
+            # Not read: answer and close. The hash signed is the one the kiosk claimed.
+            refused = problem(413, ProblemCode.CHUNK_TOO_LARGE, True,
+                              f"at most {app.limits.max_chunk} bytes per request body",
+                              headers={h.MAX_CHUNK: str(app.limits.max_chunk)})
+            claimed = self.headers.get(h.CONTENT_SHA256, sha256_hex(b""))
+            self._write(self._request(headers, b""), refused, close=True, request_hash=claimed)
+            return
+        body = self.rfile.read(length) if length else b""
+        if len(body) != length:
+            self.close_connection = True  # the client went away mid-body
+            return
+        req = self._request(headers, body)
+        self._write(req, app.dispatch(req))
+
+    def _request(self, headers: dict[str, str], body: bytes) -> Request:
+        return Request(self.command, self.path, headers, body, self.client_address[0])
+
+    def _write(
+        self,
+        req: Request,
+        resp: Response,
+        *,
+        close: bool = False,
+        request_hash: str | None = None,
+    ) -> None:
+        if resp.drop:
+            self.close_connection = True
+            return
+        app = self.server.app
+        body = b"" if req.method == "HEAD" else resp.body
+        date = http_date(app.clock())
+        out = dict(resp.headers)
+        out[h.DATE] = date
+        out["Content-Length"] = str(len(body))
+        if resp.signed:
+            out[h.GATEWAY_SIGNATURE] = sign_response(
+                app.keys.signing,
+                status=resp.status,
+                method=req.method,
+                target=req.target,
+                date=date,
+                request_content_sha256=request_hash or sha256_hex(req.body),
+                upload_offset=out.get(h.UPLOAD_OFFSET, ""),
+                body=body,
+            )
+        elif h.CONTENT_TYPE not in out or not out[h.CONTENT_TYPE].startswith("text/html"):
+            # Scripted wrong signature: well-formed but made by nobody's key.
+            out[h.GATEWAY_SIGNATURE] = base64.b64encode(os.urandom(64)).decode("ascii")
+        if close:
+            out["Connection"] = "close"
+            self.close_connection = True
+        self.send_response_only(resp.status, REASONS.get(resp.status))
+        for name, value in out.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+        self.wfile.flush()
+
+
+@dataclass
+class RunningGateway:
+    """A gateway serving on a background thread; ``stop()`` closes everything it opened."""
+
+    url: str
+    control: GatewayControl
+    data_dir: Path
+    public_keys: GatewayPublicKeys
+    _server: _Server = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+    _stopped: bool = field(default=False, repr=False)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.shutdown()
+        self._thread.join(JOIN_TIMEOUT_S)
+        self._server.cut_connections()
+        self._server.join_handlers(JOIN_TIMEOUT_S)
+        self._server.server_close()
+        self._server.app.close()
+
+    def __enter__(self) -> RunningGateway:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def start_gateway(
+    data_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    clock: Callable[[], float] = time.time,
+    limits: GatewayLimits | None = None,
+) -> RunningGateway:
+    """Start a gateway on ``host:port`` (0: an ephemeral port) serving from ``data_dir``."""
+    app = GatewayApp(data_dir, clock, limits or GatewayLimits())
+    control = GatewayControl(app)
+    app.control_handler = control.handle_http
+    try:
+        server = _Server((host, port), app)
+    except OSError:
+        app.close()
+        raise
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
+        name="gateway-accept",
+    )
+    thread.start()
+    bound_host, bound_port = server.server_address[0], server.server_address[1]
+    text_host = bound_host.decode() if isinstance(bound_host, bytes) else str(bound_host)
+    shown = f"[{text_host}]" if ":" in text_host else text_host
+    return RunningGateway(
+        url=f"http://{shown}:{bound_port}",
+        control=control,
+        data_dir=data_dir,
+        public_keys=app.keys.public,
+        _server=server,
+        _thread=thread,
+    )
+
+
+def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1") -> int:
+    """``kiosk gateway serve``: run until SIGINT/SIGTERM; 0 on a clean stop, 2 if it can't bind."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        gateway = start_gateway(data_dir, host=host, port=port)
+    except OSError as exc:
+        print(f"gateway: cannot listen on {host}:{port}: {exc}")
+        return 2
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        keys = gateway.public_keys
+        print(f"gateway: listening on {gateway.url}, data in {data_dir}")
+        print(f"gateway: signing key (Ed25519)    {keys.signing_b64}")
+        print(f"gateway: encryption key (X25519)  {keys.encryption_b64}")
+        print("gateway: test control under /_control/ (loopback clients only)")
+        while not stop.wait(1.0):
+            pass
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        gateway.stop()
+    return 0

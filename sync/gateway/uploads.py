@@ -1,0 +1,277 @@
+"""Resumable uploads (tus 1.0 core + creation + checksum), shared by documents and bundles.
+
+The offset in SQLite is the truth; the file may hold more bytes than the offset after a crash
+between the write and the row update, so every PATCH first truncates the file to the offset.
+A finished upload is checked against the full SHA-256; a mismatch resets it to zero.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sync.gateway.limits import GatewayLimits
+from sync.gateway.locks import KeyedLocks
+from sync.gateway.request import Request
+from sync.gateway.responses import Response, empty, problem, refuse
+from sync.gateway.store import GatewayStore
+from sync.protocol import headers as h
+from sync.protocol.problem import ProblemCode
+from sync.protocol.signing import http_date
+from sync.protocol.tus import checksum_header_from_hex, parse_checksum
+
+READ_BLOCK = 1024 * 1024
+
+# Called once the bytes match the full hash; a Response refuses them (the upload is reset).
+Verifier = Callable[[Path], Response | None]
+
+
+@dataclass(frozen=True)
+class UploadRow:
+    key: str
+    length: int
+    sha256: str
+    offset: int
+    created: bool
+    verified: bool
+    expires_at: float
+    hash_failures: int
+
+    @classmethod
+    def of(cls, row: sqlite3.Row) -> UploadRow:
+        return cls(
+            key=row["upload_key"],
+            length=row["length"],
+            sha256=row["sha256"],
+            offset=row["upload_offset"],
+            created=bool(row["created"]),
+            verified=bool(row["verified"]),
+            expires_at=row["expires_at"],
+            hash_failures=row["hash_failures"],
+        )
+
+
+def _checksum(value: str) -> bytes:
+    try:
+        return parse_checksum(value)
+    except ValueError as exc:
+        refuse(400, ProblemCode.VALIDATION, False, str(exc))
+
+
+def doc_key(application_id: str, doc_id: str) -> str:
+    return f"doc/{application_id}/{doc_id}"
+
+
+def bundle_key(bundle_id: str) -> str:
+    return f"bundle/{bundle_id}"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(READ_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class UploadArea:
+    def __init__(
+        self,
+        store: GatewayStore,
+        clock: Callable[[], float],
+        limits: GatewayLimits,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._limits = limits
+        self._locks = KeyedLocks()
+
+    @property
+    def locks(self) -> KeyedLocks:
+        return self._locks
+
+    def path_for(self, key: str) -> Path:
+        kind, _, rest = key.partition("/")
+        if kind == "doc":
+            application_id, _, doc_id = rest.partition("/")
+            return self._store.data_dir / "uploads" / application_id / doc_id
+        return self._store.data_dir / "bundles" / f"{rest}.tar"
+
+    def get(self, key: str) -> UploadRow | None:
+        with self._store.read() as conn:
+            row = conn.execute("SELECT * FROM uploads WHERE upload_key = ?", (key,)).fetchone()
+        return None if row is None else UploadRow.of(row)
+
+    def declare(self, conn: sqlite3.Connection, key: str, length: int, sha256: str) -> None:
+        """Record an expected upload (a manifest's document) inside the caller's transaction."""
+        conn.execute(
+            "INSERT OR IGNORE INTO uploads (upload_key, length, sha256, expires_at) "
+            "VALUES (?, ?, ?, ?)",
+            (key, length, sha256, self._clock() + self._limits.upload_lifetime_s),
+        )
+
+    def _state_headers(self, row: UploadRow) -> dict[str, str]:
+        return {
+            h.UPLOAD_OFFSET: str(row.offset),
+            h.UPLOAD_LENGTH: str(row.length),
+            h.UPLOAD_EXPIRES: http_date(row.expires_at),
+            h.TUS_RESUMABLE: h.TUS_VERSION,
+        }
+
+    def _touch(self, conn: sqlite3.Connection, key: str) -> None:
+        conn.execute(
+            "UPDATE uploads SET expires_at = ? WHERE upload_key = ?",
+            (self._clock() + self._limits.upload_lifetime_s, key),
+        )
+
+    def _expire_if_due(self, row: UploadRow) -> bool:
+        """Forget an unfinished upload past its expiry; True if it was gone."""
+        if row.verified or row.expires_at >= self._clock():
+            return False
+        with self._store.tx() as conn:
+            conn.execute(
+                "UPDATE uploads SET created = 0, upload_offset = 0 WHERE upload_key = ?",
+                (row.key,),
+            )
+        self.path_for(row.key).unlink(missing_ok=True)
+        return True
+
+    def create(self, req: Request, key: str, max_length: int, *, declare: bool) -> Response:
+        """POST: tus creation. ``declare`` lets a bundle declare itself; documents are declared
+        by their manifest and must match it."""
+        length_text = req.header(h.UPLOAD_LENGTH)
+        checksum_text = req.header(h.UPLOAD_CHECKSUM_FULL)
+        if length_text is None or not length_text.isdigit() or checksum_text is None:
+            refuse(400, ProblemCode.VALIDATION, False,
+                   "Upload-Length and Upload-Checksum-Full are required")
+        length = int(length_text)
+        digest = _checksum(checksum_text).hex()
+        if length > max_length:
+            refuse(413, ProblemCode.VALIDATION, False, f"larger than {max_length} bytes")
+        row = self.get(key)
+        if row is None and declare:
+            with self._store.tx() as conn:
+                self.declare(conn, key, length, digest)
+            row = self.get(key)
+        if row is None:
+            refuse(404, ProblemCode.NOT_FOUND, False, "not in the manifest")
+        if length != row.length:
+            refuse(422, ProblemCode.VALIDATION, False,
+                   f"Upload-Length {length} differs from the declared {row.length}")
+        if digest != row.sha256:
+            refuse(422, ProblemCode.DOCUMENT_HASH, False,
+                   "Upload-Checksum-Full differs from the declared sha256")
+        self._expire_if_due(row)
+        with self._store.tx() as conn:
+            conn.execute("UPDATE uploads SET created = 1 WHERE upload_key = ?", (key,))
+            self._touch(conn, key)
+        fresh = self.get(key)
+        assert fresh is not None
+        return empty(201, {"Location": req.path, **self._state_headers(fresh)})
+
+    def head(self, key: str) -> Response:
+        row = self._live_row(key)
+        return empty(200, {"Cache-Control": "no-store", **self._state_headers(row)})
+
+    def patch(self, req: Request, key: str, verify: Verifier | None = None) -> Response:
+        with self._locks.held(key) as taken:
+            if not taken:
+                return problem(423, ProblemCode.IN_PROGRESS, True,
+                               "another PATCH of this upload is running")
+            return self._patch_locked(req, key, verify)
+
+    def _live_row(self, key: str) -> UploadRow:
+        row = self.get(key)
+        if row is None or not (row.created or row.verified):
+            refuse(404, ProblemCode.NOT_FOUND, False, "no such upload: create it first")
+        if self._expire_if_due(row):
+            refuse(410, ProblemCode.UPLOAD_GONE, False, "upload expired: start over")
+        return row
+
+    def _check_chunk(self, req: Request, row: UploadRow) -> None:
+        if (req.header(h.CONTENT_TYPE) or "").split(";")[0].strip() != h.OFFSET_OCTET_STREAM:
+            refuse(415, ProblemCode.VALIDATION, False,
+                   f"Content-Type must be {h.OFFSET_OCTET_STREAM}")
+        if len(req.body) > self._limits.max_chunk:
+            refuse(413, ProblemCode.CHUNK_TOO_LARGE, True,
+                   f"at most {self._limits.max_chunk} bytes per PATCH",
+                   headers={h.MAX_CHUNK: str(self._limits.max_chunk)})
+        offset_text = req.header(h.UPLOAD_OFFSET)
+        if offset_text is None or not offset_text.isdigit():
+            refuse(400, ProblemCode.VALIDATION, False, "Upload-Offset is required")
+        if int(offset_text) != row.offset:
+            refuse(409, ProblemCode.OFFSET_MISMATCH, True, f"the upload is at {row.offset}",
+                   headers={h.UPLOAD_OFFSET: str(row.offset)})
+        checksum_text = req.header(h.UPLOAD_CHECKSUM)
+        if checksum_text is None:
+            refuse(400, ProblemCode.VALIDATION, False, "Upload-Checksum is required")
+        if hashlib.sha256(req.body).digest() != _checksum(checksum_text):
+            refuse(460, ProblemCode.CHECKSUM_MISMATCH, True, "resend the chunk")
+        if row.offset + len(req.body) > row.length:
+            refuse(400, ProblemCode.VALIDATION, False, "chunk runs past Upload-Length")
+
+    def _patch_locked(self, req: Request, key: str, verify: Verifier | None) -> Response:
+        row = self._live_row(key)
+        self._check_chunk(req, row)
+        chunk = req.body
+        if row.verified:
+            return empty(204, {h.UPLOAD_OFFSET: str(row.offset), h.TUS_RESUMABLE: h.TUS_VERSION})
+        path = self.path_for(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("r+b" if path.exists() else "w+b") as f:
+            f.truncate(row.offset)
+            f.seek(row.offset)
+            f.write(chunk)
+        new_offset = row.offset + len(chunk)
+        with self._store.tx() as conn:
+            conn.execute(
+                "UPDATE uploads SET upload_offset = ? WHERE upload_key = ?", (new_offset, key)
+            )
+            self._touch(conn, key)
+        if new_offset == row.length:
+            refused = self._finish(row, path, verify)
+            if refused is not None:
+                return refused
+        return empty(204, {h.UPLOAD_OFFSET: str(new_offset), h.TUS_RESUMABLE: h.TUS_VERSION})
+
+    def _finish(self, row: UploadRow, path: Path, verify: Verifier | None) -> Response | None:
+        refused: Response | None = None
+        if file_sha256(path) != row.sha256:
+            refused = problem(422, ProblemCode.DOCUMENT_HASH, True,
+                              "the whole upload does not match its sha256: upload reset to 0",
+                              headers={h.UPLOAD_OFFSET: "0"})
+        elif verify is not None:
+            refused = verify(path)
+        with self._store.tx() as conn:
+            if refused is None:
+                conn.execute("UPDATE uploads SET verified = 1 WHERE upload_key = ?", (row.key,))
+            else:
+                conn.execute(
+                    "UPDATE uploads SET upload_offset = 0, hash_failures = hash_failures + 1 "
+                    "WHERE upload_key = ?",
+                    (row.key,),
+                )
+        if refused is not None:
+            path.unlink(missing_ok=True)
+        return refused
+
+    def expected_checksum_header(self, key: str) -> str | None:
+        row = self.get(key)
+        return None if row is None else checksum_header_from_hex(row.sha256)
+
+    def store_complete(self, key: str, data: bytes) -> None:
+        """Record bytes that arrived whole by another way (a USB bundle) as a verified upload."""
+        path = self.path_for(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".import")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        with self._store.tx() as conn:
+            conn.execute(
+                "UPDATE uploads SET upload_offset = length, created = 1, verified = 1 "
+                "WHERE upload_key = ?",
+                (key,),
+            )
