@@ -33,6 +33,8 @@ from devices.receipt.escpos_bytes import DEFAULT_FRAGMENT_ROWS, DEFAULT_PROFILE,
 from devices.status import DeviceStatus, Health
 
 _NO_ANSWER = "sent; printer did not answer status"
+# pyusb raises NoBackendError (a ValueError) when libusb itself is missing.
+_OPEN_ERRORS = (OSError, ValueError, EscposError)
 
 
 class _Network(Network):  # type: ignore[misc]
@@ -79,7 +81,7 @@ class EscposPrinter:
         with self._lock:
             try:
                 device = self._open()
-            except (OSError, EscposError) as exc:
+            except _OPEN_ERRORS as exc:
                 return Health(DeviceStatus.DISCONNECTED, f"cannot open printer: {exc}")
             try:
                 answer = self._query(device)
@@ -102,7 +104,7 @@ class EscposPrinter:
         with self._lock:
             try:
                 device = self._open()
-            except (OSError, EscposError) as exc:
+            except _OPEN_ERRORS as exc:
                 return PrintResult(
                     PrintOutcome.FAILED, DeviceStatus.DISCONNECTED, f"cannot open printer: {exc}"
                 )
