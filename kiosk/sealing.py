@@ -10,6 +10,7 @@ K lives only in this function's frame: once it returns, the kiosk cannot read th
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
@@ -30,7 +31,7 @@ from kiosk.store.applications import (
     transition,
 )
 from kiosk.store.db import Store
-from kiosk.store.errors import StoreUnavailable
+from kiosk.store.errors import StateConflictError, StoreUnavailable
 from kiosk.store.files import FileWriter, atomic_write, ensure_dir
 from kiosk.store.schema import DOCS_DIRNAME, ApplicationState
 from sync.protocol.canonical import sha256_hex
@@ -142,14 +143,11 @@ def seal(
     )
 
     app_dir = store.docs_dir / application_id
-    wrote_files = False
+    attempted = False
     try:
         with store.write() as conn:
-            if conn.execute(
-                "SELECT 1 FROM applications WHERE application_id = ?", (application_id,)
-            ).fetchone():
-                wrote_files = False
-            else:
+            if not _exists(conn, application_id):  # else sealed meanwhile by another caller
+                attempted = True
                 seq = allocate_kiosk_seq(conn)
                 manifest = ApplicationManifest(
                     application_id=application_id,
@@ -163,43 +161,58 @@ def seal(
                     payload=SealedPayload(**payload),
                     documents=entries,
                 )
-                body = manifest.to_json()
                 ensure_dir(app_dir)
-                wrote_files = True
                 for entry, data in zip(entries, sealed_files, strict=True):
                     writer(app_dir, entry.doc_id, data)
-                record = SealedRecord(
-                    application_id=application_id,
-                    kiosk_seq=seq,
-                    application_code=manifest.application_code,
-                    procedure_code=app.procedure_code,
-                    catalog_version=manifest.catalog_version,
-                    masked_name=app.identity.masked_name(),
-                    confirmed_at=app.confirmed_at,
-                    appointment_date=appointment_date,
-                    state=ApplicationState.SEALED,
-                    manifest_sha256=manifest.manifest_sha256,
-                )
-                rows = [
-                    DocumentRecord(
-                        application_id=application_id,
-                        doc_id=e.doc_id,
-                        kind=e.kind,
-                        pages=e.pages,
-                        size=e.size,
-                        sha256=e.sha256,
-                        mime=e.mime,
-                        path=f"{DOCS_DIRNAME}/{application_id}/{e.doc_id}",
-                    )
-                    for e in entries
-                ]
-                insert_sealed(conn, record, body, rows, store.now_text())
+                _insert(conn, store.now_text(), app, manifest, appointment_date)
     except BaseException:
-        if wrote_files:
+        if attempted:  # still no row: whatever reached the disk is an orphan, remove it now
             with suppress(OSError):
                 shutil.rmtree(app_dir)
         raise
     return _hand_over(store, application_id)
+
+
+def _exists(conn: sqlite3.Connection, application_id: str) -> bool:
+    row = conn.execute("SELECT 1 FROM applications WHERE application_id = ?", (application_id,)).fetchone()
+    return row is not None
+
+
+def _insert(
+    conn: sqlite3.Connection,
+    at: str,
+    app: SealableApplication,
+    manifest: ApplicationManifest,
+    appointment_date: date,
+) -> None:
+    """The rows: what the slip and status need, the sealed body, the document files."""
+    application_id = manifest.application_id
+    record = SealedRecord(
+        application_id=application_id,
+        kiosk_seq=manifest.kiosk_seq,
+        application_code=manifest.application_code,
+        procedure_code=manifest.procedure_code,
+        catalog_version=manifest.catalog_version,
+        masked_name=app.identity.masked_name(),
+        confirmed_at=app.confirmed_at,
+        appointment_date=appointment_date,
+        state=ApplicationState.SEALED,
+        manifest_sha256=manifest.manifest_sha256,
+    )
+    documents = [
+        DocumentRecord(
+            application_id=application_id,
+            doc_id=e.doc_id,
+            kind=e.kind,
+            pages=e.pages,
+            size=e.size,
+            sha256=e.sha256,
+            mime=e.mime,
+            path=f"{DOCS_DIRNAME}/{application_id}/{e.doc_id}",
+        )
+        for e in manifest.documents
+    ]
+    insert_sealed(conn, record, manifest.to_json(), documents, at)
 
 
 def _hand_over(store: Store, application_id: str) -> SealedRecord:
@@ -216,7 +229,7 @@ def _hand_over(store: Store, application_id: str) -> SealedRecord:
             detail="handed to the sync agent",
             expected_from=ApplicationState.SEALED,
         )
-    except StoreUnavailable:
+    except (StoreUnavailable, StateConflictError):  # queued by another caller, or by the sweep
         record = get_application(store, application_id)
         assert record is not None
         return record

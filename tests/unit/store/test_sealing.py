@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from kiosk.store import (
     list_applications,
     manifest_json,
     open_store,
+    sweep,
     transition,
 )
 from kiosk.store.sweep import file_sha256
@@ -171,3 +173,34 @@ def test_bad_documents_are_refused_before_anything_is_written(
         seal(store, make_application(), docs, keys=keys, appointment_date=APPOINTMENT)
     assert list_applications(store) == []
     assert not store.docs_dir.exists()
+
+
+def test_two_connections_sealing_the_same_application_make_one(
+    store_path: Path, clock: FakeClock, keys: SealingKeys
+) -> None:
+    app = make_application()
+    barrier = threading.Barrier(2, timeout=10)
+    results: list[SealedRecord] = []
+    errors: list[BaseException] = []
+
+    def worker(seed: int) -> None:
+        try:
+            with open_store(store_path, clock=clock) as own:
+                barrier.wait()
+                results.append(seal(own, app, make_documents(seed), keys=keys, appointment_date=APPOINTMENT))
+        except BaseException as exc:
+            errors.append(exc)
+
+    with open_store(store_path, clock=clock):  # create the file before the race
+        pass
+    threads = [threading.Thread(target=worker, args=(seed,)) for seed in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(results) == 2
+    assert results[0] == results[1]
+    with open_store(store_path, clock=clock) as check:
+        assert [r.kiosk_seq for r in list_applications(check)] == [1]
+        assert sweep(check).clean
