@@ -1,10 +1,13 @@
 """One scanned page through the pipeline: level, crop, drop if blank, judge, reduce.
 
-Order matters: deskew first so the paper's edges are square for the crop; blank and blur are
-judged on the cropped page so the scanner backing does not count as content.
+Order matters: the skew and the storage kind are judged on the paper only (the scanner backing
+must not count as content), then the page is rotated once, and blank and blur are judged on the
+levelled, cropped page. Only colour and grey pages pay for rotating all three channels.
 """
 
 from __future__ import annotations
+
+import math
 
 import cv2
 import numpy as np
@@ -22,6 +25,10 @@ from devices.imaging.skew import estimate_skew, rotate
 # Colour and grey pages are kept at this resolution at most: enough for a seal and a photo,
 # and it keeps them within the byte budget of a 2G link.
 FALLBACK_DPI = 150
+_NEAR_WHITE = 225
+_MIN_SKEW_DEG = 0.05
+
+Box = tuple[int, int, int, int]
 
 
 def process_page(img: Image.Image, dpi: int) -> ProcessedPage | None:
@@ -29,40 +36,48 @@ def process_page(img: Image.Image, dpi: int) -> ProcessedPage | None:
     rgb = np.asarray(img.convert("RGB"), dtype=np.uint8)
     grey = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     box = paper_box(grey)
-    skew = estimate_skew(_inner(grey, box))
-    if abs(skew) >= 0.05:
+    skew = estimate_skew(_cut(grey, box))
+    kind = classify(_cut(rgb, _inset(box, grey.shape, skew)))
+    if abs(skew) >= _MIN_SKEW_DEG:
         fill = _backing(grey)
-        rgb = rotate(rgb, -skew, (fill, fill, fill))
-        grey = rotate(grey, -skew, fill)
+        if kind is PageKind.BILEVEL:
+            grey = rotate(grey, -skew, fill)
+        else:
+            rgb = rotate(rgb, -skew, (fill, fill, fill))
+            grey = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
         box = paper_box(grey)
-    if box is not None:
-        left, top, right, bottom = box
-        rgb = np.ascontiguousarray(rgb[top:bottom, left:right])
-        grey = np.ascontiguousarray(grey[top:bottom, left:right])
+    grey = _cut(grey, box)
     if is_blank(grey):
         return None
     score = sharpness(grey, dpi)
     warnings = frozenset({PageWarning.BLURRY}) if 0.0 < score < BLURRY_BELOW else frozenset()
-    kind = classify(rgb)
     match kind:
         case PageKind.BILEVEL:
             image = binarize(grey, dpi)
             out_dpi = dpi
         case PageKind.GREY:
-            image, out_dpi = _reduce(Image.fromarray(grey), dpi)
+            small, out_dpi = _reduce(grey, dpi)
+            image = Image.fromarray(whiten(small), "L")
         case PageKind.COLOUR:
-            image, out_dpi = _reduce(Image.fromarray(rgb), dpi)
+            small, out_dpi = _reduce(_cut(rgb, box), dpi)
+            image = Image.fromarray(whiten(small), "RGB")
     return ProcessedPage(image, kind, out_dpi, warnings, skew_deg=skew, sharpness=score)
 
 
-def _inner(grey: npt.NDArray[np.uint8], box: tuple[int, int, int, int] | None) -> (
-    npt.NDArray[np.uint8]
-):
-    """The paper only, so the backing's edges do not vote on the skew."""
+def _cut(img: npt.NDArray[np.uint8], box: Box | None) -> npt.NDArray[np.uint8]:
     if box is None:
-        return grey
+        return img
     left, top, right, bottom = box
-    return grey[top:bottom, left:right]
+    return np.ascontiguousarray(img[top:bottom, left:right])
+
+
+def _inset(box: Box | None, shape: tuple[int, ...], skew: float) -> Box:
+    """The part of the (still skewed) paper's bounding box that holds no backing corner."""
+    left, top, right, bottom = box if box is not None else (0, 0, shape[1], shape[0])
+    d = math.ceil(abs(math.tan(math.radians(skew))) * max(right - left, bottom - top)) + 2
+    if right - left <= 4 * d or bottom - top <= 4 * d:
+        return left, top, right, bottom
+    return left + d, top + d, right - d, bottom - d
 
 
 def _backing(grey: npt.NDArray[np.uint8]) -> int:
@@ -71,8 +86,22 @@ def _backing(grey: npt.NDArray[np.uint8]) -> int:
     return int(np.median(border))
 
 
-def _reduce(img: Image.Image, dpi: int) -> tuple[Image.Image, int]:
+def _reduce(img: npt.NDArray[np.uint8], dpi: int) -> tuple[npt.NDArray[np.uint8], int]:
     if dpi <= FALLBACK_DPI:
         return img, dpi
-    size = (round(img.width * FALLBACK_DPI / dpi), round(img.height * FALLBACK_DPI / dpi))
-    return img.resize(size, Image.Resampling.LANCZOS), FALLBACK_DPI
+    h, w = img.shape[:2]
+    size = (round(w * FALLBACK_DPI / dpi), round(h * FALLBACK_DPI / dpi))
+    return np.asarray(cv2.resize(img, size, interpolation=cv2.INTER_AREA), np.uint8), FALLBACK_DPI
+
+
+def whiten(img: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """Stretch the paper to pure white and flatten what is near it.
+
+    Paper grain and sensor noise are most of a JPEG's bytes on a document; the ink and the seal
+    are far from white and keep their colour.
+    """
+    grey = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+    white = max(1.0, float(np.percentile(grey[::4, ::4], 90)))
+    lut = np.clip(np.arange(256, dtype=np.float32) * (255.0 / white), 0, 255)
+    lut[lut >= _NEAR_WHITE] = 255
+    return np.asarray(cv2.LUT(img, lut.astype(np.uint8)), dtype=np.uint8)
