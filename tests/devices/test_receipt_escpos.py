@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import zxingcpp
-from PIL import Image, ImageChops
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageChops, ImageOps
 
 from devices.receipt.decode import CommandKind, EscposDecodeError, parse_commands, raster_image
 from devices.receipt.escpos_bytes import escpos_job, raster_to_escpos
@@ -92,3 +96,24 @@ def test_decoder_rejects_truncated_and_foreign_bytes() -> None:
         parse_commands(data[:-5])
     with pytest.raises(EscposDecodeError, match="unexpected"):
         parse_commands(b"\x1b@Xin chao")
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(
+    width=st.integers(1, 576),
+    height=st.integers(1, 1000),
+    fragment_rows=st.integers(1, 910),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_any_image_round_trips_through_the_bytes(
+    width: int, height: int, fragment_rows: int, seed: int
+) -> None:
+    noise = random.Random(seed).randbytes(width * height)
+    img = Image.frombytes("L", (width, height), noise).point(lambda v: 255 if v > 127 else 0, "1")
+    job = escpos_job(img, fragment_rows=fragment_rows)
+    assert len(job.fragments) == -(-height // fragment_rows)
+    decoded = raster_image(parse_commands(job.to_bytes()))
+    assert decoded.size == ((width + 7) // 8 * 8, height)
+    assert _same(decoded.crop((0, 0, width, height)), img)
+    padding = decoded.crop((width, 0, decoded.width, height))
+    assert padding.width == 0 or ImageOps.invert(padding.convert("L")).getbbox() is None
