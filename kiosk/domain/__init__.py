@@ -29,6 +29,7 @@ from kiosk.domain.catalog import (
     load_places,
 )
 from kiosk.domain.cccd import QrRejected, RejectCode, format_cccd, looks_like_vneid, parse_cccd
+from kiosk.domain.fake_citizens import FakeCitizens, sample_identities
 from kiosk.domain.identity import Gender, Identity
 from kiosk.domain.session import (
     ChecklistItem,
@@ -56,6 +57,7 @@ __all__ = [
     "DocumentPages",
     "DocumentRequirement",
     "EndReason",
+    "FakeCitizens",
     "Field",
     "FieldKind",
     "Gender",
@@ -89,4 +91,5 @@ __all__ = [
     "nfc",
     "parse_cccd",
     "parse_code",
+    "sample_identities",
 ]
