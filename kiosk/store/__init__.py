@@ -29,7 +29,8 @@ from kiosk.store.errors import (
     UnknownApplicationError,
 )
 from kiosk.store.files import atomic_write
-from kiosk.store.ratings import mark_ratings_sent, record_rating, unsent_ratings
+from kiosk.store.ratings import record_rating
+from kiosk.store.retention import purge_acknowledged
 from kiosk.store.schema import SCHEMA_VERSION, ApplicationState, GatewayState
 from kiosk.store.sweep import SweepReport, sweep
 from kiosk.store.tickets import next_queue_ticket, tickets_issued
@@ -57,12 +58,11 @@ __all__ = [
     "get_application",
     "list_applications",
     "manifest_json",
-    "mark_ratings_sent",
     "next_queue_ticket",
     "open_store",
+    "purge_acknowledged",
     "record_rating",
     "sweep",
     "tickets_issued",
     "transition",
-    "unsent_ratings",
 ]

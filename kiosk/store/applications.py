@@ -129,8 +129,7 @@ def list_applications(
     wanted = [str(s) for s in states] if states is not None else None
     where = f"WHERE state IN ({','.join('?' * len(wanted))})" if wanted is not None else ""
     rows = store.query(
-        f"SELECT {_RECORD_COLUMNS} FROM applications {where} "
-        "ORDER BY kiosk_seq LIMIT ?",
+        f"SELECT {_RECORD_COLUMNS} FROM applications {where} ORDER BY kiosk_seq LIMIT ?",
         (*(wanted or ()), limit),
     )
     return [_record(r) for r in rows]

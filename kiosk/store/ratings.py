@@ -1,4 +1,4 @@
-"""Satisfaction taps: stored at once, sent later by the agent (idempotent by ``rating_id``)."""
+"""Satisfaction taps: stored at once; the sync agent sends them later (idempotent by ``rating_id``)."""
 
 from __future__ import annotations
 
@@ -21,31 +21,3 @@ def record_rating(
             (rid, store.now_text(), procedure_code, score),
         )
     return rid
-
-
-def unsent_ratings(store: Store, limit: int = 500) -> list[dict[str, object]]:
-    """Ratings the gateway has not accepted yet, oldest first, as protocol items."""
-    rows = store.query(
-        "SELECT rating_id, at, procedure_code, score FROM ratings WHERE sent_at IS NULL "
-        "ORDER BY at, rating_id LIMIT ?",
-        (limit,),
-    )
-    return [
-        {
-            "rating_id": r["rating_id"],
-            "at": r["at"],
-            "procedure_code": r["procedure_code"] or "",
-            "score": r["score"],
-        }
-        for r in rows
-    ]
-
-
-def mark_ratings_sent(store: Store, rating_ids: list[str]) -> None:
-    """Record the gateway's ``accepted`` list."""
-    at = store.now_text()
-    with store.write() as conn:
-        conn.executemany(
-            "UPDATE ratings SET sent_at = ? WHERE rating_id = ? AND sent_at IS NULL",
-            [(at, rid) for rid in rating_ids],
-        )

@@ -134,9 +134,7 @@ def _remove(entry: Path) -> None:
     fsync_dir(entry.parent)
 
 
-def _flag_damaged(
-    conn: sqlite3.Connection, data_dir: Path, at: str, verify: bool
-) -> tuple[int, int]:
+def _flag_damaged(conn: sqlite3.Connection, data_dir: Path, at: str, verify: bool) -> tuple[int, int]:
     problems: dict[str, list[str]] = {}
     rows = conn.execute(
         "SELECT d.application_id, d.doc_id, d.path, d.size, d.sha256 FROM documents d "

@@ -9,12 +9,10 @@ import pytest
 
 from kiosk.store import (
     Store,
-    mark_ratings_sent,
     next_queue_ticket,
     open_store,
     record_rating,
     tickets_issued,
-    unsent_ratings,
 )
 
 MONDAY = date(2026, 11, 23)
@@ -36,15 +34,13 @@ def test_tickets_count_per_field_and_restart_each_day(store_path: Path) -> None:
     assert counts == {"ho_tich": 4, "dat_dai": 1}
 
 
-def test_ratings_are_idempotent_by_id_and_marked_sent(store: Store) -> None:
+def test_ratings_are_kept_once_each(store: Store) -> None:
     first = record_rating(store, 3, "HT-KT")
     again = record_rating(store, 1, "HT-KT", rating_id=first)
     second = record_rating(store, 2)
     assert again == first
-    items = unsent_ratings(store)
-    assert {i["rating_id"]: i["score"] for i in items} == {first: 3, second: 2}
-    mark_ratings_sent(store, [first])
-    assert [i["rating_id"] for i in unsent_ratings(store)] == [second]
+    rows = store.query("SELECT rating_id, procedure_code, score, sent_at FROM ratings")
+    assert {tuple(r) for r in rows} == {(first, "HT-KT", 3, None), (second, None, 2, None)}
 
 
 @pytest.mark.parametrize("score", [0, 4, -1])
