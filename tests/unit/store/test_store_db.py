@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,3 +147,20 @@ def test_other_errors_are_bugs() -> None:
     assert classify(OSError(errno.ENOENT, "gone")) is None
     assert classify(ValueError("x")) is None
     assert classify(sqlite3.OperationalError("no such table: x")) is None
+
+
+def test_a_read_only_database_is_unavailable_not_a_bug(store: Store) -> None:
+    store.conn.execute("PRAGMA query_only = 1")  # what a read-only remount looks like to SQLite
+    with pytest.raises(StoreUnavailable) as caught, store.write() as conn:
+        conn.execute(RATING, ("r", 1))
+    assert caught.value.reason is Unavailability.READ_ONLY
+    assert str(caught.value).startswith("the kiosk's storage is read-only")
+
+
+def test_the_schema_module_sync_imports_pulls_in_no_qt_and_no_sync() -> None:
+    code = (
+        "import sys, kiosk.store.schema; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'sync', 'devices')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "[]"
