@@ -88,7 +88,12 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "dvc-kiosk-gateway"
     timeout = IDLE_TIMEOUT_S
+    wbufsize = 256 * 1024  # headers and body leave in one segment: no Nagle/delayed-ACK stall
     server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_GET(self) -> None:
         self._serve()
