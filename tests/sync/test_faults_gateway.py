@@ -1,0 +1,127 @@
+"""Every scripted gateway answer: nothing lost, nothing duplicated, only the bad quarantined.
+
+The reference gateway's fault mode answers the next matching requests with canned, signed
+problems (or unsigned pages); after each script the agent must have put every sealed
+application on the gateway exactly once with matching hashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from sync.agent.link import LinkState
+from sync.gateway.faults import Fault
+from tests.sync.rig import FakeClock, Rig, make_rig
+from tests.sync.sealed_store import SealedApp
+
+DOC = r"/documents/"
+COMMIT = r"/commit$"
+
+Script = Callable[[list[SealedApp]], list[Fault]]
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Iterator[Rig]:
+    with make_rig(tmp_path) as r:
+        yield r
+
+
+def _all(kind: Callable[..., Fault], **kw: object) -> Script:
+    """The fault on PUT, on a PATCH, on the commit and on the status pull."""
+    return lambda _apps: [kind(method="PUT", **kw), kind(method="PATCH", **kw),
+                          kind(method="POST", path=COMMIT, **kw),
+                          kind(method="GET", path="/applications$", **kw)]
+
+
+def _status(status: int, *, method: str | None = None, path: str | None = None,
+            times: int = 1, **kw: object) -> Script:
+    return lambda _apps: [Fault.answer(status, method=method, path=path, **kw)  # type: ignore[arg-type]
+                          for _ in range(times)]
+
+
+SCRIPTS: dict[str, Script] = {
+    "201 passthrough": _all(Fault.passthrough),
+    "200 replay": _all(Fault.replay),
+    "answer lost": _all(Fault.drop_response),
+    "bad signature": _all(Fault.bad_signature),
+    "captive portal": lambda _a: [Fault.captive_portal(method="GET", path="/ping$"),
+                                  *_all(Fault.captive_portal)(_a)],
+    "409 in progress on PUT and commit": lambda _a: [
+        Fault.answer(409, method="PUT"), Fault.answer(409, method="POST", path=COMMIT)],
+    "423 on PATCH": _status(423, method="PATCH", times=2),
+    "429 Retry-After": _status(429, method="PUT", retry_after=7),
+    "500": lambda _a: [Fault.answer(500, method="PUT"), Fault.answer(500, method="PATCH"),
+                       Fault.answer(500, method="POST", path=COMMIT)],
+    "503 Retry-After": _status(503, retry_after=3, times=3),
+    "413 on PATCH": _status(413, method="PATCH", times=2),
+    "460 on PATCH": _status(460, method="PATCH", times=3),
+    "404 on PATCH": _status(404, method="PATCH"),
+    "410 on PATCH": _status(410, method="PATCH"),
+    "401 clock_skew": _status(401, method="PUT", code="clock_skew"),
+    "422 document_hash twice": _status(422, method="PATCH", code="document_hash", times=2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_every_application_arrives_once_under(rig: Rig, name: str) -> None:
+    apps = rig.seal(3, page_bytes=3000)
+    rig.gateway.control.script(*SCRIPTS[name](apps))
+    clock = FakeClock()
+    with rig.agent(clock) as agent:
+        report = agent.run_once(budget_s=3600)
+    assert report.drained, (name, report)
+    assert rig.gateway.control.pending_faults() == ()
+    rig.assert_on_gateway(apps)
+
+
+def test_retry_after_is_honoured_on_the_injected_clock(rig: Rig) -> None:
+    apps = rig.seal(1, page_bytes=1000)
+    rig.gateway.control.script(Fault.answer(429, method="PUT", retry_after=42),
+                               Fault.answer(503, method="GET", path="/ping$", retry_after=9))
+    clock = FakeClock()
+    with rig.agent(clock) as agent:
+        assert agent.run_once(budget_s=3600).drained
+    assert clock.waits == [9, 42]  # the ping is refused first, then the PUT
+    rig.assert_on_gateway(apps)
+
+
+def test_manifest_conflict_quarantines_that_one_and_the_queue_goes_on(rig: Rig) -> None:
+    apps = rig.seal(3, page_bytes=2000)
+    bad = apps[1]
+    rig.gateway.control.script(Fault.answer(422, method="PUT", path=bad.application_id,
+                                            code="manifest_conflict"))
+    clock = FakeClock()
+    with rig.agent(clock) as agent:
+        report = agent.run_once()
+    assert report.drained
+    assert (report.sent, report.quarantined) == (2, 1)
+    rig.assert_on_gateway([apps[0], apps[2]], quarantined=[bad])
+
+
+def test_document_hash_three_times_quarantines(rig: Rig) -> None:
+    apps = rig.seal(2, page_bytes=2000)
+    rig.gateway.control.script(*[Fault.answer(422, method="PATCH", path=apps[0].application_id,
+                                              code="document_hash") for _ in range(3)])
+    with rig.agent(FakeClock()) as agent:
+        report = agent.run_once()
+    assert report.quarantined == 1
+    rig.assert_on_gateway([apps[1]], quarantined=[apps[0]])
+
+
+def test_auth_refused_pauses_the_whole_queue_and_says_so(rig: Rig) -> None:
+    apps = rig.seal(2, page_bytes=1000)
+    rig.gateway.control.script(Fault.answer(403, method="PUT"))
+    clock = FakeClock()
+    with rig.agent(clock) as agent:
+        report = agent.run_once()
+        assert report.paused is not None
+        assert report.link is LinkState.PAUSED
+        assert report.sent == 0
+        assert report.quarantined == 0         # nothing is blamed on the applications
+        assert rig.gateway.control.applications() == []
+        again = agent.run_once()
+    assert again.drained
+    rig.assert_on_gateway(apps)
