@@ -121,8 +121,14 @@ class Field:
         return self.show_if is None or self.show_if.holds(answers)
 
     def normalise(self, value: str) -> str:
-        """The stored form of an answer: NFC with whitespace folded (names typed on a touch screen)."""
-        return clean(value)
+        """The stored form of an answer: NFC with whitespace folded (names typed on a touch screen).
+
+        Numbers lose leading zeros so that "03" and "3" are the same answer.
+        """
+        text = clean(value)
+        if self.kind is FieldKind.NUMBER and re.fullmatch(r"-?\d{1,9}", text):
+            return str(int(text))
+        return text
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)

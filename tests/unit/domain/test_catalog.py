@@ -233,3 +233,9 @@ def test_fee_per_copy() -> None:
     assert catalog.get("HT-TLHT").fee({"copies": "3"}) == 24000
     assert catalog.get("HT-XNHN").fee({}) == 15000
     assert catalog.get("HT-KH").processing_days_max == 5
+
+
+def test_numbers_are_stored_without_leading_zeros() -> None:
+    copies = load_catalog(CATALOG).get("HT-TLHT").field("copies")
+    assert copies.normalise(" 03 ") == "3"
+    assert copies.validate("03") is None
