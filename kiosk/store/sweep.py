@@ -35,6 +35,7 @@ class SweepReport:
     orphan_dirs_removed: int = 0
     damaged_applications: int = 0
     newly_damaged: int = 0
+    repaired: int = 0
     queued: int = 0
 
     @property
@@ -68,7 +69,7 @@ def sweep(store: Store, *, verify_hashes: bool = True) -> SweepReport:
 
     ``verify_hashes=False`` checks presence and size only (fast start on a slow card).
     """
-    temp = orphan_files = orphan_dirs = damaged = newly = queued = 0
+    temp = orphan_files = orphan_dirs = 0
     at = store.now_text()
     with store.write() as conn:
         live = _live_documents(conn)
@@ -99,9 +100,9 @@ def sweep(store: Store, *, verify_hashes: bool = True) -> SweepReport:
                         continue
                     _remove(entry)
             fsync_dir(docs_dir)
-        damaged, newly = _flag_damaged(conn, store.data_dir, at, verify_hashes)
+        damaged, newly, repaired = _flag_damaged(conn, store.data_dir, at, verify_hashes)
         queued = _queue_sealed(conn, at)
-    return SweepReport(temp, orphan_files, orphan_dirs, damaged, newly, queued)
+    return SweepReport(temp, orphan_files, orphan_dirs, damaged, newly, repaired, queued)
 
 
 def _live_documents(conn: sqlite3.Connection) -> dict[str, set[str]]:
@@ -134,7 +135,8 @@ def _remove(entry: Path) -> None:
     fsync_dir(entry.parent)
 
 
-def _flag_damaged(conn: sqlite3.Connection, data_dir: Path, at: str, verify: bool) -> tuple[int, int]:
+def _flag_damaged(conn: sqlite3.Connection, data_dir: Path, at: str, verify: bool) -> tuple[int, int, int]:
+    """Flag rows with a missing or altered file; clear the flag of rows whose files are back."""
     problems: dict[str, list[str]] = {}
     rows = conn.execute(
         "SELECT d.application_id, d.doc_id, d.path, d.size, d.sha256 FROM documents d "
@@ -168,7 +170,29 @@ def _flag_damaged(conn: sqlite3.Connection, data_dir: Path, at: str, verify: boo
             to_state=state,
             detail=f"damaged: {reason}",
         )
-    return len(problems), newly
+    repaired = 0
+    flagged = conn.execute(
+        "SELECT application_id, state FROM applications "
+        "WHERE damaged_reason IS NOT NULL AND purged_at IS NULL"
+    ).fetchall()
+    for row in flagged:
+        if row["application_id"] in problems:
+            continue
+        repaired += 1
+        conn.execute(
+            "UPDATE applications SET damaged_reason = NULL, updated_at = ? WHERE application_id = ?",
+            (at, row["application_id"]),
+        )
+        state = ApplicationState(row["state"])
+        record_event(
+            conn,
+            application_id=row["application_id"],
+            at=at,
+            from_state=state,
+            to_state=state,
+            detail="damage cleared: every document file is present and intact again",
+        )
+    return len(problems), newly, repaired
 
 
 def _queue_sealed(conn: sqlite3.Connection, at: str) -> int:

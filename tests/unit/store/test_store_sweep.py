@@ -108,3 +108,19 @@ def test_purged_applications_keep_their_tombstone(store: Store, keys: SealingKey
     assert report.damaged_applications == 0
     assert get_application(store, record.application_id) is not None
     assert not Path(store.docs_dir / record.application_id).exists()
+
+
+def test_a_restored_file_clears_the_flag(store: Store, keys: SealingKeys) -> None:
+    record = _seal(store, keys)
+    path = store.data_dir / documents_of(store, record.application_id)[2].path
+    saved = path.read_bytes()
+    path.unlink()
+    assert sweep(store).newly_damaged == 1
+    path.write_bytes(saved)  # a technician restores it from a backup
+    report = sweep(store)
+    assert (report.damaged_applications, report.repaired) == (0, 1)
+    restored = get_application(store, record.application_id)
+    assert restored is not None
+    assert restored.damaged_reason is None
+    assert events_of(store, record.application_id)[-1].detail.startswith("damage cleared")
+    assert sweep(store).clean
