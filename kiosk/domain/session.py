@@ -34,6 +34,8 @@ MAX_PAGES_PER_DOCUMENT: Final = 50
 
 
 class Step(StrEnum):
+    """The screens of a session, in order; RATING leads back to WELCOME."""
+
     WELCOME = "welcome"
     PROCEDURE = "procedure"
     LOGIN = "login"

@@ -3,7 +3,7 @@
 import itertools
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.domain.appcode import (
@@ -113,6 +113,7 @@ def test_single_errors_in_any_digit_string_are_caught() -> None:
                     assert damm_check_digit(full[:position] + digit + full[position + 1 :]) != 0
 
 
+@settings(database=None)
 @given(st.from_regex(r"[A-Z][A-Z0-9]{0,7}", fullmatch=True), st.integers(min_value=1, max_value=10**9))
 def test_round_trip(prefix: str, seq: int) -> None:
     parsed = parse_code(application_code(prefix, seq))

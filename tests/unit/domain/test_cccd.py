@@ -4,7 +4,7 @@ import unicodedata
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.domain.cccd import (
@@ -193,6 +193,7 @@ def identities(draw: st.DrawFn) -> Identity:
     return Identity(citizen_id, old_id, name, birth, gender, address, issued)
 
 
+@settings(database=None)
 @given(identities(), st.integers(min_value=0, max_value=6), st.booleans())
 def test_round_trip_format_then_parse(identity: Identity, trailing: int, as_bytes: bool) -> None:
     text = format_cccd(identity, trailing_empty=trailing)

@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.domain.text import clean, nfc
@@ -19,6 +19,7 @@ def test_clean_folds_whitespace() -> None:
     assert clean("   ") == ""
 
 
+@settings(database=None)
 @given(st.text())
 def test_nfc_is_idempotent_and_normalised(text: str) -> None:
     once = nfc(text)
