@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 
+from kiosk.domain.session import Session
 from kiosk.ui.confirm_vm import ConfirmVm
 from kiosk.ui.documents_vm import DocumentsVm
 from kiosk.ui.done_vm import DoneVm
@@ -67,6 +68,20 @@ class KioskUi:
         self.engine.deleteLater()
 
 
+def make_session(services: UiServices) -> Session:
+    if services.session_factory is not None:
+        return services.session_factory()
+    st = services.settings
+    return Session(
+        services.catalog,
+        services.clock,
+        st.idle_s,
+        st.countdown_s,
+        wall_clock=services.now,
+        otp_available=False,
+    )
+
+
 def build_ui(services: UiServices) -> KioskUi:
     """Create the view-models, load Main.qml and return the live window."""
     st = services.settings
@@ -81,9 +96,12 @@ def build_ui(services: UiServices) -> KioskUi:
     scan_w = DeviceWorker("scanner", engine)
     print_w = DeviceWorker("printer", engine)
     store_w = DeviceWorker("store", engine)
+    session = make_session(services)
     qr = QrSession(services.qr_reader, qr_w, engine)
     form = FormVm(strings, services.catalog, engine)
-    docs = DocumentsVm(strings, services.scanner, scan_w, images, engine)
+    docs = DocumentsVm(
+        strings, services.scanner, scan_w, images=images, session=lambda: session, parent=engine
+    )
     login = LoginVm(
         strings,
         qr=qr,
@@ -106,22 +124,16 @@ def build_ui(services: UiServices) -> KioskUi:
         font=services.receipt_font,
         parent=engine,
     )
-    idle = IdleVm(services.clock, st.idle_s, st.countdown_s, engine)
+    idle = IdleVm(lambda: session, engine)
     flow = FlowVm(
         services,
+        session,
         strings=strings,
         voice=voice,
         units=units,
         theme=theme,
         images=images,
-        form=form,
-        docs=docs,
-        login=login,
-        confirm=confirm,
-        done=done,
-        lookup=lookup,
-        queue=queue,
-        idle=idle,
+        parts=(form, docs, login, confirm, done, lookup, queue, idle),
         store_worker=store_w,
         parent=engine,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -11,10 +10,6 @@ from kiosk.ui.i18n import Strings
 from kiosk.ui.qtbind import qproperty, slot
 
 CODE_DIGITS = 6
-
-
-def new_code() -> str:
-    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
 class ConfirmVm(QObject):
@@ -27,15 +22,14 @@ class ConfirmVm(QObject):
         self._typed = ""
         self._error = ""
         self.busy = False
-        self.on_confirmed: Callable[[str], None] = lambda _c: None
+        self.on_submit: Callable[[str], None] = lambda _c: None
 
-    def begin(self) -> str:
-        self._code = new_code()
+    def begin(self, code: str) -> None:
+        self._code = code
         self._typed = ""
         self._error = ""
         self.busy = False
         self.changed.emit()
-        return self._code
 
     def wipe(self) -> None:
         self._code = ""
@@ -45,6 +39,7 @@ class ConfirmVm(QObject):
         self.changed.emit()
 
     def show_error(self, string_id: str) -> None:
+        self._typed = ""
         self._error = self._strings.text(string_id)
         self.changed.emit()
 
@@ -78,11 +73,5 @@ class ConfirmVm(QObject):
 
     @slot()
     def submit(self) -> None:
-        if self.busy:
-            return
-        if self._typed != self._code:
-            self._typed = ""
-            self.show_error("confirm_wrong")
-            return
-        self.busy = True
-        self.on_confirmed(self._code)
+        if not self.busy and len(self._typed) == CODE_DIGITS:
+            self.on_submit(self._typed)

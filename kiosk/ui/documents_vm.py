@@ -1,7 +1,12 @@
-"""The documents checklist: scan each on the scanner's worker, thumbnails, what is missing."""
+"""The documents checklist: scans on the scanner's worker, thumbnails, what is still missing.
+
+The pages themselves go into the domain ``Session`` (encoded bytes); the view-model keeps the
+decoded images only to show thumbnails and to hand them to sealing, and drops them on wipe.
+"""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +15,8 @@ from PySide6.QtCore import QObject, Signal
 
 from devices.scanner.protocol import Scanner, ScanOutcome
 from devices.status import DeviceStatus
-from kiosk.domain.catalog_model import DocumentRequirement, Need, Procedure
+from kiosk.domain.catalog_model import DocumentRequirement, Need
+from kiosk.domain.session import Session
 from kiosk.ui.i18n import Strings
 from kiosk.ui.images import ImageStore
 from kiosk.ui.qtbind import qproperty, slot
@@ -22,6 +28,18 @@ _FAULTS = {
     DeviceStatus.COVER_OPEN: "documents_cover_open",
 }
 THUMB_SIDE = 160
+SCAN_DPI = 200
+
+
+def encode_page(page: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    page.convert("RGB").save(buf, "JPEG", quality=85)
+    return buf.getvalue()
+
+
+def _scan_and_encode(scanner: Scanner) -> tuple[ScanOutcome, tuple[bytes, ...]]:
+    outcome = scanner.scan(source="feeder", dpi=SCAN_DPI, timeout_s=120.0)
+    return outcome, tuple(encode_page(p) for p in outcome.pages)
 
 
 class DocumentsVm(QObject):
@@ -32,7 +50,9 @@ class DocumentsVm(QObject):
         strings: Strings,
         scanner: Scanner,
         worker: DeviceWorker,
+        *,
         images: ImageStore,
+        session: Callable[[], Session],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -40,61 +60,53 @@ class DocumentsVm(QObject):
         self._scanner = scanner
         self._worker = worker
         self._images = images
-        self._checklist: tuple[tuple[DocumentRequirement, Need], ...] = ()
+        self._session = session
         self.pages: dict[str, tuple[Image.Image, ...]] = {}
         self._thumbs: dict[str, list[str]] = {}
         self._message = ""
         self._scanning = False
-        self.on_activity: Callable[[], None] = lambda: None
         strings.changed.connect(self.changed)
 
-    def show(self, procedure: Procedure, answers: dict[str, str]) -> None:
-        self._checklist = procedure.checklist(answers)
-        wanted = {d.id for d, _ in self._checklist}
+    def refresh(self) -> None:
+        session = self._session()
+        wanted = {item.requirement.id for item in session.checklist()}
         for doc_id in [k for k in self.pages if k not in wanted]:
             self._forget(doc_id)
         self._message = ""
         self.changed.emit()
 
     def wipe(self) -> None:
-        self._checklist = ()
         self.pages = {}
         self._thumbs = {}
         self._message = ""
+        self._scanning = False
         self.changed.emit()
 
-    def _title(self, d: DocumentRequirement) -> str:
+    def title(self, d: DocumentRequirement) -> str:
         return d.title_vi if self._strings.lang_code() == "vi" else d.title_en
 
-    def missing(self) -> list[str]:
-        return [
-            self._title(d)
-            for d, need in self._checklist
-            if need is Need.REQUIRED and len(self.pages.get(d.id, ())) < max(1, d.min_pages)
-        ]
-
-    def check_complete(self) -> bool:
-        missing = self.missing()
-        if missing:
-            self._message = self._strings.text("documents_missing").replace("%1", ", ".join(missing))
-            self.changed.emit()
-            return False
-        return True
-
-    def titles(self) -> list[tuple[str, str, int]]:
-        return [(d.id, self._title(d), len(self.pages.get(d.id, ()))) for d, _ in self._checklist]
+    def say_missing(self, missing: tuple[DocumentRequirement, ...]) -> None:
+        names = ", ".join(self.title(d) for d in missing)
+        self._message = self._strings.text("documents_missing").replace("%1", names)
+        self.changed.emit()
 
     def _get_items(self) -> list[dict[str, Any]]:
+        session = self._session()
+        if session.procedure is None:
+            return []
         return [
             {
-                "id": d.id,
-                "title": self._title(d),
-                "required": need is Need.REQUIRED,
-                "pages": len(self.pages.get(d.id, ())),
-                "thumbs": self._thumbs.get(d.id, []),
+                "id": item.requirement.id,
+                "title": self.title(item.requirement),
+                "required": item.need is Need.REQUIRED,
+                "pages": item.page_count,
+                "thumbs": self._thumbs.get(item.requirement.id, []),
             }
-            for d, need in self._checklist
+            for item in session.checklist()
         ]
+
+    def items_list(self) -> list[dict[str, Any]]:
+        return self._get_items()
 
     def _get_message(self) -> str:
         return self._message
@@ -112,18 +124,21 @@ class DocumentsVm(QObject):
             return
         self._scanning = True
         self._message = ""
+        self._session().set_busy("scanner", True)
         self.changed.emit()
         self._worker.run(
-            lambda: self._scanner.scan(source="feeder", dpi=200, timeout_s=120.0),
-            lambda outcome: self._scanned(doc_id, outcome),
+            lambda: _scan_and_encode(self._scanner),
+            lambda result: self._scanned(doc_id, *result),
             lambda _exc: self._failed(),
         )
 
-    def _scanned(self, doc_id: str, outcome: ScanOutcome) -> None:
+    def _scanned(self, doc_id: str, outcome: ScanOutcome, encoded: tuple[bytes, ...]) -> None:
         self._scanning = False
-        self.on_activity()
-        if outcome.pages:
-            self._forget(doc_id)
+        session = self._session()
+        session.set_busy("scanner", False)
+        if outcome.pages and session.procedure is not None:
+            self._remove_all(doc_id)
+            session.add_pages(doc_id, encoded)
             self.pages[doc_id] = outcome.pages
             self._thumbs[doc_id] = [
                 self._images.put(f"page/{doc_id}/{i}", p, max_side=THUMB_SIDE)
@@ -135,8 +150,15 @@ class DocumentsVm(QObject):
 
     def _failed(self) -> None:
         self._scanning = False
+        self._session().set_busy("scanner", False)
         self._message = self._strings.text("documents_scanner_down")
         self.changed.emit()
+
+    def _remove_all(self, doc_id: str) -> None:
+        session = self._session()
+        for index in reversed(range(len(session.pages(doc_id)))):
+            session.remove_page(doc_id, index)
+        self._forget(doc_id)
 
     def _forget(self, doc_id: str) -> None:
         self.pages.pop(doc_id, None)
@@ -145,5 +167,6 @@ class DocumentsVm(QObject):
 
     @slot(str)
     def clear(self, doc_id: str) -> None:
-        self._forget(doc_id)
-        self.changed.emit()
+        if not self._scanning:
+            self._remove_all(doc_id)
+            self.changed.emit()

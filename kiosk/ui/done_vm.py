@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
@@ -38,6 +39,7 @@ class DoneVm(QObject):
         self._slip_url = ""
         self.slip_image: Image.Image | None = None
         self.last_result: PrintResult | None = None
+        self.on_printed: Callable[[], None] = lambda: None
 
     def show(self, code: str, appointment: str, receipt: Receipt) -> None:
         img = render_receipt(receipt, self._printer.dot_width, self._font_path)
@@ -52,10 +54,12 @@ class DoneVm(QObject):
     def _printed(self, result: PrintResult) -> None:
         self.last_result = result
         self._state = "printed" if result.outcome is PrintOutcome.PRINTED else "failed"
+        self.on_printed()
         self.changed.emit()
 
     def _crashed(self, _exc: BaseException) -> None:
         self._state = "failed"
+        self.on_printed()
         self.changed.emit()
 
     def is_printing(self) -> bool:

@@ -1,17 +1,19 @@
-"""The citizen's session on screen: which screen, the draft, and the moves between screens.
+"""The citizen's session on screen: a thin view-model over the domain ``Session``.
 
-The draft (procedure, identity, answers, pages, code) lives only here, in memory, and ``wipe``
-drops every trace of it. Validation and document rules come from the catalog's ``Procedure``.
+The session decides the step, the next question, what is missing and when time is up; this
+object turns its step into a screen, calls the devices through the sub-view-models, seals the
+confirmed application off the GUI thread, and wipes everything shown when the session ends.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.domain.catalog_model import Field, Lang, Procedure
-from kiosk.domain.identity import Identity
+from kiosk.domain.application import ConfirmedApplication
+from kiosk.domain.catalog_model import Lang
+from kiosk.domain.session import CodeCheck, Session, Step, StepError
 from kiosk.store.applications import SealedRecord
 from kiosk.store.ratings import record_rating
 from kiosk.ui.confirm_vm import ConfirmVm
@@ -32,7 +34,17 @@ from kiosk.ui.units import Units
 from kiosk.ui.voice import Voice
 from kiosk.ui.worker import DeviceWorker
 
-SESSION_SCREENS = ("procedure", "login", "question", "documents", "review", "confirm", "done", "rating")
+SCREENS = {
+    Step.WELCOME: "welcome",
+    Step.PROCEDURE: "procedure",
+    Step.LOGIN: "login",
+    Step.QUESTIONS: "question",
+    Step.DOCUMENTS: "documents",
+    Step.REVIEW: "review",
+    Step.CONFIRM: "confirm",
+    Step.DONE: "done",
+    Step.RATING: "rating",
+}
 
 
 class FlowVm(QObject):
@@ -42,59 +54,59 @@ class FlowVm(QObject):
     def __init__(
         self,
         services: UiServices,
+        session: Session,
         *,
         strings: Strings,
         voice: Voice,
         units: Units,
         theme: Theme,
         images: ImageStore,
-        form: FormVm,
-        docs: DocumentsVm,
-        login: LoginVm,
-        confirm: ConfirmVm,
-        done: DoneVm,
-        lookup: LookupVm,
-        queue: QueueVm,
-        idle: IdleVm,
+        parts: tuple[FormVm, DocumentsVm, LoginVm, ConfirmVm, DoneVm, LookupVm, QueueVm, IdleVm],
         store_worker: DeviceWorker,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._s = services
+        self.session = session
         self._strings = strings
         self._voice = voice
         self._units = units
         self._theme = theme
         self._images = images
+        form, docs, login, confirm, done, lookup, queue, idle = parts
         self.form, self.docs, self.login, self.confirm = form, docs, login, confirm
         self.done, self.lookup, self.queue, self.idle = done, lookup, queue, idle
         self._store_worker = store_worker
+        self._extra: str | None = None  # "lookup" / "queue": screens outside the session
         self._screen = "welcome"
-        self.procedure: Procedure | None = None
-        self.identity: Identity | None = None
-        self.answers: dict[str, str] = {}
         self.record: SealedRecord | None = None
-        self._field: Field | None = None
-        self._return_to_review = False
+        self._confirmed: ConfirmedApplication | None = None
+        self._draft: Draft | None = None
         login.on_identity = self._logged_in
         login.on_tips = lambda: voice.prompt("login_tips")
-        confirm.on_confirmed = self._confirmed
-        docs.on_activity = idle.touched
-        idle.active = lambda: self._screen != "welcome"
-        idle.paused = lambda: docs.is_scanning() or done.is_printing() or confirm.busy
+        confirm.on_submit = self._code_typed
+        done.on_printed = lambda: session.set_busy("printer", False)
         idle.on_countdown = lambda: voice.prompt("idle")
-        idle.on_timeout = self.home
-        strings.changed.connect(self._relabel)
+        idle.on_timeout = self._timed_out
+        strings.changed.connect(self.changed)
 
-    # -- properties --------------------------------------------------------------------------
+    # -- what QML reads ----------------------------------------------------------------------
     def current_screen(self) -> str:
         return self._screen
+
+    def _derive_screen(self) -> str:
+        step = self.session.step
+        if step is Step.WELCOME and self._extra is not None:
+            return self._extra
+        if step is Step.DONE and self.record is None:
+            return "confirm"  # sealing: the code screen stays until the record exists
+        return SCREENS[step]
 
     def _get_commune(self) -> str:
         return self._s.kiosk.commune_name
 
-    def _lang(self) -> str:
-        return self._strings.lang_code()
+    def _lang(self) -> Lang:
+        return "vi" if self._strings.lang_code() == "vi" else "en"
 
     def _get_procedures(self) -> list[dict[str, Any]]:
         vi = self._lang() == "vi"
@@ -116,48 +128,34 @@ class FlowVm(QObject):
         ]
 
     def review_items(self) -> list[dict[str, Any]]:
-        p, ident = self.procedure, self.identity
-        if p is None or ident is None:
+        s = self.session
+        p, ident = s.procedure, s.identity
+        if p is None or ident is None or s.step not in (Step.REVIEW, Step.CONFIRM):
             return []
         t = self._strings.text
-        lang: Lang = "vi" if self._lang() == "vi" else "en"
+        lang = self._lang()
         items: list[dict[str, Any]] = [
-            {
-                "id": "procedure",
-                "label": t("review_procedure"),
-                "value": p.title_vi if lang == "vi" else p.title_en,
-                "editable": False,
-            },
-            {
-                "id": "identity",
-                "label": t("review_applicant"),
-                "value": f"{ident.full_name} — {ident.date_of_birth:%d/%m/%Y}",
-                "editable": False,
-            },
-        ]
-        for f in p.visible_fields(self.answers):
-            value = self.answers.get(f.id, "")
-            items.append(
-                {
-                    "id": f.id,
-                    "label": f.label_vi if lang == "vi" else f.label_en,
-                    "value": f.display(value, lang) if value else "—",
-                    "editable": True,
-                }
-            )
-        for doc_id, title, pages in self.docs.titles():
-            shown = (
-                t("review_document_pages").replace("%1", str(pages)) if pages else t("review_document_none")
-            )
-            items.append({"id": f"doc:{doc_id}", "label": title, "value": shown, "editable": True})
+            {"id": "procedure", "label": t("review_procedure"),
+             "value": p.title_vi if lang == "vi" else p.title_en, "editable": False},
+            {"id": "identity", "label": t("review_applicant"),
+             "value": f"{ident.full_name} — {ident.date_of_birth:%d/%m/%Y}", "editable": False},
+        ]  # fmt: skip
+        for f, value in s.review_items():
+            items.append({
+                "id": f.id, "label": f.label_vi if lang == "vi" else f.label_en,
+                "value": f.display(value, lang), "editable": True,
+            })  # fmt: skip
+        for item in s.checklist():
+            pages = item.page_count
+            shown = (t("review_document_pages").replace("%1", str(pages)) if pages
+                     else t("review_document_none"))  # fmt: skip
+            items.append({"id": f"doc:{item.requirement.id}", "label": self.docs.title(item.requirement),
+                          "value": shown, "editable": True})  # fmt: skip
         return items
 
     def _get_text_input(self) -> bool:
-        return (
-            self._screen == "question"
-            and self.form.field is not None
-            and (self.form.field.kind.value == "text")
-        )
+        f = self.form.field
+        return self._screen == "question" and f is not None and f.kind.value == "text"
 
     screen = qproperty(str, current_screen, notify=changed)
     commune_name = qproperty(str, _get_commune, constant=True)
@@ -165,234 +163,228 @@ class FlowVm(QObject):
     review_list = qproperty("QVariantList", review_items, notify=changed)
     text_input = qproperty(bool, _get_text_input, notify=changed)
 
-    # -- moves ---------------------------------------------------------------------------------
-    def _go(self, screen: str, prompt: str | None = None) -> None:
-        leaving = self._screen
-        if leaving == "login" and screen != "login":
+    # -- keeping the screen in step with the session -----------------------------------------
+    def _sync(self, *, speak: bool = True) -> None:
+        new = self._derive_screen()
+        old, self._screen = self._screen, new
+        if old == "login" and new != "login":
             self.login.end()
-        if leaving == "lookup" and screen != "lookup":
+        if old == "lookup" and new != "lookup":
             self.lookup.end()
-        self._screen = screen
-        self.idle.touched()
-        if screen == "login":
-            self.login.begin()
-        elif screen == "lookup":
-            self.lookup.begin()
-        self.changed.emit()
-        if prompt is not None:
-            self._voice.prompt(prompt)
-        elif screen not in {"confirm", "done"}:
-            self._voice.prompt(screen)
-
-    def _relabel(self) -> None:
+        if new == "question":
+            self.form.show(self.session)
+        if new == "documents" and old != "documents":
+            self.docs.refresh()
+        if new != old:
+            if new == "login":
+                self.login.begin()
+            elif new == "lookup":
+                self.lookup.begin()
+            if speak and new not in ("confirm", "done"):
+                self._voice.prompt(new)
         self.changed.emit()
 
+    def _guard(self, action: Any) -> bool:
+        """Run a session move; a move the step does not allow is ignored (double taps)."""
+        try:
+            action()
+        except StepError:
+            return False
+        return True
+
+    # -- moves ---------------------------------------------------------------------------------
     @slot()
     def start(self) -> None:
-        self._go("procedure")
+        lang: Literal["vi", "en"] = self._lang()
+        self._extra = None
+        if self._guard(lambda: self.session.start(lang)):
+            self._sync()
 
     @slot()
     def open_lookup(self) -> None:
-        self._go("lookup")
+        if self.session.step is Step.WELCOME:
+            self._extra = "lookup"
+            self._sync()
 
     @slot()
     def open_queue(self) -> None:
-        self.queue.wipe()
-        self._go("queue")
+        if self.session.step is Step.LOGIN:
+            self.session.cancel()  # the citizen gives up on the card: see an officer instead
+            self._wipe_screen()
+        if self.session.step is Step.WELCOME:
+            self.queue.wipe()
+            self._extra = "queue"
+            self._sync()
 
     @slot(str)
     def choose_procedure(self, code: str) -> None:
-        self.procedure = self._s.catalog.get(code)
-        self.answers = {}
-        self._go("login")
+        if self._guard(lambda: self.session.choose_procedure(code)):
+            self._sync()
 
-    def _logged_in(self, identity: Identity) -> None:
-        if self._screen != "login":
-            return
-        self.identity = identity
-        self._first_question()
-
-    def _first_question(self) -> None:
-        assert self.procedure is not None
-        visible = self.procedure.visible_fields(self.answers)
-        if visible:
-            self._ask(visible[0])
-        else:
-            self._to_documents()
-
-    def _ask(self, field: Field) -> None:
-        assert self.procedure is not None
-        self._field = field
-        self.form.show(self.procedure, field, self.answers)
-        self._go("question")
-
-    def _to_documents(self) -> None:
-        assert self.procedure is not None
-        self.docs.show(self.procedure, self.answers)
-        self._go("documents")
-
-    def _to_review(self) -> None:
-        self._return_to_review = False
-        self._go("review")
+    def _logged_in(self, identity: Any) -> None:
+        if self._guard(lambda: self.session.login(identity)):
+            self._sync()
 
     @slot()
     def next(self) -> None:
-        match self._screen:
-            case "question":
-                self._answer_and_advance()
-            case "documents":
-                if self.docs.check_complete():
-                    self._to_review()
-            case "review":
-                code = self.confirm.begin()
-                self._go("confirm", prompt=None)
-                self._voice.say(self._strings.text("voice_confirm").replace("%1", " ".join(code)))
-            case "done":
-                self._go("rating")
+        match self.session.step:
+            case Step.QUESTIONS:
+                self._answer()
+            case Step.DOCUMENTS:
+                if not self.docs.is_scanning():
+                    missing = self.session.finish_documents()
+                    if missing:
+                        self.docs.say_missing(missing)
+                    self._sync()
+            case Step.REVIEW:
+                self._to_confirm()
+            case Step.DONE if self.record is not None and not self.done.is_printing():
+                self.session.finish()
+                self._sync()
             case _:
                 pass
 
-    def _answer_and_advance(self) -> None:
-        p, f = self.procedure, self.form.field
-        if p is None or f is None:
-            return
-        value = self.form.value()
-        error = f.validate(value, today=self._s.now().date())
+    def _answer(self) -> None:
+        error = self.session.answer(self.form.value())
         if error is not None:
             self.form.set_error(error)
+        else:
+            self._sync()
+
+    def _to_confirm(self) -> None:
+        if not self._guard(self.session.to_confirm):
             return
-        if value:
-            self.answers[f.id] = f.normalise(value)
-        else:
-            self.answers.pop(f.id, None)
-        visible = p.visible_fields(self.answers)
-        for hidden in [k for k in self.answers if k not in {v.id for v in visible}]:
-            del self.answers[hidden]
-        after = visible[visible.index(f) + 1 :] if f in visible else ()
-        pending = [g for g in after if not self._return_to_review or g.id not in self.answers]
-        if pending:
-            self._ask(pending[0])
-        elif self._return_to_review:
-            self.docs.show(p, self.answers)
-            self._to_review()
-        else:
-            self._to_documents()
+        code = self.session.kiosk_code or ""
+        self.confirm.begin(code)
+        self._sync()
+        self._voice.say(self._strings.text("voice_confirm").replace("%1", " ".join(code)))
 
     @slot()
     def back(self) -> None:
-        match self._screen:
-            case "procedure" | "lookup" | "queue":
-                self.home()
-            case "login":
-                self._go("procedure")
-            case "question":
-                self._back_from_question()
-            case "documents":
-                assert self.procedure is not None
-                visible = self.procedure.visible_fields(self.answers)
-                if self._return_to_review:
-                    self._to_review()
-                elif visible:
-                    self._ask(visible[-1])
-                else:
-                    self._go("login")
-            case "review":
-                self._to_documents()
-            case "confirm":
-                self.confirm.wipe()
-                self._go("review")
-            case _:
-                pass
-
-    def _back_from_question(self) -> None:
-        p, f = self.procedure, self.form.field
-        assert p is not None
-        assert f is not None
-        visible = p.visible_fields(self.answers)
-        i = visible.index(f) if f in visible else 0
-        if self._return_to_review:
-            self._to_review()
-        elif i > 0:
-            self._ask(visible[i - 1])
-        else:
-            self._go("login")
+        if self._extra is not None:
+            self.home()
+            return
+        if self.docs.is_scanning() or self.confirm.busy:
+            return
+        if self._guard(self.session.back):
+            if self.session.step is Step.WELCOME:
+                self._wipe_screen()
+            self._sync()
 
     @slot(str)
     def edit(self, item_id: str) -> None:
-        if self.procedure is None:
-            return
-        self._return_to_review = True
         if item_id.startswith("doc:"):
-            self._to_documents()
+            ok = self._guard(self.session.edit_documents)
         else:
-            self._ask(self.procedure.field(item_id))
+            ok = self._guard(lambda: self.session.edit(item_id))
+        if ok:
+            self._sync()
 
-    def _confirmed(self, code: str) -> None:
-        p, ident = self.procedure, self.identity
-        assert p is not None
-        assert ident is not None
-        draft = Draft(
-            procedure_code=p.code,
-            catalog_version=self._s.catalog.version,
-            identity=ident,
-            answers=dict(self.answers),
-            documents=dict(self.docs.pages),
-            confirmed_at=self._s.now(),
-            confirmation_code=code,
-        )
+    # -- confirmation and sealing --------------------------------------------------------------
+    def _code_typed(self, typed: str) -> None:
+        if self._draft is not None:  # a seal that failed: try the same application again
+            self._seal(self._draft)
+            return
+        match self.session.enter_code(typed):
+            case CodeCheck.ACCEPTED:
+                self._confirm_and_seal()
+            case CodeCheck.WRONG:
+                self.confirm.show_error("confirm_wrong")
+            case CodeCheck.LOCKED:
+                self.confirm.wipe()
+                self._sync()
+                self._voice.say(self._strings.text("confirm_locked"))
+
+    def _confirm_and_seal(self) -> None:
+        app = self.session.confirm()
+        self._confirmed = app
+        info = self.session.draft.confirmation
+        pages = {d.doc_id: self.docs.pages.get(d.doc_id, ()) for d in app.documents}
+        self._draft = Draft(
+            procedure_code=app.procedure_code, catalog_version=app.catalog_version,
+            identity=app.identity, answers=dict(app.answers), documents=pages,
+            confirmed_at=app.confirmed_at, confirmation_code=self.confirm.current_code(),
+            application_id=app.application_id,
+            method=info.method.value if info else "kiosk_code",
+            confirmation_at=info.at if info else None,
+        )  # fmt: skip
+        self._seal(self._draft)
+
+    def _seal(self, draft: Draft) -> None:
+        self.confirm.busy = True
+        self.session.set_busy("seal", True)
         self._store_worker.run(lambda: self._s.seal(draft), self._on_sealed, self._seal_failed)
 
     def _seal_failed(self, _exc: BaseException) -> None:
         self.confirm.busy = False
+        self.session.set_busy("seal", False)
         self.confirm.show_error("confirm_seal_failed")
 
     def _on_sealed(self, record: SealedRecord) -> None:
-        assert self.procedure is not None
-        self.record = record
+        self.session.set_busy("seal", False)
         self.confirm.busy = False
+        self.record = record
+        self._draft = None
         self.sealed.emit(record)
+        procedure = self._s.catalog.get(record.procedure_code)
         appointment = record.appointment_date.strftime("%d/%m/%Y")
         receipt = appointment_slip(
-            self._strings,
-            record,
-            self.procedure,
-            self._s.kiosk.commune_name,
-            self._s.kiosk.kiosk_id,
+            self._strings, record, procedure, self._s.kiosk.commune_name, self._s.kiosk.kiosk_id
         )
+        self.session.set_busy("printer", True)
         self.done.show(record.application_code, appointment, receipt)
-        self._go("done", prompt=None)
+        self._sync()
         self._voice.say(
             self._strings.text("voice_done")
-            .replace("%1", " ".join(record.application_code))
+            .replace("%1", " ".join(record.application_code.replace("-", "")))
             .replace("%2", appointment)
         )
 
+    # -- the end of a session --------------------------------------------------------------------
     @slot(int)
     def rate(self, score: int) -> None:
-        code = self.procedure.code if self.procedure else None
+        if self.session.step is not Step.RATING:
+            return
         if score in (1, 2, 3):
-            self._store_worker.run(lambda: record_rating(self._s.store, score, code), lambda _rid: None)
-        self.home()
+            rating = self.session.rate(score)
+            self._store_worker.run(
+                lambda: record_rating(
+                    self._s.store, rating.score, rating.procedure_code, str(rating.rating_id)
+                ),
+                lambda _rid: None,
+                lambda _exc: None,  # a lost rating must not disturb the next person
+            )
+        else:
+            self.session.skip_rating()
+        self._wipe_screen()
+        self._sync()
 
     @slot()
     def home(self) -> None:
-        self.wipe()
-        self._go("welcome")
+        if self.docs.is_scanning() or self.confirm.busy or self.done.is_printing():
+            return
+        if self.session.step is not Step.WELCOME:
+            self.session.cancel()
+        self._wipe_screen()
+        self._sync()
 
-    def wipe(self) -> None:
-        """Forget the person: draft, images, typed codes, and their display choices."""
-        self.procedure = None
-        self.identity = None
-        self.answers = {}
+    def _timed_out(self) -> None:
+        self._wipe_screen()
+        self._sync()
+
+    def _wipe_screen(self) -> None:
+        """Forget the person on screen: images, typed codes, and their display choices."""
+        self._extra = None
         self.record = None
-        self._field = None
-        self._return_to_review = False
+        self._confirmed = None
+        self._draft = None
         self.form.clear()
         self.docs.wipe()
         self.confirm.wipe()
         self.done.wipe()
         self.queue.wipe()
         self.lookup.wipe()
+        self.login.end()
         self._images.wipe()
         self._units.reset()
         self._theme.reset()

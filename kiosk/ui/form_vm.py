@@ -7,7 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.domain.catalog_model import Catalog, Field, FieldKind, Lang, Option, Procedure
+from kiosk.domain.catalog_model import Catalog, Field, FieldKind, Lang, Option
+from kiosk.domain.session import Session
 from kiosk.domain.text import clean
 from kiosk.ui.i18n import Strings
 from kiosk.ui.qtbind import qproperty, slot
@@ -29,12 +30,16 @@ class FormVm(QObject):
         self._error = ""
         strings.changed.connect(self.changed)
 
-    def show(self, procedure: Procedure, field: Field, answers: dict[str, str]) -> None:
-        visible = procedure.visible_fields(answers)
+    def show(self, session: Session) -> None:
+        field = session.current_field
+        if field is None:
+            self.clear()
+            return
+        position, count = session.question_position()
         self._field = field
-        self._index = visible.index(field)
-        self._count = len(visible)
-        self._value = answers.get(field.id, "")
+        self._index = max(0, position - 1)
+        self._count = count
+        self._value = session.answers.get(field.id, "")
         if field.kind is FieldKind.DATE and not self._value:
             self._value = date(1970, 1, 1).isoformat()
         self._error = ""

@@ -1,6 +1,8 @@
-"""Idle timeout: after ``idle_s`` without a touch, a spoken countdown; at zero, the session is wiped.
+"""Idle timeout on screen: the domain ``Session`` decides, a QTimer only asks it.
 
-Time comes from the injected clock; a QTimer only ticks. Never counts while a device works.
+After the idle period the session reports WARNING: a visible, spoken countdown with
+"Tôi vẫn đang dùng"; when it reports EXPIRED the session has already dropped the draft and the
+UI wipes what it shows. Devices at work mark the session busy, so no countdown runs meanwhile.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from kiosk.domain.session import IdlePhase, Session
 from kiosk.ui.qtbind import qproperty, slot
 
 TICK_MS = 500
@@ -18,22 +21,11 @@ TICK_MS = 500
 class IdleVm(QObject):
     changed = Signal()
 
-    def __init__(
-        self,
-        clock: Callable[[], float],
-        idle_s: float,
-        countdown_s: float,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, session: Callable[[], Session], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._clock = clock
-        self._idle_s = idle_s
-        self._countdown_s = countdown_s
-        self._last = clock()
+        self._session = session
         self._counting = False
-        self._left = int(countdown_s)
-        self.active: Callable[[], bool] = lambda: False  # a session is under way
-        self.paused: Callable[[], bool] = lambda: False  # scanning, printing
+        self._left = 0
         self.on_countdown: Callable[[], None] = lambda: None
         self.on_timeout: Callable[[], None] = lambda: None
         self._timer = QTimer(self)
@@ -46,45 +38,37 @@ class IdleVm(QObject):
 
     @slot()
     def touched(self) -> None:
-        self._last = self._clock()
+        self._session().touch()
 
     @slot()
     def still_here(self) -> None:
-        self._last = self._clock()
-        if self._counting:
-            self._counting = False
-            self.changed.emit()
+        self._session().still_here()
+        self._set(counting=False, left=0)
+
+    def is_counting(self) -> bool:
+        return self._counting
 
     def tick(self) -> None:
-        if not self.active() or self.paused():
-            self._last = self._clock()
-            if self._counting:
-                self._counting = False
-                self.changed.emit()
-            return
-        idle = self._clock() - self._last
-        if idle < self._idle_s:
-            return
-        left = max(0, math.ceil(self._idle_s + self._countdown_s - idle))
-        if not self._counting:
-            self._counting = True
-            self._left = left
-            self.changed.emit()
-            self.on_countdown()
-        elif left != self._left:
-            self._left = left
-            self.changed.emit()
-        if left == 0:
-            self._counting = False
-            self._last = self._clock()
-            self.changed.emit()
-            self.on_timeout()
+        status = self._session().tick()
+        match status.phase:
+            case IdlePhase.ACTIVE:
+                self._set(counting=False, left=0)
+            case IdlePhase.WARNING:
+                started = not self._counting
+                self._set(counting=True, left=math.ceil(status.remaining_s))
+                if started:
+                    self.on_countdown()
+            case IdlePhase.EXPIRED:
+                self._set(counting=False, left=0)
+                self.on_timeout()
 
-    def _get_counting(self) -> bool:
-        return self._counting
+    def _set(self, *, counting: bool, left: int) -> None:
+        if (counting, left) != (self._counting, self._left):
+            self._counting, self._left = counting, left
+            self.changed.emit()
 
     def _get_left(self) -> int:
         return self._left
 
-    counting = qproperty(bool, _get_counting, notify=changed)
+    counting = qproperty(bool, is_counting, notify=changed)
     seconds_left = qproperty(int, _get_left, notify=changed)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -16,6 +17,7 @@ from devices.scanner.protocol import Scanner
 from devices.status import DeviceStatus
 from kiosk.domain.catalog_model import Catalog
 from kiosk.domain.identity import Identity
+from kiosk.domain.session import Session
 from kiosk.store.applications import SealedRecord
 from kiosk.store.db import Store
 
@@ -52,6 +54,9 @@ class Draft:
     documents: Mapping[str, tuple[Image.Image, ...]]
     confirmed_at: datetime
     confirmation_code: str
+    application_id: uuid.UUID = field(default_factory=uuid.uuid4)  # retries reuse it
+    method: str = "kiosk_code"  # or "otp"
+    confirmation_at: datetime | None = None  # when the code was shown / the OTP verified
 
 
 SealFn = Callable[[Draft], SealedRecord]
@@ -95,3 +100,5 @@ class UiServices:
     seal: SealFn
     sim: SimControls | None = None
     online: Callable[[], bool] = lambda: False
+    # None: the UI builds ``Session(catalog, clock, idle_s, countdown_s, wall_clock=now)``.
+    session_factory: Callable[[], Session] | None = None

@@ -7,82 +7,45 @@ a throw-away store and a fresh gateway key so the UI can be exercised on any mac
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from devices.imaging.pdf import pages_to_pdf
 from devices.printer.simulated import SimulatedPrinter
 from devices.qr.simulated import SimulatedQrReader
 from devices.scanner.simulated import SimulatedScanner
 from kiosk.domain.catalog import load_catalog
 from kiosk.domain.catalog_model import Catalog
-from kiosk.domain.identity import Identity
+from kiosk.domain.workdays import load_holidays
 from kiosk.paths import ASSETS_DIR
-from kiosk.sealing import DocumentToSeal, SealingKeys, seal
+from kiosk.sealing import SealingKeys
 from kiosk.store.applications import SealedRecord
 from kiosk.store.db import Store, open_store
+from kiosk.submission import SealContext, Submission, seal_submission
 from kiosk.ui.services import Draft, KioskIdentity, SimControls, UiServices, UiSettings
 
 NOTO = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
 
 
-@dataclass(frozen=True)
-class _Confirmation:
-    method: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class _Sealable:
-    application_id: uuid.UUID
-    procedure_code: str
-    catalog_version: str
-    identity: Identity
-    answers: dict[str, str]
-    confirmed_at: datetime
-    confirmation: _Confirmation
-
-
-def _working_days_after(day: date, days: int) -> date:
-    d = day
-    while days > 0:
-        d += timedelta(days=1)
-        if d.weekday() < 5:
-            days -= 1
-    return d
-
-
 def make_seal(store: Store, catalog: Catalog, keys: SealingKeys) -> Callable[[Draft], SealedRecord]:
-    """Adapts the UI's ``Draft`` to ``kiosk.sealing.seal`` (PDF per document)."""
+    """Adapts the UI's ``Draft`` to ``kiosk.submission.seal_submission`` (as ``kiosk.app`` does)."""
+    ctx = SealContext(store, keys, catalog, load_holidays(ASSETS_DIR / "holidays" / "vn.json"))
 
     def _seal(draft: Draft) -> SealedRecord:
-        app = _Sealable(
-            application_id=uuid.uuid4(),
+        submission = Submission(
             procedure_code=draft.procedure_code,
             catalog_version=draft.catalog_version,
             identity=draft.identity,
-            answers=dict(draft.answers),
+            answers=draft.answers,
+            documents=draft.documents,
             confirmed_at=draft.confirmed_at,
-            confirmation=_Confirmation("kiosk_code", draft.confirmed_at),
+            method=draft.method,
+            application_id=draft.application_id,
         )
-        docs = [
-            DocumentToSeal(doc_id, doc_id, len(pages), pages_to_pdf(pages, 200))
-            for doc_id, pages in draft.documents.items()
-            if pages
-        ]
-        days = catalog.get(draft.procedure_code).processing_days
-        return seal(
-            store,
-            app,
-            docs,
-            keys=keys,
-            appointment_date=_working_days_after(draft.confirmed_at.date(), days),
-        )
+        return seal_submission(ctx, submission)
 
     return _seal
 

@@ -102,7 +102,8 @@ def test_complete_submission_is_sealed_with_documents(ui: KioskUi, kit: SimKit, 
     wait_screen(ui, qtbot, "rating")
     tap(ui, qtbot, "rate_3")
     wait_screen(ui, qtbot, "welcome")
-    assert ui.flow.identity is None
-    assert ui.flow.answers == {}
+    assert ui.flow.session.identity is None
+    assert ui.flow.session.answers == {}
+    assert ui.flow.session.draft.pages == {}
     assert ui.flow.docs.pages == {}
     assert ui.images.keys() == []
