@@ -534,6 +534,9 @@ class Session:
             return
         ids = [f.id for f in self._visible()]
         position = ids.index(draft.field_id) if draft.field_id in ids else 0
+        if position == 0 and draft.editing:
+            self.touch()  # an edit that revealed a new question never throws the card scan away
+            return
         self._question_or(ids[position - 1] if position > 0 else None, self._to_login)
 
     def _question_or(self, field_id: str | None, otherwise: Callable[[], None]) -> None:

@@ -212,6 +212,20 @@ def test_edit_that_reveals_a_question_asks_it_before_returning(session: Session)
     assert step_of(session) is Step.REVIEW
 
 
+def test_back_during_an_unfinished_edit_never_loses_the_login(session: Session) -> None:
+    at_review(session)
+    session.edit("purpose")
+    answer_all(session, "ket_hon")
+    assert field_id(session) == "intended_spouse_name"
+    session.back()
+    assert field_id(session) == "purpose"
+    session.back()
+    assert (step_of(session), field_id(session)) == (Step.QUESTIONS, "purpose")
+    assert session.identity is not None
+    answer_all(session, "nha_dat")
+    assert step_of(session) is Step.REVIEW
+
+
 def test_edit_that_hides_a_question_drops_its_answer(session: Session) -> None:
     at_questions(session)
     answer_all(session, "ket_hon", "Lê Văn Tám", "da_ly_hon", "no")
