@@ -210,16 +210,16 @@ def patch_chunk(
 def upload_all(
     kiosk: TestKiosk, app: SealedApplication, chunk_size: int = 4096
 ) -> list[SignedResponse]:
-    """Create and upload every document; returns the last answer of each."""
+    """Create (or resume) and upload every document; returns the last answer of each."""
     last = []
     for doc_id, data in app.documents.items():
-        assert create_upload(kiosk, app, doc_id).status == 201
-        response = None
-        for offset in range(0, len(data), chunk_size):
+        created = create_upload(kiosk, app, doc_id)
+        assert created.status == 201
+        response = created
+        for offset in range(int(created.headers["Upload-Offset"]), len(data), chunk_size):
             response = patch_chunk(kiosk, doc_target(app.id, doc_id), offset,
                                    data[offset:offset + chunk_size])
             assert response.status == 204, response.body
-        assert response is not None
         last.append(response)
     return last
 
