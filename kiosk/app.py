@@ -23,6 +23,7 @@ from kiosk.layout import store_path
 from kiosk.paths import ASSETS_DIR
 from kiosk.provision import read_gateway_record
 from kiosk.sealing import SealingKeys
+from kiosk.sim.clock import ShiftableClock
 from kiosk.store.applications import SealedRecord
 from kiosk.store.db import Store, open_store
 from kiosk.store.sweep import sweep
@@ -54,9 +55,15 @@ class Kiosk:
     now: Callable[[], datetime]
     monotonic: Callable[[], float]
     stack: ExitStack
+    sim_clock: ShiftableClock | None = None
 
     def close(self) -> None:
         self.stack.close()
+
+
+def _all_simulated(config: KioskConfig) -> bool:
+    d = config.devices
+    return {d.camera.backend, d.scanner.backend, d.printer.backend} == {"simulated"}
 
 
 def open_kiosk_store(config: KioskConfig, now: Callable[[], datetime] = utc_now) -> Store:
@@ -66,10 +73,20 @@ def open_kiosk_store(config: KioskConfig, now: Callable[[], datetime] = utc_now)
     return store
 
 
-def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] = utc_now,
-                monotonic: Callable[[], float] = time.monotonic,
+def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] | None = None,
+                monotonic: Callable[[], float] | None = None,
                 start_gateway: bool = True) -> Kiosk:
-    """Build the kiosk from its configuration (embedded gateway started when configured)."""
+    """Build the kiosk from its configuration (embedded gateway started when configured).
+
+    A fully simulated kiosk gets a clock testers can move on; otherwise the real clocks (or the
+    ones a test injects).
+    """
+    sim_clock = None
+    if now is None and monotonic is None and _all_simulated(config):
+        sim_clock = ShiftableClock()
+        now, monotonic = sim_clock.now, sim_clock.monotonic
+    now = now or utc_now
+    monotonic = monotonic or time.monotonic
     stack = ExitStack()
     try:
         if config.gateway.mode == "embedded" and start_gateway:
@@ -87,7 +104,8 @@ def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] = utc_now,
         keys = SealingKeys(config.kiosk.id, config.kiosk.code_prefix,
                            x25519_public_from_b64(record.encryption_public_key))
         context = SealContext(store, keys, catalog, holidays, config.devices.scanner.dpi)
-        return Kiosk(config, catalog, holidays, store, devices, context, now, monotonic, stack)
+        return Kiosk(config, catalog, holidays, store, devices, context, now, monotonic, stack,
+                     sim_clock)
     except BaseException:
         stack.close()
         raise
