@@ -47,7 +47,9 @@ class Store:
     """An open store: the connection, its data directory and its clock.
 
     One connection, usable from any thread: a lock serialises its use, so a worker thread may
-    seal while the UI thread lists. Close it (or use it as a context manager).
+    seal while the UI thread lists. Close it (or use it as a context manager). ``db`` is the
+    sqlite-utils view of the same connection, for reads and inspection; write through
+    :meth:`write` (sqlite-utils' own writes commit on their own and would end a transaction).
     """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
