@@ -7,11 +7,13 @@ on every answer (``SignedResponse.signed``), so tests see exactly what the agent
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -60,11 +62,10 @@ class SignedResponse:
     signed: bool
 
     def json(self) -> object:
-        import json
-
         return json.loads(self.body)
 
-    def obj(self) -> dict[str, object]:
+    def obj(self) -> dict[str, Any]:
+        """The JSON object body (Any: tests index into it freely)."""
         value = self.json()
         assert isinstance(value, dict)
         return value

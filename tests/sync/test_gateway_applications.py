@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from sync.protocol.messages import SealedPayload
 from sync.protocol.signing import http_date
 from tests.sync.gateway_fixtures import (
     FakeClock,
+    SealedApplication,
     TestKiosk,
     push,
     registered_kiosk,
@@ -42,8 +43,17 @@ def kiosk(gateway: RunningGateway, clock: FakeClock) -> Iterator[TestKiosk]:
         yield k
 
 
-def _seal(gateway: RunningGateway, seq: int, kiosk_id: str = "KX-001", **kw: object):  # type: ignore[no-untyped-def]
-    return seal_application(gateway.public_keys.encryption_b64, kiosk_id, seq, **kw)  # type: ignore[arg-type]
+def _seal(
+    gateway: RunningGateway,
+    seq: int,
+    kiosk_id: str = "KX-001",
+    *,
+    docs: Mapping[str, bytes] | None = None,
+    application_id: str | None = None,
+    procedure_code: str = "1.001",
+) -> SealedApplication:
+    return seal_application(gateway.public_keys.encryption_b64, kiosk_id, seq, docs,
+                            application_id=application_id, procedure_code=procedure_code)
 
 
 def test_ping_unsigned_is_answered_signed_with_limits(kiosk: TestKiosk, clock: FakeClock) -> None:
@@ -100,7 +110,7 @@ def test_put_first_then_identical_replay_then_conflict(
     body = first.obj()
     assert body["application_id"] == app.id
     assert body["state"] == "pending"
-    assert sorted(body["missing_documents"]) == ["birth", "cccd"]  # type: ignore[arg-type]
+    assert sorted(body["missing_documents"]) == ["birth", "cccd"]
     replay = kiosk.call("PUT", f"/v1/applications/{app.id}", app.body)
     assert replay.status == 200
     assert replay.obj() == body
@@ -185,8 +195,10 @@ def test_commit_names_missing_documents_then_receives(
     missing = kiosk.call("POST", commit)
     assert (missing.status, missing.code, missing.obj()["retryable"]) == (
         409, "documents_missing", True)
-    assert sorted(missing.obj()["missing_documents"]) == ["birth", "cccd"]  # type: ignore[arg-type]
-    assert gateway.control.application(app.id).state == "pending"  # type: ignore[union-attr]
+    assert sorted(missing.obj()["missing_documents"]) == ["birth", "cccd"]
+    record = gateway.control.application(app.id)
+    assert record is not None
+    assert record.state == "pending"
     upload_all(kiosk, app)
     clock.advance(60)
     done = kiosk.call("POST", commit)
@@ -217,10 +229,10 @@ def test_status_and_history_follow_the_back_office(
     assert r.status == 200
     body = r.obj()
     assert body["state"] == "needs_more_documents"
-    assert [h["state"] for h in body["history"]] == [  # type: ignore[union-attr]
+    assert [h["state"] for h in body["history"]] == [
         "received", "needs_more_documents"]
-    assert body["history"][1]["note_vi"] == "Bổ sung giấy khai sinh"  # type: ignore[index]
-    assert body["updated_at"] == body["history"][1]["at"]  # type: ignore[index]
+    assert body["history"][1]["note_vi"] == "Bổ sung giấy khai sinh"
+    assert body["updated_at"] == body["history"][1]["at"]
     assert "Bổ sung".encode() in r.body  # raw UTF-8
     with pytest.raises(ValueError, match="received"):
         gateway.control.set_state(app.id, "pending")
@@ -268,7 +280,7 @@ def test_pull_back_by_opaque_cursor(
     gateway.control.set_state(apps[2].id, "ready_for_pickup", "Mời đến nhận kết quả")
     r = kiosk.call("GET", f"{base}?cursor={cursor}")
     assert r.obj()["items"] == [{"application_id": apps[2].id, "state": "ready_for_pickup",
-                                 "updated_at": r.obj()["items"][0]["updated_at"],  # type: ignore[index]
+                                 "updated_at": r.obj()["items"][0]["updated_at"],
                                  "note_vi": "Mời đến nhận kết quả"}]
     end = kiosk.call("GET", f"{base}?cursor={r.obj()['next_cursor']}")
     assert end.obj()["items"] == []

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.gateway import RunningGateway
 from sync.protocol.bundle import bundle_dir_name, sign_bundle_manifest, verify_ack
@@ -50,7 +51,7 @@ def make_bundle(
     *,
     bodies: list[object] | None = None,
     drop_files: set[str] = frozenset(),  # type: ignore[assignment]
-    signer_key: object = None,
+    signer_key: Ed25519PrivateKey | None = None,
 ) -> tuple[str, bytes]:
     """The bundle directory as a POSIX tar, as the kiosk's export writes it."""
     seqs = [a.manifest.kiosk_seq for a in apps] or [1]
@@ -62,7 +63,7 @@ def make_bundle(
     })
     files: dict[str, bytes] = {"manifest.json": manifest,
                                "manifest.sig": sign_bundle_manifest(
-                                   signer_key or kiosk.key, manifest).encode()}  # type: ignore[arg-type]
+                                   signer_key or kiosk.key, manifest).encode()}
     for app in apps:
         for doc_id, data in app.documents.items():
             if f"{app.id}/{doc_id}" not in drop_files:
@@ -113,7 +114,7 @@ def test_bundle_import_and_signed_ack(
     assert ack["bundle_id"] == name
     assert ack["kiosk_id"] == kiosk.kiosk_id
     assert _items(ack) == {a.id: "received" for a in apps}
-    hashes = {i["application_id"]: i["manifest_sha256"] for i in ack["items"]}  # type: ignore[union-attr]
+    hashes = {i["application_id"]: i["manifest_sha256"] for i in ack["items"]}
     assert hashes == {a.id: a.manifest.manifest_sha256 for a in apps}
     records = gateway.control.applications()
     assert [(r.kiosk_seq, r.committed) for r in records] == [(1, True), (2, True), (3, True)]
@@ -144,11 +145,12 @@ def test_bundle_items_conflict_and_invalid(gateway: RunningGateway, kiosk: TestK
     upload_bundle(kiosk, name, tar)
     assert kiosk.call("POST", f"/v1/bundles/{name}/import").status == 202
     ack = kiosk.call("GET", f"/v1/bundles/{name}/ack").obj()
-    states = [(i["application_id"], i["state"]) for i in ack["items"]]  # type: ignore[union-attr]
+    states = [(i["application_id"], i["state"]) for i in ack["items"]]
     assert states == [(online.id, "conflict"), (missing_doc.id, "invalid"),
                       (good.id, "received"), ("nope", "invalid")]
-    assert gateway.control.application(online.id).manifest_sha256 == (  # type: ignore[union-attr]
-        online.manifest.manifest_sha256)
+    record = gateway.control.application(online.id)
+    assert record is not None
+    assert record.manifest_sha256 == online.manifest.manifest_sha256
 
 
 def test_bundle_with_a_forged_manifest_is_refused(

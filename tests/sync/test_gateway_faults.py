@@ -50,7 +50,7 @@ def kiosk(gateway: RunningGateway, clock: FakeClock) -> Iterator[TestKiosk]:
         (410, "upload_gone", False, None),
     ],
 )
-def test_canned_answers_are_signed_problems_and_do_nothing(
+def test_canned_answers_are_signed_problems_and_do_nothing(  # noqa: PLR0917
     gateway: RunningGateway,
     kiosk: TestKiosk,
     status: int,
