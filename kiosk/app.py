@@ -89,11 +89,14 @@ def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] | None = Non
     monotonic = monotonic or time.monotonic
     stack = ExitStack()
     try:
-        if config.gateway.mode == "embedded" and start_gateway:
-            from kiosk.embedded import start_embedded
+        if config.gateway.mode == "embedded":
+            from kiosk.embedded import provision_embedded, start_embedded
 
-            running = start_embedded(config)
-            stack.callback(running.stop)
+            if start_gateway:
+                running = start_embedded(config)
+                stack.callback(running.stop)
+            else:
+                provision_embedded(config)  # keys only: sealing works with no gateway running
         record = read_gateway_record(config)
         catalog = load_catalog(CATALOG_PATH)
         holidays = load_holidays(HOLIDAYS_PATH)

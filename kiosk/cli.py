@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.provision import ProvisioningError
 
 Handler = Callable[[argparse.Namespace, KioskConfig], int]
 
@@ -107,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = args.handler
         return handler(args, config)
     except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except ProvisioningError as exc:
         print(exc, file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 
 from kiosk.config import KioskConfig
 from kiosk.layout import gateway_dir
-from kiosk.provision import GatewayRecord, kiosk_public_key, write_gateway_record
+from kiosk.provision import (
+    GatewayRecord,
+    ProvisioningError,
+    kiosk_public_key,
+    read_gateway_record,
+    write_gateway_record,
+)
 from sync.gateway.db import register_kiosk
 from sync.gateway.keys import gateway_public_keys
 
@@ -20,12 +26,20 @@ if TYPE_CHECKING:
 
 
 def provision_embedded(config: KioskConfig, url: str = "") -> GatewayRecord:
-    """Register this kiosk with the embedded gateway's store and record its keys."""
+    """Register this kiosk with the embedded gateway's store and record its keys.
+
+    Without a URL (the gateway is not running in this process) a URL already on record is kept,
+    so a running agent is never pointed away from a running gateway.
+    """
     gw_dir = gateway_dir(config)
     keys = gateway_public_keys(gw_dir)
     register_kiosk(gw_dir, config.kiosk.id, kiosk_public_key(config))
-    record = GatewayRecord(url or f"http://127.0.0.1:{config.gateway.embedded_port or 8780}",
-                           keys.signing_b64, keys.encryption_b64)
+    if not url:
+        try:
+            url = read_gateway_record(config).url
+        except ProvisioningError:
+            url = f"http://127.0.0.1:{config.gateway.embedded_port or 8780}"
+    record = GatewayRecord(url, keys.signing_b64, keys.encryption_b64)
     write_gateway_record(config, record)
     return record
 
