@@ -116,6 +116,10 @@ def test_problem_json_roundtrip() -> None:
     assert obj == {"type": "urn:dvc-kiosk:problem:in_progress", "title": "In progress",
                    "status": 409, "code": "in_progress", "retryable": True, "detail": "busy"}
     assert Problem.from_json(raw) == p
+    missing = Problem(409, "documents_missing", "Missing", retryable=True,
+                      missing_documents=("cccd", "birth"))
+    assert json.loads(missing.to_json())["missing_documents"] == ["cccd", "birth"]
+    assert Problem.from_json(missing.to_json()) == missing
     with pytest.raises(ProblemFormatError):
         Problem.from_json(b"<html>")
     with pytest.raises(ProblemFormatError):
