@@ -401,6 +401,7 @@ class Session:
             confirmation=draft.confirmation,
         )
         draft.confirmed = application
+        draft.code = None  # used; the confirmation keeps when it was shown
         self._goto(Step.DONE)
         return application
 
