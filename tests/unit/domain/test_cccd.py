@@ -212,3 +212,12 @@ def test_default_today_refuses_tomorrow() -> None:
     result = parse_cccd(payload)
     assert isinstance(result, QrRejected)
     assert result.code == RejectCode.FUTURE_BIRTH_DATE.value
+
+
+def test_every_code_has_a_message_in_both_languages() -> None:
+    for code in RejectCode:
+        rejection = QrRejected.of(code)
+        assert rejection.code == code.value
+        assert "thẻ căn cước" in rejection.message_vi
+        assert "ID card" in rejection.message_en
+        assert unicodedata.is_normalized("NFC", rejection.message_vi)
