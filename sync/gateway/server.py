@@ -113,6 +113,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._serve()
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The stdlib's own refusals (bad request line, unknown method...) signed like the rest."""
+        code_name = ProblemCode.METHOD_NOT_ALLOWED if code == 501 else ProblemCode.VALIDATION
+        req = Request(self.command or "", getattr(self, "path", "") or "", {}, b"",
+                      self.client_address[0])
+        self._write(req, problem(code, code_name, False, message or explain or ""), close=True)
+
     def log_message(self, format: str, *args: object) -> None:
         log.debug("%s " + format, self.address_string(), *args)
 

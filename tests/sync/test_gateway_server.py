@@ -12,7 +12,8 @@ from sync.gateway import gateway_public_keys, main_serve, register_kiosk, start_
 from sync.gateway.app import GatewayApp
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.request import Request
-from sync.protocol.keys import generate_signing_key, public_key_b64
+from sync.protocol.keys import ed25519_public_from_b64, generate_signing_key, public_key_b64
+from sync.protocol.signing import verify_response
 from sync.protocol.tus import checksum_header
 from tests.sync.gateway_fixtures import (
     FakeClock,
@@ -114,3 +115,25 @@ def test_main_serve_reports_a_busy_port(tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         assert main_serve(busy.getsockname()[1], tmp_path / "gw", "127.0.0.1") == 2
+
+
+def test_stdlib_refusals_are_signed_problems_too(tmp_path: Path) -> None:
+    clock = FakeClock()
+    with running_gateway(tmp_path / "gw", clock) as gw:
+        with socket.create_connection(("127.0.0.1", gw.port), timeout=5) as conn:
+            conn.sendall(b"BREW /v1/ping HTTP/1.1\r\nHost: x\r\n\r\n")
+            reply = b""
+            while True:
+                block = conn.recv(4096)
+                if not block:
+                    break
+                reply += block
+        head, _, body = reply.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        assert lines[0].startswith("HTTP/1.1 501")
+        headers = dict(line.split(": ", 1) for line in lines[1:])
+        assert headers["Content-Type"] == "application/problem+json"
+        assert int(headers["Content-Length"]) == len(body)
+        verify_response(ed25519_public_from_b64(gw.public_keys.signing_b64), status=501,
+                        method="BREW", target="/v1/ping", request_body=b"", headers=headers,
+                        body=body)
