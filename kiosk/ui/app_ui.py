@@ -113,7 +113,7 @@ def build_ui(services: UiServices) -> KioskUi:
     )
     confirm = ConfirmVm(strings, engine)
     done = DoneVm(services.printer, print_w, images, services.receipt_font, engine)
-    lookup = LookupVm(strings, services.store, qr, engine)
+    lookup = LookupVm(strings, services.store, qr, services.kiosk.code_prefix, engine)
     queue = QueueVm(
         strings,
         store=services.store,

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from kiosk.domain.appcode import parse_code
 from kiosk.store.applications import SealedRecord, find_by_code
 from kiosk.store.db import Store
 from kiosk.ui.i18n import Strings
 from kiosk.ui.login_vm import QrSession
 from kiosk.ui.qtbind import qproperty, slot
 
-MAX_CODE = 16
+DIGITS = 7  # six of sequence, one check digit
 
 
 class LookupVm(QObject):
     changed = Signal()
 
-    def __init__(self, strings: Strings, store: Store, qr: QrSession, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        strings: Strings,
+        store: Store,
+        qr: QrSession,
+        prefix: str,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._prefix = prefix
         self._strings = strings
         self._store = store
         self._qr = qr
@@ -39,10 +48,16 @@ class LookupVm(QObject):
         self._record = None
         self.changed.emit()
 
-    def find(self, code: str) -> None:
+    def find(self, text: str) -> None:
         t = self._strings.text
-        code = code.strip().upper()
-        record = find_by_code(self._store, code) if code else None
+        parsed = parse_code(text)
+        if parsed is None:
+            self._record = None
+            self._result = t("lookup_invalid")
+            self.changed.emit()
+            return
+        code = str(parsed)
+        record = find_by_code(self._store, code)
         self._record = record
         if record is None:
             self._result = t("lookup_not_found").replace("%1", code)
@@ -63,7 +78,10 @@ class LookupVm(QObject):
         self.changed.emit()
 
     def _get_typed(self) -> str:
-        return self._typed
+        if not self._prefix:
+            return self._typed
+        shown = f"{self._prefix}-{self._typed[:6]}"
+        return shown + (f"-{self._typed[6:]}" if len(self._typed) > 6 else "")
 
     def _get_result(self) -> str:
         return self._result
@@ -73,7 +91,7 @@ class LookupVm(QObject):
 
     @slot(str)
     def digit(self, d: str) -> None:
-        if len(self._typed) < MAX_CODE:
+        if len(self._typed) < DIGITS and d.isdigit():
             self._typed += d
             self.changed.emit()
 
@@ -84,4 +102,7 @@ class LookupVm(QObject):
 
     @slot()
     def submit(self) -> None:
-        self.find(self._typed)
+        if self._prefix and len(self._typed) == DIGITS:
+            self.find(f"{self._prefix}-{self._typed[:6]}-{self._typed[6]}")
+        else:
+            self.find(self._typed)

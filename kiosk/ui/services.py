@@ -41,6 +41,7 @@ class UiSettings:
 class KioskIdentity:
     commune_name: str
     kiosk_id: str
+    code_prefix: str = ""  # e.g. "K07": citizens type only the digits of this kiosk's codes
 
 
 @dataclass(frozen=True)

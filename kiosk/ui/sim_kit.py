@@ -79,7 +79,7 @@ def build_sim_services(
         printer=printer,
         receipt_font=NOTO if NOTO.is_file() else None,
         settings=settings or UiSettings(panel_dpi=96.0, width_mm=400.0, height_mm=225.0, tts_engine="mock"),
-        kiosk=KioskIdentity(commune_name="Xã Quế Châu", kiosk_id="KIOSK-DEMO-01"),
+        kiosk=KioskIdentity(commune_name="Xã Quế Châu", kiosk_id="KIOSK-DEMO-01", code_prefix="QN01"),
         seal=make_seal(store, catalog, keys),
         sim=SimControls(qr=qr.control, scanner=scanner.control, printer=printer.control),
     )

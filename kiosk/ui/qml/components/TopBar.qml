@@ -38,7 +38,7 @@ Rectangle {
         anchors.rightMargin: units.mm(4)
         spacing: units.mm(3)
         KButton {
-            objectName: "text_sizeButton"
+            objectName: "textSizeButton"
             text: i18n.t.bar_text_size
             kind: "secondary"
             onClicked: units.text_size = (units.text_size + 1) % 3

@@ -1,0 +1,154 @@
+"""One GUI test per path: timeout mid-session, paper out at done, status lookup, queue, English."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtQuick import QQuickItem
+
+from devices.status import DeviceStatus
+from kiosk.store.applications import find_by_code
+from kiosk.ui.app_ui import KioskUi
+from kiosk.ui.sim_kit import SimKit
+from tests.gui.conftest import FakeClock
+from tests.gui.driver import find, tap, wait_screen
+from tests.gui.steps import CITIZEN, walk_to_documents, walk_to_done
+
+pytestmark = pytest.mark.gui
+
+
+def screen_texts(ui: KioskUi) -> list[str]:
+    texts: list[str] = []
+    stack: list[QQuickItem] = [ui.window.contentItem()]
+    while stack:
+        item = stack.pop()
+        if item.isVisible():
+            text = item.property("text")
+            if isinstance(text, str) and text:
+                texts.append(text)
+            stack.extend(item.childItems())
+    return texts
+
+
+def test_timeout_mid_session_wipes_memory_and_screen(
+    ui: KioskUi, kit: SimKit, qtbot: object, clock: FakeClock
+) -> None:
+    walk_to_documents(ui, kit, qtbot)
+    assert ui.flow.session.identity == CITIZEN
+    clock.t += 89
+    ui.flow.idle.tick()
+    assert not ui.flow.idle.is_counting()
+    clock.t += 2
+    ui.flow.idle.tick()
+    qtbot.waitUntil(lambda: find(ui, "idleOverlay") is not None, timeout=3000)  # type: ignore[attr-defined]
+    assert "idle" in ui.voice.history[-1] or ui.voice.history[-1] == ui.strings.text("voice_idle")
+    tap(ui, qtbot, "stillHereButton")  # extend: a full idle period again
+    assert not ui.flow.idle.is_counting()
+    clock.t += 90 + 59
+    ui.flow.idle.tick()
+    assert ui.flow.idle.is_counting()
+    assert 0 < ui.flow.idle._get_left() <= 60
+    clock.t += 2
+    ui.flow.idle.tick()
+    wait_screen(ui, qtbot, "welcome")
+    assert ui.flow.session.identity is None
+    assert ui.flow.session.answers == {}
+    assert ui.flow.session.draft.pages == {}
+    assert ui.flow.docs.pages == {}
+    assert ui.images.keys() == []
+    shown = " ".join(screen_texts(ui))
+    assert "Huỳnh" not in shown
+    assert ui.strings.text("welcome_title") in shown
+
+
+def test_no_countdown_while_scanning(ui: KioskUi, kit: SimKit, qtbot: object, clock: FakeClock) -> None:
+    walk_to_documents(ui, kit, qtbot)
+    kit.scanner.control.hold()
+    item = ui.flow.docs.items_list()[0]
+    tap(ui, qtbot, f"scan_{item['id']}")
+    qtbot.waitUntil(ui.flow.docs.is_scanning, timeout=3000)  # type: ignore[attr-defined]
+    clock.t += 500
+    ui.flow.idle.tick()
+    assert not ui.flow.idle.is_counting()
+    assert ui.flow.current_screen() == "documents"
+    kit.scanner.control.release()
+    qtbot.waitUntil(lambda: not ui.flow.docs.is_scanning(), timeout=10000)  # type: ignore[attr-defined]
+
+
+def test_printer_out_of_paper_keeps_slip_on_screen(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+    kit.printer.control.set_status(DeviceStatus.NO_PAPER)
+    walk_to_done(ui, kit, qtbot)
+    qtbot.waitUntil(lambda: ui.flow.done._get_state() == "failed", timeout=10000)  # type: ignore[attr-defined]
+    assert find(ui, "callOfficerButton") is not None
+    slip = find(ui, "slipImage")
+    assert slip is not None
+    assert slip.property("progress") == 1.0  # the slip with its QR is on screen
+    assert slip.property("implicitHeight") > slip.property("implicitWidth") > 0
+    record = ui.flow.record
+    assert record is not None
+    assert find_by_code(kit.store, record.application_code) is not None  # never lost
+    assert ui.strings.text("done_print_failed") in screen_texts(ui)
+
+
+def test_status_lookup_by_slip_qr_and_keypad(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+    walk_to_done(ui, kit, qtbot)
+    record = ui.flow.record
+    assert record is not None
+    tap(ui, qtbot, "nextButton")
+    wait_screen(ui, qtbot, "rating")
+    tap(ui, qtbot, "skipRatingButton")
+    wait_screen(ui, qtbot, "welcome")
+    tap(ui, qtbot, "lookupButton")
+    wait_screen(ui, qtbot, "lookup")
+    kit.qr.control.inject(record.application_code.encode())
+    qtbot.waitUntil(lambda: find(ui, "lookupResult") is not None, timeout=5000)  # type: ignore[attr-defined]
+    result = ui.flow.lookup._get_result()
+    assert record.application_code in result
+    assert ui.strings.text("state_queued") in result or ui.strings.text("state_sealed") in result
+    digits = record.application_code.split("-", 1)[1].replace("-", "")
+    for d in digits:
+        tap(ui, qtbot, f"lookup_{d}")
+    assert ui.flow.lookup._get_typed() == record.application_code
+    tap(ui, qtbot, "lookup_ok")
+    assert record.application_code in ui.flow.lookup._get_result()
+    tap(ui, qtbot, "lookup_erase")
+    tap(ui, qtbot, "lookup_erase")
+    tap(ui, qtbot, f"lookup_{(int(digits[-2]) + 1) % 10}")  # one wrong digit
+    tap(ui, qtbot, f"lookup_{digits[-1]}")
+    tap(ui, qtbot, "lookup_ok")
+    assert ui.flow.lookup._get_result() == ui.strings.text("lookup_invalid")
+
+
+def test_queue_ticket_numbers_follow_each_other(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+    tap(ui, qtbot, "queueButton")
+    wait_screen(ui, qtbot, "queue")
+    tap(ui, qtbot, "queue_civil")
+    qtbot.waitUntil(lambda: find(ui, "queueTicket") is not None, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not ui.flow.queue.is_busy(), timeout=5000)  # type: ignore[attr-defined]
+    assert ui.flow.queue._get_ticket() == "A001"
+    assert len(kit.printer.printed) == 1
+    tap(ui, qtbot, "nextButton")
+    wait_screen(ui, qtbot, "welcome")
+    tap(ui, qtbot, "queueButton")
+    tap(ui, qtbot, "queue_civil")
+    qtbot.waitUntil(lambda: not ui.flow.queue.is_busy() and bool(ui.flow.queue._get_ticket()), timeout=5000)  # type: ignore[attr-defined]
+    assert ui.flow.queue._get_ticket() == "A002"
+
+
+def test_english_session_then_vietnamese_for_the_next_person(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+    tap(ui, qtbot, "langEnButton")
+    tap(ui, qtbot, "contrastButton")
+    tap(ui, qtbot, "textSizeButton")
+    walk_to_done(ui, kit, qtbot)
+    assert "✓ Application submitted" in screen_texts(ui)
+    assert ui.voice.history[-1].startswith("Application submitted")
+    tap(ui, qtbot, "nextButton")
+    wait_screen(ui, qtbot, "rating")
+    tap(ui, qtbot, "rate_2")
+    wait_screen(ui, qtbot, "welcome")
+    assert ui.strings.lang_code() == "vi"
+    assert ui.theme._get_name() == "default"
+    assert ui.units._get_text_size() == 0
+    assert "Kiosk dịch vụ công" in screen_texts(ui)
+    rows = kit.store.query("SELECT score FROM ratings")
+    qtbot.waitUntil(lambda: len(kit.store.query("SELECT score FROM ratings")) == 1, timeout=5000)  # type: ignore[attr-defined]
+    del rows
