@@ -73,16 +73,30 @@ def list_(args: argparse.Namespace, config: KioskConfig) -> int:
     return 0
 
 
+ADVICE = {
+    "camera": "Check the camera cable and that the kiosk user may open /dev/video* (udev rules); "
+              "hold a CCCD QR in front of it during the test.",
+    "scanner": "Check `scanimage -L` lists the scanner, the cover is closed and a page is on the glass.",
+    "printer": "Check paper, the cover and the cable or network address in [devices.printer].",
+}
+
+
 def self_test(args: argparse.Namespace, config: KioskConfig) -> int:
+    from devices import selftest
     from kiosk.devices_root import build_devices
-    from kiosk.selftest import run_self_test
 
     devices = build_devices(config)
     try:
-        report = run_self_test(devices, args.device, config)
+        if args.device == "camera":
+            report = selftest.self_test_qr(devices.qr_reader, timeout_s=30.0)
+        elif args.device == "scanner":
+            report = selftest.self_test_scanner(devices.scanner, source=config.devices.scanner.source)
+        else:
+            report = selftest.self_test_printer(devices.printer, label=config.kiosk.id)
     finally:
         devices.close()
-    print(report.summary)
-    if not report.ok:
-        print(report.advice, file=sys.stderr)
-    return 0 if report.ok else 1
+    verdict = "PASS" if report.passed else "FAIL"
+    print(f"{report.device}: {verdict} ({report.status.value}) {report.detail}")
+    if not report.passed:
+        print(ADVICE[args.device], file=sys.stderr)
+    return 0 if report.passed else 1

@@ -39,8 +39,10 @@ def demo(args: argparse.Namespace, config: KioskConfig) -> int:
     try:
         services = build_ui_services(kiosk, tts_engine="mock")
         result = run_demo(services, args.out)
-        with Image.open(result.slip_path) as slip:
-            read_back = [p.decode("utf-8") for p in decode_image(slip.convert("RGB"))]
+        read_back: list[str] = []
+        if result.slip_path is not None:
+            with Image.open(result.slip_path) as slip:
+                read_back = [p.decode("utf-8") for p in decode_image(slip.convert("RGB"))]
         print(f"screenshots: {len(result.screenshots)} in {args.out}")
         print(f"slip: {result.slip_path} (QR reads back: {', '.join(read_back) or 'NOTHING'})")
         print("syncing to the embedded reference gateway:")
