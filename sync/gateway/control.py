@@ -3,6 +3,24 @@
 Tests and testers use it to play the province's back office (drive an application's state),
 the citizen's phone (read the OTP), VNeID (accept a token), and a bad network or a bad gateway
 (scripted faults). It never bypasses the protocol for the kiosk's own requests.
+
+Over HTTP (JSON bodies, unsigned requests, answered only to loopback clients):
+    GET    /_control/applications[?kiosk_id=K]      what the gateway holds
+    POST   /_control/applications/{id}/state        {state, note_vi}: processing, ...
+    GET    /_control/otp/{application_id}           {code}: the "SMS"
+    POST   /_control/kiosks                         {kiosk_id, public_key}
+    POST   /_control/vneid                          {token, identity: {citizen_id, ...}}
+    GET    /_control/faults                         pending scripted faults
+    POST   /_control/faults                         {faults: [{kind, status, retry_after,
+                                                     method, path, code}]} appended in order
+    DELETE /_control/faults                         forget them
+    POST   /_control/uploads/{app}/{doc}/expire     the next touch of that upload is 410
+    GET    /_control/keys                           {signing, encryption} public keys
+Fault kinds: status (a canned problem: 400 401 403 404 409 410 413 422 423 429 460 500 502
+503 504; 429/503 carry Retry-After, 1 s unless told), passthrough (handled for real: the 201),
+replay (handled twice, the second answer sent: a 200 replay), drop_response (handled, then the
+connection is cut: the answer is lost), captive_portal (200 text/html, unsigned),
+bad_signature (handled, answer signed by nobody's key).
 """
 
 from __future__ import annotations

@@ -135,16 +135,20 @@ def test_replay_answers_the_current_state_not_a_stale_copy(
     assert replay.obj()["missing_documents"] == []
 
 
-def test_put_while_the_application_is_busy_is_409_in_progress(
+def test_put_and_commit_while_the_application_is_busy_are_409_in_progress(
     gateway: RunningGateway, kiosk: TestKiosk
 ) -> None:
-    app = _seal(gateway, 1)
+    app = _seal(gateway, 1, docs={})
     with gateway.control.hold_application(app.id):
         r = kiosk.call("PUT", f"/v1/applications/{app.id}", app.body)
-        assert (r.status, r.code, r.obj()["retryable"]) == (409, "in_progress", True)
-        c = kiosk.call("POST", f"/v1/applications/{app.id}/commit")
-        assert c.status in (404, 409)
+        assert (r.status, r.code, r.obj()["retryable"], r.signed) == (
+            409, "in_progress", True, True)
+    assert gateway.control.applications() == []
     assert kiosk.call("PUT", f"/v1/applications/{app.id}", app.body).status == 201
+    with gateway.control.hold_application(app.id):
+        c = kiosk.call("POST", f"/v1/applications/{app.id}/commit")
+        assert (c.status, c.code) == (409, "in_progress")
+    assert kiosk.call("POST", f"/v1/applications/{app.id}/commit").status == 202
 
 
 def test_put_validation(gateway: RunningGateway, kiosk: TestKiosk) -> None:

@@ -181,3 +181,34 @@ def test_fault_kinds_round_trip_through_json() -> None:
     assert {k.value for k in FaultKind} >= {"status", "captive_portal"}
     with pytest.raises(ValueError, match="status"):
         Fault.from_dict({"kind": "status", "status": 201})
+
+
+def test_control_over_http_for_testers(gateway: RunningGateway, clock: FakeClock) -> None:
+    from sync.protocol.keys import generate_signing_key, public_key_b64
+
+    key = generate_signing_key()
+    app_id = "0b7e6f4a-2c3d-4e5f-8a9b-0c1d2e3f4a5b"
+    identity = {"citizen_id": "001090001234", "full_name": "Phạm Văn Đức",
+                "date_of_birth": "1985-01-02", "gender": "Nam", "address": "Hà Nội"}
+    with requests.Session() as s:
+        base = f"{gateway.url}/_control"
+        r = s.post(f"{base}/kiosks", json={"kiosk_id": "KX-050", "public_key": public_key_b64(key)},
+                   timeout=10)
+        assert r.status_code == 201
+        bad = s.post(f"{base}/kiosks", json={"kiosk_id": "KX-051", "public_key": "AAAA"},
+                     timeout=10)
+        assert bad.status_code == 422
+        assert s.post(f"{base}/vneid", json={"token": "t-9", "identity": identity},
+                      timeout=10).status_code == 201
+        assert s.get(f"{base}/otp/{app_id}", timeout=10).status_code == 404
+    kiosk = TestKiosk(gateway.url, gateway.public_keys.signing_b64, clock, "KX-050", key)
+    try:
+        assert kiosk.json_call("POST", "/v1/identity/vneid", {"token": "t-9"}).obj() == identity
+        kiosk.json_call("POST", "/v1/otp", {"application_id": app_id, "citizen_id": "1"})
+        with requests.Session() as s:
+            code = s.get(f"{gateway.url}/_control/otp/{app_id}", timeout=10).json()["code"]
+        verified = kiosk.json_call("POST", "/v1/otp/verify", {"application_id": app_id,
+                                                             "code": code})
+        assert verified.status == 200
+    finally:
+        kiosk.close()
