@@ -148,5 +148,15 @@ def build_ui_services(kiosk: Kiosk, *, tts_engine: str = "speechd") -> UiService
         qr_reader=kiosk.devices.qr_reader, scanner=kiosk.devices.scanner,
         printer=kiosk.devices.printer, receipt_font=FONT_DIR / "NotoSans-Regular.ttf",
         settings=settings, kiosk=KioskIdentity(config.kiosk.commune_name, config.kiosk.id),
-        seal=seal_draft, sim=sim,
+        seal=seal_draft, sim=sim, online=lambda: link_online(kiosk.config),
     )
+
+
+def link_online(config: KioskConfig) -> bool:
+    """What the sync agent last saw of the link (the UI offers OTP only when it is up)."""
+    from sync.api import read_status
+
+    try:
+        return read_status(store_path(config)).link.state == "online"
+    except Exception:  # a status read must never break a citizen's session
+        return False

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 
 from kiosk.config import KioskConfig
+
+
+def _start_agent(args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    """The embedded gateway lives in this process, so its agent is our child (systemd runs the
+    agent as kiosk-sync.service when the gateway is remote)."""
+    argv = [sys.executable, "-m", "kiosk.cli"]
+    if args.config is not None:
+        argv += ["--config", str(args.config)]
+    return subprocess.Popen([*argv, "sync", "run"])
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
@@ -16,10 +26,14 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
 
     configure()
     kiosk = build_kiosk(config)
+    agent = _start_agent(args) if config.gateway.mode == "embedded" else None
     try:
         services = build_ui_services(kiosk)
         return run_kiosk(services, fullscreen=not args.windowed)
     finally:
+        if agent is not None:
+            agent.terminate()
+            agent.wait(timeout=30)
         kiosk.close()
 
 
