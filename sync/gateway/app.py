@@ -29,7 +29,7 @@ from sync.protocol import headers as h
 from sync.protocol.keys import KeyFormatError, ed25519_public_from_b64
 from sync.protocol.messages import MessageError, is_application_id, is_safe_id, parse_json_object
 from sync.protocol.problem import ProblemCode
-from sync.protocol.signing import SignatureError, verify_request, within_skew
+from sync.protocol.signing import SignatureError, parse_http_date, verify_request, within_skew
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +188,10 @@ class GatewayApp:
             )
         except (SignatureError, KeyFormatError) as exc:
             refuse(401, ProblemCode.BAD_SIGNATURE, False, str(exc))
+        try:
+            parse_http_date(signed.date)
+        except SignatureError:
+            refuse(401, ProblemCode.BAD_SIGNATURE, False, "Date is not an HTTP-date")
         if not within_skew(signed.date, self.clock(), self.limits.max_clock_skew_s):
             refuse(401, ProblemCode.CLOCK_SKEW, True,
                    "the request's Date is more than 15 minutes off; see this response's Date")

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.gateway.applications import LOCK_WAIT_IMPORT_S, Admission, ApplicationDesk
 from sync.gateway.limits import GatewayLimits
+from sync.gateway.locks import KeyedLocks
 from sync.gateway.request import Request
 from sync.gateway.responses import Response, json_response, problem, refuse
 from sync.gateway.store import GatewayStore
@@ -87,6 +88,7 @@ class BundleDesk:
         self._key = signing_key
         self._clock = clock
         self._limits = limits
+        self._importing = KeyedLocks()
 
     def create(self, req: Request, bundle_id: str, kiosk_id: str) -> Response:
         check_bundle_id(bundle_id)
@@ -129,13 +131,16 @@ class BundleDesk:
                 "SELECT ack_json FROM bundles WHERE bundle_id = ?", (bundle_id,)
             ).fetchone()
         if done is None or done["ack_json"] is None:
-            files = read_tar(str(self._uploads.path_for(bundle_key(bundle_id))), bundle_id)
-            ack = self._import_files(bundle_id, files)
-            with self._store.tx() as conn:
-                conn.execute(
-                    "UPDATE bundles SET ack_json = ? WHERE bundle_id = ?",
-                    (canonical_json(ack), bundle_id),
-                )
+            with self._importing.held(bundle_id) as taken:
+                if not taken:
+                    return problem(409, ProblemCode.IN_PROGRESS, True, "already importing")
+                files = read_tar(str(self._uploads.path_for(bundle_key(bundle_id))), bundle_id)
+                ack = self._import_files(bundle_id, files)
+                with self._store.tx() as conn:
+                    conn.execute(
+                        "UPDATE bundles SET ack_json = ? WHERE bundle_id = ?",
+                        (canonical_json(ack), bundle_id),
+                    )
         return json_response(202, {"bundle_id": bundle_id, "state": "imported"})
 
     def _import_files(self, bundle_id: str, files: Mapping[str, bytes]) -> dict[str, object]:

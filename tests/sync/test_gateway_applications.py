@@ -11,9 +11,9 @@ import pytest
 from sync.gateway import RunningGateway
 from sync.protocol.canonical import canonical_json
 from sync.protocol.envelope import seal_payload
-from sync.protocol.keys import generate_encryption_key
+from sync.protocol.keys import b64encode, generate_encryption_key
 from sync.protocol.messages import SealedPayload
-from sync.protocol.signing import http_date
+from sync.protocol.signing import http_date, sign_request
 from tests.sync.gateway_fixtures import (
     FakeClock,
     SealedApplication,
@@ -83,6 +83,13 @@ def test_requests_need_a_known_kiosk_and_a_good_signature(
         stranger.close()
     forged = kiosk.call("GET", target, headers={"Content-SHA256": "0" * 64})
     assert (forged.status, forged.code) == (401, "bad_signature")
+    # A Date that is no HTTP-date is the kiosk's bug, not its clock: not retryable.
+    key_only = sign_request(kiosk.key, "KX-001", "GET", target, b"", now=clock())
+    mangled = {**key_only, "Date": "yesterday"}
+    mangled["X-Kiosk-Signature"] = b64encode(kiosk.key.sign(
+        f"GET\n{target}\nyesterday\n{key_only['Content-SHA256']}".encode()))
+    r = kiosk.call("GET", target, sign=False, headers=mangled)
+    assert (r.status, r.code, r.obj()["retryable"]) == (401, "bad_signature", False)
     assert kiosk.call("GET", target).status == 200
 
 
