@@ -212,7 +212,9 @@ def test_link_gateway_and_clock_reach_their_callables(world: World) -> None:
         (("teleport",), "unknown command 'teleport'; known here: camera, clock"),
     ],
 )
-def test_bad_input_is_refused_with_a_helpful_message(world: World, argv: tuple[str, ...], message: str) -> None:
+def test_bad_input_is_refused_with_a_helpful_message(
+    world: World, argv: tuple[str, ...], message: str
+) -> None:
     with pytest.raises(CtlError, match=message):
         world.run(*argv)
 
