@@ -16,7 +16,16 @@ def _start_agent(args: argparse.Namespace) -> subprocess.Popen[bytes]:
     argv = [sys.executable, "-m", "kiosk.cli"]
     if args.config is not None:
         argv += ["--config", str(args.config)]
-    return subprocess.Popen([*argv, "sync", "run"])
+    return subprocess.Popen([*argv, "sync", "run"], preexec_fn=_die_with_parent)  # noqa: PLW1509
+
+
+def _die_with_parent() -> None:
+    """Linux: the agent child gets SIGTERM if the kiosk dies without cleaning up."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
