@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 
@@ -53,14 +55,25 @@ def test_sealed_payload_opens_with_an_independent_implementation() -> None:
     assert open_payload(payload, APP, gw) == PLAIN
 
 
+def _rfc5869_hkdf_sha256(ikm: bytes, salt: bytes, info: bytes) -> bytes:
+    """HKDF from its RFC with the stdlib's HMAC: one 32-byte block."""
+    prk = hmac.new(salt, ikm, hashlib.sha256).digest()
+    return hmac.new(prk, info + b"\x01", hashlib.sha256).digest()
+
+
+def test_rfc5869_helper_matches_the_rfc_test_case_1() -> None:
+    okm = _rfc5869_hkdf_sha256(bytes.fromhex("0b" * 22), bytes.fromhex("000102030405060708090a0b0c"),
+                               bytes.fromhex("f0f1f2f3f4f5f6f7f8f9"))
+    assert okm.hex() == "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
+
+
 def test_payload_sealed_independently_opens() -> None:
     gw = X25519PrivateKey.generate()
     k = os.urandom(32)
     eph = X25519PrivateKey.generate()
     epk = eph.public_key().public_bytes_raw()
     gw_pub = gw.public_key().public_bytes_raw()
-    w = HKDF(algorithm=hashes.SHA256(), length=32, salt=epk + gw_pub,
-             info=b"dvc-kiosk/v1 wrap").derive(eph.exchange(gw.public_key()))
+    w = _rfc5869_hkdf_sha256(eph.exchange(gw.public_key()), epk + gw_pub, b"dvc-kiosk/v1 wrap")
     n1, n2 = os.urandom(12), os.urandom(12)
     payload = {
         "alg": ALG,

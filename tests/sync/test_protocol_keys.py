@@ -59,3 +59,30 @@ def test_private_key_files_roundtrip_with_0600(tmp_path: Path) -> None:
     save_private_key(sign_path, replacement)  # overwrite is atomic and keeps the mode
     assert public_key_b64(load_signing_key(sign_path)) == public_key_b64(replacement)
     assert sorted(p.name for p in sign_path.parent.iterdir()) == ["gw.x25519", "kiosk.ed25519"]
+
+
+def test_rfc8032_ed25519_vector_through_our_encodings() -> None:
+    from sync.protocol.keys import ed25519_private_from_b64
+
+    secret = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+    public = bytes.fromhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+    signature = bytes.fromhex(
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701"
+        "cf9b46bd25bf5f0595bbe24655141438e7a100b"
+    )
+    key = ed25519_private_from_b64(base64.b64encode(secret).decode())
+    assert public_key_b64(key) == base64.b64encode(public).decode()
+    assert key.sign(b"") == signature
+
+
+def test_rfc7748_x25519_vector_through_our_encodings() -> None:
+    from sync.protocol.keys import x25519_private_from_b64
+
+    alice = x25519_private_from_b64(base64.b64encode(bytes.fromhex(
+        "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")).decode())
+    bob_pub = x25519_public_from_b64(base64.b64encode(bytes.fromhex(
+        "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f")).decode())
+    assert public_key_b64(alice) == base64.b64encode(bytes.fromhex(
+        "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a")).decode()
+    assert alice.exchange(bob_pub).hex() == (
+        "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742")
