@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sync.gateway import RunningGateway
 from sync.gateway.limits import GatewayLimits
@@ -253,3 +255,67 @@ def test_documents_of_one_application_upload_in_parallel(
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         assert list(pool.map(send, list(app.documents))) == [204, 204]
     assert kiosk.call("POST", f"/v1/applications/{app.id}/commit").status == 202
+
+
+def test_a_cut_mid_chunk_changes_nothing(
+    gateway: RunningGateway, app: SealedApplication, kiosk: TestKiosk
+) -> None:
+    import socket
+
+    from sync.protocol.signing import sign_request
+
+    target, data = doc_target(app.id, "cccd"), app.documents["cccd"]
+    create_upload(kiosk, app, "cccd")
+    chunk = data[:4000]
+    headers = sign_request(kiosk.key, kiosk.kiosk_id, "PATCH", target, chunk, now=kiosk.clock())
+    headers.update({"Content-Type": "application/offset+octet-stream", "Upload-Offset": "0",
+                    "Upload-Checksum": checksum_header(chunk), "Content-Length": "4000",
+                    "Host": "gw"})
+    head = f"PATCH {target} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    with socket.create_connection(("127.0.0.1", gateway.port), timeout=5) as conn:
+        conn.sendall(head.encode() + b"\r\n" + chunk[:1500])
+        conn.shutdown(socket.SHUT_WR)  # the link drops mid-chunk
+        assert conn.recv(100) == b""  # no answer for half a request
+    assert kiosk.call("HEAD", target).headers["Upload-Offset"] == "0"
+    assert patch_chunk(kiosk, target, 0, chunk).headers["Upload-Offset"] == "4000"
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(1, MAX_CHUNK + 50),
+                          st.sampled_from(["ok", "ok", "ok", "stale", "corrupt", "lost"])),
+                min_size=1, max_size=30))
+def test_any_mix_of_faults_ends_with_the_exact_bytes(
+    gateway: RunningGateway, kiosk: TestKiosk, steps: list[tuple[int, str]]
+) -> None:
+    """A model of the kiosk's offset against the gateway's, under random mishaps."""
+    app = seal_application(gateway.public_keys.encryption_b64, kiosk.kiosk_id,
+                           len(gateway.control.applications()) + 1,
+                           {"doc": bytes(range(256)) * 60})
+    assert kiosk.call("PUT", f"/v1/applications/{app.id}", app.body).status == 201
+    target, data = doc_target(app.id, "doc"), app.documents["doc"]
+    create_upload(kiosk, app, "doc")
+    known = 0  # what the kiosk believes
+    for size, mishap in [*steps, *[(MAX_CHUNK, "ok")] * (len(data) // MAX_CHUNK + 2)]:
+        if known >= len(data):
+            break
+        chunk = data[known:known + size]
+        if mishap == "stale":
+            r = patch_chunk(kiosk, target, max(0, known - 1), chunk)
+            assert r.status in (204, 409) if known == 0 else r.status == 409
+            known = int(r.headers["Upload-Offset"])
+        elif mishap == "corrupt":
+            r = patch_chunk(kiosk, target, known, chunk, checksum=checksum_header(chunk + b"!"))
+            assert r.status in (413, 460)
+        elif size > MAX_CHUNK:
+            assert patch_chunk(kiosk, target, known, chunk).status == 413
+        else:
+            r = patch_chunk(kiosk, target, known, chunk)
+            assert r.status == 204
+            if mishap == "lost":  # the answer never came: ask where we are
+                known = int(kiosk.call("HEAD", target).headers["Upload-Offset"])
+            else:
+                known = int(r.headers["Upload-Offset"])
+        assert gateway.control.upload_offset(app.id, "doc") == known
+    assert known == len(data)
+    assert gateway.control.document_bytes(app.id, "doc") == data
