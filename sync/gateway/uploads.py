@@ -173,7 +173,13 @@ class UploadArea:
         return empty(201, {"Location": req.path, **self._state_headers(fresh)})
 
     def head(self, key: str) -> Response:
-        row = self._live_row(key)
+        """HEAD is the kiosk coming back: it renews the expiry, so Upload-Expires is always at
+        least the full lifetime ahead (gateway-api.md: "at least 30 days ahead")."""
+        self._live_row(key)
+        with self._store.tx() as conn:
+            self._touch(conn, key)
+        row = self.get(key)
+        assert row is not None
         return empty(200, {"Cache-Control": "no-store", **self._state_headers(row)})
 
     def patch(self, req: Request, key: str, verify: Verifier | None = None) -> Response:

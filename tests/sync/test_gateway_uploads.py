@@ -165,9 +165,13 @@ def test_uploads_that_were_never_created_or_expired(
     create_upload(kiosk, app, "cccd")
     assert patch_chunk(kiosk, target, 0, data[:100]).status == 204
     clock.advance(29 * 24 * 3600)
-    assert kiosk.call("HEAD", target).status == 200  # still alive after 29 days idle
-    clock.advance(2 * 24 * 3600)
-    gone = patch_chunk(kiosk, target, 100, data[100:200])
+    head = kiosk.call("HEAD", target)  # still alive after 29 days idle, and renewed
+    assert head.status == 200
+    assert parse_http_date(head.headers["Upload-Expires"]) >= clock() + 30 * 24 * 3600
+    clock.advance(29 * 24 * 3600)
+    assert patch_chunk(kiosk, target, 100, data[100:200]).status == 204
+    clock.advance(30 * 24 * 3600 + 1)
+    gone = patch_chunk(kiosk, target, 200, data[200:300])
     assert (gone.status, gone.code, gone.signed) == (410, "upload_gone", True)
     assert kiosk.call("HEAD", target).status == 404
     assert create_upload(kiosk, app, "cccd").headers["Upload-Offset"] == "0"
