@@ -124,7 +124,7 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
         elif f.kind.value in ("choice", "yes_no", "place"):
             options = flow.form._get_options()
             flow.form.choose(options[1 if f.id == "marital_status" else 0]["value"])
-        if first or f.id == "marital_status":
+        if first or f.id == "marital_status" or f.kind.value == "text":
             shot(f"question_{f.id}")
         first = False
         flow.next()

@@ -5,6 +5,8 @@ Text sizes are chosen by the citizen (three steps) and reset for the next person
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.ui.qtbind import qproperty, slot
@@ -13,6 +15,7 @@ MM_PER_INCH = 25.4
 # Noto Sans capital height is 0.714 em: a 6.5 mm cap height needs a 9.1 mm em.
 NOTO_CAP_HEIGHT_EM = 0.714
 BODY_CAP_MM = 6.5
+SECONDARY_CAP_MM = 5.0  # one-line descriptions under a button's title
 TEXT_SCALES = (1.0, 1.2, 1.4)
 MIN_TOUCH_MM = 15.0
 
@@ -63,14 +66,14 @@ class Units(QObject):
         return TEXT_SCALES[self._text_size]
 
     def _body(self) -> float:
-        return round(self.px(cap_mm_to_em_mm(BODY_CAP_MM)) * self._scale())
+        return math.ceil(self.px(cap_mm_to_em_mm(BODY_CAP_MM)) * self._scale())
 
     def _title(self) -> float:
         return round(self._body() * 1.35)
 
     def _small(self) -> float:
         # Secondary lines (descriptions) stay at least 5 mm cap height.
-        return round(self.px(cap_mm_to_em_mm(5.0)) * self._scale())
+        return math.ceil(self.px(cap_mm_to_em_mm(SECONDARY_CAP_MM)) * self._scale())
 
     def _huge(self) -> float:
         return round(self._body() * 2.2)

@@ -47,8 +47,8 @@ Window {
         objectName: "keyboard"
         z: 99
         visible: active && flow.text_input
-        anchors.left: parent.left
-        anchors.right: parent.right
+        width: parent.width * 0.55
+        anchors.horizontalCenter: parent.horizontalCenter
         anchors.bottom: parent.bottom
     }
 

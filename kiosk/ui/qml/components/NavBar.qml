@@ -8,8 +8,9 @@ Item {
     property bool nextEnabled: true
     signal back()
     signal next()
-    implicitHeight: units.mm(22)
+    implicitHeight: Math.max(units.mm(22), backBtn.implicitHeight, nextBtn.implicitHeight)
     KButton {
+        id: backBtn
         objectName: "backButton"
         visible: nav.showBack
         anchors.left: parent.left
@@ -19,6 +20,7 @@ Item {
         onClicked: nav.back()
     }
     KButton {
+        id: nextBtn
         objectName: "nextButton"
         visible: nav.nextText.length > 0
         anchors.right: parent.right

@@ -9,6 +9,7 @@ Item {
         spacing: units.mm(3)
         Body {
             objectName: "questionPosition"
+            visible: !Qt.inputMethod.visible
             color: theme.c.muted
             text: i18n.t.question_position.arg(form.index + 1).arg(form.count)
         }
@@ -17,7 +18,7 @@ Item {
             text: form.label
         }
         Body {
-            visible: form.help.length > 0
+            visible: form.help.length > 0 && !Qt.inputMethod.visible
             color: theme.c.muted
             text: form.help
         }
@@ -36,7 +37,7 @@ Item {
         id: errorBox
         objectName: "questionError"
         anchors.bottom: nav.top
-        anchors.bottomMargin: units.mm(3)
+        anchors.bottomMargin: units.mm(4)
         width: parent.width
         height: form.error.length > 0 ? err.implicitHeight + units.mm(4) : 0
         visible: form.error.length > 0
@@ -133,7 +134,7 @@ Item {
         Item {
             Rectangle {
                 width: parent.width
-                height: units.mm(22)
+                height: Math.max(units.mm(26), units.body_px * 2)
                 color: theme.c.background
                 border.color: theme.c.border
                 border.width: units.mm(0.8)

@@ -1,0 +1,111 @@
+"""Measures what is on screen: interactive items in mm, text cap heights, text contrast."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QRectF, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtQuick import QQuickItem
+
+from kiosk.ui.app_ui import KioskUi
+from kiosk.ui.theme import contrast
+from kiosk.ui.units import NOTO_CAP_HEIGHT_EM
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    rect: QRectF  # scene pixels
+    shown: QRectF  # the part not clipped away by a scrolling list
+
+
+@dataclass(frozen=True)
+class TextSample:
+    text: str
+    cap_mm: float
+    ratio: float
+
+
+SKIP = ("keyboard",)  # the Qt Virtual Keyboard draws with its own style
+
+
+def _visible_items(ui: KioskUi) -> list[tuple[QQuickItem, float]]:
+    """Every visible item with its effective opacity."""
+    out: list[tuple[QQuickItem, float]] = []
+    stack: list[tuple[QQuickItem, float]] = [(ui.window.contentItem(), 1.0)]
+    while stack:
+        item, opacity = stack.pop()
+        if not item.isVisible() or item.opacity() == 0 or item.objectName() in SKIP:
+            continue
+        eff = opacity * item.opacity()
+        out.append((item, eff))
+        stack.extend((c, eff) for c in item.childItems())
+    return out
+
+
+def _box(item: QQuickItem) -> QRectF:
+    """The item's own geometry (a text item's boundingRect is its glyphs, not its box)."""
+    return QRectF(0, 0, item.width(), item.height())
+
+
+def _shown_rect(item: QQuickItem) -> QRectF:
+    rect = item.mapRectToScene(_box(item))
+    parent = item.parentItem()
+    while parent is not None:
+        if parent.clip():
+            rect = rect.intersected(parent.mapRectToScene(_box(parent)))
+        parent = parent.parentItem()
+    return rect
+
+
+def _is_tappable(item: QQuickItem) -> bool:
+    children = item.findChildren(QObject, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    return any("TapHandler" in c.metaObject().className() for c in children)
+
+
+def targets(ui: KioskUi) -> list[Target]:
+    found = []
+    for item, _op in _visible_items(ui):
+        if item.objectName() and (_is_tappable(item) or item.inherits("QQuickTextInput")):
+            shown = _shown_rect(item)
+            if not shown.isEmpty():
+                rect = item.mapRectToScene(_box(item))
+                found.append(Target(item.objectName(), rect, shown))
+    return found
+
+
+def _background(item: QQuickItem, window_colour: QColor) -> QColor:
+    parent = item.parentItem()
+    while parent is not None:
+        if parent.inherits("QQuickRectangle"):
+            colour = parent.property("color")
+            if isinstance(colour, QColor) and colour.alpha() > 0:
+                return colour
+        parent = parent.parentItem()
+    return window_colour
+
+
+def texts(ui: KioskUi) -> list[TextSample]:
+    window_colour = ui.window.color()
+    samples = []
+    for item, opacity in _visible_items(ui):
+        if not item.inherits("QQuickText") or opacity < 1.0:
+            continue  # disabled controls are drawn faded on purpose
+        text = item.property("text")
+        if not isinstance(text, str) or not text.strip() or _shown_rect(item).isEmpty():
+            continue
+        font = item.property("font")
+        colour = item.property("color")
+        assert isinstance(colour, QColor)
+        bg = _background(item, window_colour)
+        cap_mm = ui.units.to_mm(font.pixelSize() * NOTO_CAP_HEIGHT_EM)
+        samples.append(TextSample(text, cap_mm, contrast(colour.name(), bg.name())))
+    return samples
+
+
+def gap_mm(ui: KioskUi, a: QRectF, b: QRectF) -> float:
+    dx = max(0.0, b.left() - a.right(), a.left() - b.right())
+    dy = max(0.0, b.top() - a.bottom(), a.top() - b.bottom())
+    return ui.units.to_mm(math.hypot(dx, dy))
