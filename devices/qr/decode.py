@@ -40,8 +40,9 @@ DEFAULT_BUDGET_S = 0.012
 """Time for rescue passes per frame; with the first pass it keeps p95 under 20 ms on one core."""
 
 _QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-_ROI_TARGET_PX = 320  # a region is enlarged until its longer side is about this size
-_ROI_MAX_FACTOR = 4.0
+_MIN_CODE_PX = 120  # a region box (code plus margin) smaller than this is not a whole code
+_ROI_TARGET_PX = 480  # a region is enlarged until its longer side is about this size
+_ROI_MAX_FACTOR = 5.0
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,14 @@ def _zxing(
     offset: tuple[int, int] = (0, 0),
     factor: float = 1.0,
     failed: list[Region] | None = None,
+    try_invert: bool = True,
 ) -> list[_Read]:
     """zxing-cpp reads; with ``failed``, also collects where it saw a code it could not decode."""
     results = zxingcpp.read_barcodes(
         grey,
         formats=_QR_ONLY,
         binarizer=binarizer,
+        try_invert=try_invert,
         return_errors=failed is not None,
     )
     reads: list[_Read] = []
@@ -153,48 +156,65 @@ def _consistent(reads: list[_Read]) -> list[bytes]:
 
 def _ours(grey: Grey, *, deadline: float, clock: Callable[[], float]) -> list[bytes]:
     failed: list[Region] = []
-    first = _zxing(grey, failed=failed)
+    first = _zxing(grey, failed=failed, try_invert=False)
     if first:
         return _consistent(first)
-    for attempt in _rescue_passes(grey, failed):
-        if clock() > deadline:
-            break
+    for cost_px, attempt in _rescue_passes(grey, failed):
+        if clock() + cost_px * _S_PER_PX > deadline:
+            continue  # a cheaper pass further on may still fit
         reads = attempt()
         if reads:
             return _consistent(reads)
     return []
 
 
-def _rescue_passes(grey: Grey, failed: list[Region]) -> Iterator[Callable[[], list[_Read]]]:
-    """Cheapest, most often successful passes first; the caller stops at the deadline."""
-    regions = _merge(failed + candidate_regions(grey))
+_S_PER_PX = 4e-9
+"""Rough cost of one decoding pass per pixel on one core, to skip passes that would overrun."""
+
+Pass = tuple[int, Callable[[], list[_Read]]]
+
+
+def _rescue_passes(grey: Grey, failed: list[Region]) -> Iterator[Pass]:
+    """Passes most likely to succeed per millisecond first, each with its size in pixels."""
+    # texture blobs frame the whole code; zxing's failed boxes are often one finder pattern
+    # or a stray span of the frame, so they come second and only at plausible sizes
+    height, width = grey.shape
+    largest = 0.8 * min(height, width)
+    plausible = [r for r in failed if 0.5 * _MIN_CODE_PX <= max(r.width, r.height) <= largest]
+    regions = _merge(candidate_regions(grey) + plausible)
     for region in regions:
         yield from _region_passes(grey, region)
-    yield lambda: _zxing(grey, binarizer=zxingcpp.Binarizer.GlobalHistogram)
-    yield lambda: _zxing(smooth(grey))
-    yield lambda: _zbar_reads(grey)
+    whole = grey.size
+    yield whole, lambda: _zxing(grey, binarizer=zxingcpp.Binarizer.GlobalHistogram)
+    yield whole, lambda: _zxing(grey, try_invert=True)
+    yield whole * 4, lambda: _zxing(smooth(grey))
+    yield whole * 6, lambda: _reads(zbar_qr_bytes(grey))
 
 
-def _region_passes(grey: Grey, region: Region) -> Iterator[Callable[[], list[_Read]]]:
+def _region_passes(grey: Grey, region: Region) -> Iterator[Pass]:
+    """Enlarge a small region (a CCCD QR is about two pixels per module) and sharpen it."""
     crop = region.crop(grey)
     side = max(region.width, region.height)
     factor = min(_ROI_MAX_FACTOR, max(1.0, _ROI_TARGET_PX / max(side, 1)))
     origin = (region.x, region.y)
     big = scale(crop, factor) if factor > 1.0 else crop
+    cost = big.size * 3  # the filter plus the decode
 
     def read(img: Grey, binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage) -> list[_Read]:
-        return _zxing(img, binarizer=binarizer, offset=origin, factor=factor)
+        return _zxing(img, binarizer=binarizer, offset=origin, factor=factor, try_invert=False)
 
-    yield lambda: read(big)
-    yield lambda: read(big, zxingcpp.Binarizer.GlobalHistogram)
-    yield lambda: read(clahe(big))
-    yield lambda: read(sharpen(big))
-    yield lambda: read(smooth(big))
-    yield lambda: [_Read(p, (0.0, 0.0), 0.0) for p in zbar_qr_bytes(smooth(big))]
+    yield cost, lambda: read(sharpen(big))
+    yield cost, lambda: read(sharpen(big, 1.5, 2.0))
+    yield cost, lambda: read(big)
+    yield cost, lambda: read(sharpen(big), zxingcpp.Binarizer.GlobalHistogram)
+    yield cost, lambda: read(clahe(sharpen(big)))
+    yield cost, lambda: read(smooth(big))
+    yield cost * 3, lambda: _reads(zbar_qr_bytes(sharpen(big)))
 
 
-def _zbar_reads(grey: Grey) -> list[_Read]:
-    return [_Read(p, (0.0, 0.0), 0.0) for p in zbar_qr_bytes(grey)]
+def _reads(payloads: list[bytes]) -> list[_Read]:
+    """zbar reads without a position: never counted as clashing with another read."""
+    return [_Read(p, (0.0, 0.0), 0.0) for p in payloads]
 
 
 def _merge(regions: list[Region]) -> list[Region]:

@@ -67,10 +67,13 @@ def clahe(grey: Grey) -> Grey:
     return as_grey(_CLAHE.apply(grey))
 
 
-def sharpen(grey: Grey) -> Grey:
-    """Unsharp mask: restores module edges softened by defocus or motion."""
-    soft = cv2.GaussianBlur(grey, (0, 0), 1.5)
-    return as_grey(cv2.addWeighted(grey, 1.8, soft, -0.8, 0))
+def sharpen(grey: Grey, sigma: float = 2.5, amount: float = 2.0) -> Grey:
+    """Unsharp mask: restores module edges softened by defocus, motion or enlarging.
+
+    The defaults suit a region enlarged about four times: ``sigma`` is in enlarged pixels.
+    """
+    soft = cv2.GaussianBlur(grey, (0, 0), sigma)
+    return as_grey(cv2.addWeighted(grey, 1 + amount, soft, -amount, 0))
 
 
 def smooth(grey: Grey) -> Grey:
