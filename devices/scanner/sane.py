@@ -19,7 +19,7 @@ from typing import Literal
 from PIL import Image
 
 from devices.scanner.protocol import ScanOutcome, ScanSource
-from devices.scanner.sane_errors import status_from_scanimage
+from devices.scanner.sane_errors import last_error_line, status_from_scanimage
 from devices.status import DeviceStatus, Health
 
 FileFormat = Literal["pnm", "tiff"]
@@ -61,18 +61,22 @@ class SaneScanner:
             args = self._scan_args(source, dpi, Path(tmp))
             try:
                 done = self._run(args, timeout_s)
-            except subprocess.TimeoutExpired:
+            except subprocess.TimeoutExpired as exc:
                 pages = _collect_pages(Path(tmp), s.file_format)
+                detail = f"scanimage gave no answer in {timeout_s:g} s"
+                last = last_error_line(_text(exc.stderr))
                 return ScanOutcome(
-                    DeviceStatus.ERROR, pages, dpi, f"scanimage gave no answer in {timeout_s:g} s"
+                    DeviceStatus.ERROR, pages, dpi, f"{detail} ({last})" if last else detail
                 )
             except OSError as exc:
                 return ScanOutcome(DeviceStatus.ERROR, (), dpi, f"cannot run scanimage: {exc}")
             pages = _collect_pages(Path(tmp), s.file_format)
         status, detail = status_from_scanimage(done.returncode, done.stderr)
+        if status is DeviceStatus.FEEDER_EMPTY and pages:
+            # The feeder ran out after the last sheet: that is how a batch ends.
+            return ScanOutcome(DeviceStatus.READY, pages, dpi, f"{len(pages)} pages")
         if status is DeviceStatus.READY and not pages:
-            # scanimage exits 0 with no page when a batch is cut short before its first page.
-            return ScanOutcome(DeviceStatus.FEEDER_EMPTY, (), dpi, detail or "no page scanned")
+            return ScanOutcome(DeviceStatus.ERROR, (), dpi, detail or "scanimage gave no page")
         return ScanOutcome(status, pages, dpi, detail)
 
     def health(self) -> Health:
@@ -111,7 +115,7 @@ class SaneScanner:
 
     def _run(self, args: list[str], timeout_s: float) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, **self._settings.env}
-        return subprocess.run(  # noqa: S603 - fixed argv, no shell; the program is configured
+        return subprocess.run(
             args,
             capture_output=True,
             text=True,
@@ -128,3 +132,10 @@ def _collect_pages(out_dir: Path, file_format: FileFormat) -> tuple[Image.Image,
         with Image.open(path) as img:
             pages.append(img.convert("RGB"))
     return tuple(pages)
+
+
+def _text(output: bytes | str | None) -> str:
+    """What a timed-out child had written (bytes, whatever ``text=True`` says)."""
+    if isinstance(output, bytes):
+        return output.decode("utf-8", "replace")
+    return output or ""

@@ -38,30 +38,43 @@ _CODE_TO_STATUS: dict[int, DeviceStatus] = {
 }
 
 
+# What scanimage's signal handler prints. A backend's reader thread writing into a pipe that is
+# already closed raises SIGPIPE after the real status was printed, and the handler then exits 0.
+_SIGNAL_CHATTER = ("received signal", "trying to stop scanner", "aborting")
+
+
 def last_error_line(stderr: str) -> str:
-    """The last ``scanimage: ...`` line: the one that ended the run."""
-    lines = [ln.strip() for ln in stderr.splitlines() if ln.startswith("scanimage:")]
+    """The last ``scanimage: ...`` line that is not signal-handler chatter."""
+    lines = [
+        ln.strip()
+        for ln in stderr.splitlines()
+        if ln.startswith("scanimage:") and not any(c in ln for c in _SIGNAL_CHATTER)
+    ]
     return lines[-1] if lines else ""
 
 
 def status_from_scanimage(returncode: int, stderr: str) -> tuple[DeviceStatus, str]:
     """Map a finished ``scanimage`` run to a status and a technician-facing detail.
 
-    A device that cannot be opened is DISCONNECTED (unplugged, powered off, wrong name), except
-    when it is busy (another program holds it) or access is denied (udev rules missing), which a
-    technician fixes differently.
+    ``FEEDER_EMPTY`` is also how a complete feeder batch ends; the caller, who knows whether any
+    page came through, tells the two apart. A device that cannot be opened is DISCONNECTED
+    (unplugged, powered off, wrong name), except when it is busy (another program holds it) or
+    access is denied (udev rules missing), which a technician fixes differently.
     """
     line = last_error_line(stderr)
     detail = line.removeprefix("scanimage:").strip()
-    if returncode == 0:
-        return DeviceStatus.READY, detail
     if "no SANE devices found" in stderr:
         return DeviceStatus.DISCONNECTED, "no SANE devices found"
     if line.startswith("scanimage: open of device"):
         return _open_failure(line, detail)
+    # The text wins even over exit code 0, which scanimage also uses after a signal.
     for text, status in _TEXT_TO_STATUS:
         if text in line:
             return status, detail
+    if "scanimage: aborting" in stderr:
+        return DeviceStatus.ERROR, "scanimage was stopped by a signal"
+    if returncode == 0:
+        return DeviceStatus.READY, detail
     status = _CODE_TO_STATUS.get(returncode, DeviceStatus.ERROR)
     return status, detail or f"scanimage exited with {returncode}"
 

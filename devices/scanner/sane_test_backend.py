@@ -32,16 +32,25 @@ def settings_for_test_backend(
     test_picture: str = "Grid",
     extra_args: tuple[str, ...] = (),
     scanimage: str = "scanimage",
+    fault: str | None = None,
 ) -> SaneSettings:
-    """Settings for ``test:0`` through a private config dir (written if missing)."""
+    """Settings for ``test:0`` through a private config dir (written if missing).
+
+    ``fault`` is a SANE status name (``"SANE_STATUS_JAMMED"``...) the backend returns from every
+    ``sane_read``. The scan area then shrinks to 10 x 10 mm: the backend's reader thread must
+    finish writing into its pipe before the read fails, or its late write raises SIGPIPE in
+    scanimage, whose handler can hang in ``sane_cancel`` or exit 0.
+    """
     write_test_backend_config(config_dir)
+    if fault is not None:
+        extra_args = (*extra_args, "--read-return-value", fault)
     return SaneSettings(
         device=TEST_DEVICE,
         scanimage=scanimage,
         feeder_source=TEST_FEEDER_SOURCE,
         flatbed_source=TEST_FLATBED_SOURCE,
         mode="Color",
-        page_mm=(80, 100),
+        page_mm=(80, 100) if fault is None else (10, 10),
         extra_args=("--test-picture", test_picture, *extra_args),
         env={"SANE_CONFIG_DIR": str(config_dir)},
     )

@@ -22,8 +22,7 @@ _W, _H = round(80 / 25.4 * 200), round(100 / 25.4 * 200)
 
 
 def _scanner(tmp_path: Path, *, picture: str = "Grid", extra: tuple[str, ...] = ()) -> SaneScanner:
-    return SaneScanner(settings_for_test_backend(tmp_path / "sane", test_picture=picture,
-                                                 extra_args=extra))
+    return SaneScanner(settings_for_test_backend(tmp_path / "sane", test_picture=picture, extra_args=extra))
 
 
 def test_feeder_scans_every_page_until_the_feeder_is_empty(tmp_path: Path) -> None:
@@ -65,10 +64,8 @@ def test_tiff_format_reads_the_same_pages(tmp_path: Path) -> None:
         ("SANE_STATUS_DEVICE_BUSY", DeviceStatus.BUSY),
     ],
 )
-def test_backend_faults_map_to_statuses(
-    tmp_path: Path, sane_status: str, expected: DeviceStatus
-) -> None:
-    scanner = _scanner(tmp_path, extra=("--read-return-value", sane_status))
+def test_backend_faults_map_to_statuses(tmp_path: Path, sane_status: str, expected: DeviceStatus) -> None:
+    scanner = SaneScanner(settings_for_test_backend(tmp_path / "sane", fault=sane_status))
     outcome = scanner.scan(source="feeder", dpi=100, timeout_s=30)
     assert outcome.status is expected
     assert outcome.pages == ()
@@ -91,8 +88,9 @@ def test_health_of_a_present_device_is_ready(tmp_path: Path) -> None:
 
 
 def test_missing_scanimage_is_an_error_not_a_crash(tmp_path: Path) -> None:
-    settings = replace(settings_for_test_backend(tmp_path / "sane"),
-                       scanimage=str(tmp_path / "no-such-scanimage"))
+    settings = replace(
+        settings_for_test_backend(tmp_path / "sane"), scanimage=str(tmp_path / "no-such-scanimage")
+    )
     scanner = SaneScanner(settings)
     assert scanner.scan().status is DeviceStatus.ERROR
     assert scanner.health().status is DeviceStatus.ERROR
@@ -100,8 +98,17 @@ def test_missing_scanimage_is_an_error_not_a_crash(tmp_path: Path) -> None:
 
 def test_a_hung_scanimage_is_cut_off_by_the_timeout(tmp_path: Path) -> None:
     # A backend stuck in USB I/O never returns; the read is delayed far beyond the timeout.
-    scanner = _scanner(tmp_path, extra=("--read-delay=yes", "--read-delay-duration", "200000",
-                                        "--read-limit=yes", "--read-limit-size", "1"))
+    scanner = _scanner(
+        tmp_path,
+        extra=(
+            "--read-delay=yes",
+            "--read-delay-duration",
+            "200000",
+            "--read-limit=yes",
+            "--read-limit-size",
+            "1",
+        ),
+    )
     outcome = scanner.scan(source="flatbed", dpi=100, timeout_s=0.5)
     assert outcome.status is DeviceStatus.ERROR
     assert "no answer" in outcome.detail
@@ -109,14 +116,12 @@ def test_a_hung_scanimage_is_cut_off_by_the_timeout(tmp_path: Path) -> None:
 
 def test_open_failure_reasons() -> None:
     busy = "scanimage: open of device epson2:libusb:001:004 failed: Device busy\n"
-    denied = "scanimage: open of device epson2:libusb:001:004 failed: " \
-             "Access to resource has been denied\n"
+    denied = "scanimage: open of device epson2:libusb:001:004 failed: Access to resource has been denied\n"
     assert status_from_scanimage(1, busy)[0] is DeviceStatus.BUSY
     status, detail = status_from_scanimage(1, denied)
     assert status is DeviceStatus.ERROR
     assert "udev" in detail
-    assert status_from_scanimage(1, "scanimage: no SANE devices found\n")[0] \
-        is DeviceStatus.DISCONNECTED
+    assert status_from_scanimage(1, "scanimage: no SANE devices found\n")[0] is DeviceStatus.DISCONNECTED
 
 
 def write_fake_scanimage(tmp_path: Path, body: str) -> Path:
@@ -128,9 +133,7 @@ def write_fake_scanimage(tmp_path: Path, body: str) -> Path:
 
 
 def test_stderr_status_text_wins_over_the_exit_code(tmp_path: Path) -> None:
-    fake = write_fake_scanimage(
-        tmp_path, 'echo "scanimage: sane_start: Scanner cover is open" >&2\nexit 1\n'
-    )
+    fake = write_fake_scanimage(tmp_path, 'echo "scanimage: sane_start: Scanner cover is open" >&2\nexit 1\n')
     settings = replace(settings_for_test_backend(tmp_path / "sane"), scanimage=str(fake))
     outcome = SaneScanner(settings).scan()
     assert outcome.status is DeviceStatus.COVER_OPEN
