@@ -138,3 +138,31 @@ def test_stderr_status_text_wins_over_the_exit_code(tmp_path: Path) -> None:
     outcome = SaneScanner(settings).scan()
     assert outcome.status is DeviceStatus.COVER_OPEN
     assert outcome.detail == "sane_start: Scanner cover is open"
+
+
+# Observed from scanimage 1.1.1 with the test backend: a reader thread's late write raised
+# SIGPIPE after the jam was reported, and the signal handler exited with 0.
+_JAM_THEN_SIGPIPE = (
+    "Scanning infinity pages, incrementing by 1, numbering from 1\n"
+    "Scanning page 1\n"
+    "scanimage: sane_read: Document feeder jammed\n"
+    "Scanned page 1. (scanner status = 6)\n"
+    "Batch terminated, 1 page scanned\n"
+    "scanimage: received signal 13\n"
+    "scanimage: trying to stop scanner\n"
+    "scanimage: received signal 13\n"
+    "scanimage: aborting\n"
+)
+
+
+def test_the_status_text_survives_signal_chatter_and_exit_code_zero() -> None:
+    assert status_from_scanimage(0, _JAM_THEN_SIGPIPE) == (
+        DeviceStatus.JAMMED,
+        "sane_read: Document feeder jammed",
+    )
+
+
+def test_a_run_aborted_by_a_signal_is_an_error_even_with_exit_code_zero() -> None:
+    stderr = "scanimage: received signal 15\nscanimage: trying to stop scanner\n" * 2
+    status, _ = status_from_scanimage(0, stderr + "scanimage: aborting\n")
+    assert status is DeviceStatus.ERROR
