@@ -24,8 +24,15 @@ def processed_to_pdf(pages: Sequence[ProcessedPage]) -> bytes:
 
 
 def pages_to_pdf(pages: Sequence[Image.Image], dpi: int) -> bytes:
-    """Process raw scans (deskew, crop, drop blanks, G4 or colour fallback) into one PDF."""
+    """Process raw scans (deskew, crop, drop blanks, G4 or colour fallback) into one PDF.
+
+    When every page is blank they are all kept: this runs at sealing time, after the citizen
+    confirmed, and a document of blank scans is the officer's to judge, not a reason to fail the
+    seal. The kiosk warns about blank pages earlier, through ``process_page``.
+    """
+    if not pages:
+        raise NoPagesError("no page to write")
     kept = [p for p in (process_page(img, dpi) for img in pages) if p is not None]
     if not kept:
-        raise NoPagesError("every page was blank")
+        kept = [p for p in (process_page(i, dpi, keep_blank=True) for i in pages) if p is not None]
     return processed_to_pdf(kept)

@@ -31,8 +31,8 @@ _MIN_SKEW_DEG = 0.05
 Box = tuple[int, int, int, int]
 
 
-def process_page(img: Image.Image, dpi: int) -> ProcessedPage | None:
-    """The page ready for the PDF, or None when it is blank."""
+def process_page(img: Image.Image, dpi: int, *, keep_blank: bool = False) -> ProcessedPage | None:
+    """The page ready for the PDF, or None when it is blank (unless ``keep_blank``)."""
     rgb = np.asarray(img.convert("RGB"), dtype=np.uint8)
     grey = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     box = paper_box(grey)
@@ -47,7 +47,7 @@ def process_page(img: Image.Image, dpi: int) -> ProcessedPage | None:
             grey = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
         box = paper_box(grey)
     grey = _cut(grey, box)
-    if is_blank(grey):
+    if not keep_blank and is_blank(grey):
         return None
     score = sharpness(grey, dpi)
     warnings = frozenset({PageWarning.BLURRY}) if 0.0 < score < BLURRY_BELOW else frozenset()

@@ -96,10 +96,18 @@ def test_g4_round_trips_exactly_through_a_pdf_reader(tmp_path: Path) -> None:
     assert float(rendered.mean()) == pytest.approx(float(original.mean()), rel=0.05)
 
 
-def test_all_blank_pages_give_no_pdf() -> None:
+def test_a_document_of_only_blank_pages_keeps_them_rather_than_fail(tmp_path: Path) -> None:
     blank = scan_like(Image.new("RGB", (1654, 2339), PAPER), 7)
+    pdf = tmp_path / "blank.pdf"
+    pdf.write_bytes(pages_to_pdf([blank, blank], DPI))
+    assert [(r["enc"], r["page"]) for r in _image_rows(pdf)] == [("ccitt", "1"), ("ccitt", "2")]
+    # An all-white bilevel page costs next to nothing.
+    assert pdf.stat().st_size < 8 * 1024
+
+
+def test_no_pages_at_all_is_refused() -> None:
     with pytest.raises(NoPagesError):
-        pages_to_pdf([blank, blank], DPI)
+        pages_to_pdf([], DPI)
 
 
 def test_the_writer_refuses_an_empty_document() -> None:
