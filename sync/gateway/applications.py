@@ -118,6 +118,12 @@ class ApplicationDesk:
             if existing["manifest_sha256"] == manifest.manifest_sha256:
                 return AdmissionResult(Admission.REPLAY)
             return AdmissionResult(Admission.CONFLICT, "this id was received with another manifest")
+        too_big = [d.doc_id for d in manifest.documents if d.size > self._limits.max_document]
+        if too_big:
+            return AdmissionResult(
+                Admission.INVALID,
+                f"larger than X-Max-Document ({self._limits.max_document} bytes): {too_big}",
+            )
         try:
             plain = open_payload(manifest.payload.to_dict(), manifest.application_id, self._key)
         except EnvelopeError as exc:

@@ -323,3 +323,14 @@ def test_any_mix_of_faults_ends_with_the_exact_bytes(
         assert gateway.control.upload_offset(app.id, "doc") == known
     assert known == len(data)
     assert gateway.control.document_bytes(app.id, "doc") == data
+
+
+def test_documents_over_the_published_limit_are_refused_at_put(
+    gateway: RunningGateway, kiosk: TestKiosk
+) -> None:
+    big = seal_application(gateway.public_keys.encryption_b64, kiosk.kiosk_id, 1,
+                           {"scan": b"x" * (64 * 1024)})  # sealed: 28 bytes over the limit
+    r = kiosk.call("PUT", f"/v1/applications/{big.id}", big.body)
+    assert (r.status, r.code, r.obj()["retryable"]) == (422, "validation", False)
+    assert "X-Max-Document" in r.obj()["detail"]
+    assert gateway.control.applications() == []
