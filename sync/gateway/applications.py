@@ -118,20 +118,9 @@ class ApplicationDesk:
             if existing["manifest_sha256"] == manifest.manifest_sha256:
                 return AdmissionResult(Admission.REPLAY)
             return AdmissionResult(Admission.CONFLICT, "this id was received with another manifest")
-        too_big = [d.doc_id for d in manifest.documents if d.size > self._limits.max_document]
-        if too_big:
-            return AdmissionResult(
-                Admission.INVALID,
-                f"larger than X-Max-Document ({self._limits.max_document} bytes): {too_big}",
-            )
-        try:
-            plain = open_payload(manifest.payload.to_dict(), manifest.application_id, self._key)
-        except EnvelopeError as exc:
-            return AdmissionResult(Admission.INVALID, f"payload does not open: {exc}")
-        if not isinstance(plain, dict) or set(plain) != PAYLOAD_FIELDS:
-            return AdmissionResult(
-                Admission.INVALID, "payload must hold identity, answers, documents_meta"
-            )
+        why_not = self._content_problem(manifest)
+        if why_not is not None:
+            return AdmissionResult(Admission.INVALID, why_not)
         now = self._clock()
         try:
             with self._store.tx() as conn:
@@ -159,6 +148,20 @@ class ApplicationDesk:
                 f"kiosk_seq {manifest.kiosk_seq} is already used by another application",
             )
         return AdmissionResult(Admission.NEW)
+
+    def _content_problem(self, manifest: ApplicationManifest) -> str | None:
+        """Why a new manifest cannot be accepted, or None: sizes within the published limit,
+        and a payload that opens with this gateway's key to the expected fields."""
+        too_big = [d.doc_id for d in manifest.documents if d.size > self._limits.max_document]
+        if too_big:
+            return f"larger than X-Max-Document ({self._limits.max_document} bytes): {too_big}"
+        try:
+            plain = open_payload(manifest.payload.to_dict(), manifest.application_id, self._key)
+        except EnvelopeError as exc:
+            return f"payload does not open: {exc}"
+        if not isinstance(plain, dict) or set(plain) != PAYLOAD_FIELDS:
+            return "payload must hold identity, answers, documents_meta"
+        return None
 
     def put(self, kiosk_id: str, application_id: str, body: bytes) -> Response:
         try:
