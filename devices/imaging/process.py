@@ -37,7 +37,7 @@ def process_page(img: Image.Image, dpi: int, *, keep_blank: bool = False) -> Pro
     grey = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     box = paper_box(grey)
     skew = estimate_skew(_cut(grey, box))
-    kind = classify(_cut(rgb, _inset(box, grey.shape, skew)))
+    kind = classify(_cut(rgb, _inset(box, grey.shape, skew)), dpi)
     if abs(skew) >= _MIN_SKEW_DEG:
         fill = _backing(grey)
         if kind is PageKind.BILEVEL:

@@ -10,6 +10,7 @@ from bench.imaging.pages import PAPER, text_page
 from bench.imaging.scanlike import scan_like
 from devices.imaging import PageKind, PageWarning, process_page
 from devices.imaging.skew import estimate_skew
+from devices.scanner.sample_pages import make_sample_page
 
 DPI = 200
 
@@ -110,3 +111,17 @@ def test_a_photo_is_kept_in_grey(plain: Image.Image) -> None:
     assert page is not None
     assert page.kind is PageKind.GREY
     assert page.image.mode == "L"
+
+
+@pytest.mark.parametrize("dpi", [100, 300])
+def test_the_simulators_pages_are_judged_alike_at_other_resolutions(dpi: int) -> None:
+    sealed_page = process_page(scan_like(make_sample_page("Giấy ủy quyền", 31, True, dpi=dpi), 10,
+                                         angle_deg=-1.0, margin_px=dpi // 5), dpi)
+    plain_page = process_page(scan_like(make_sample_page("Giấy ủy quyền", 32, dpi=dpi), 11,
+                                        angle_deg=1.0, margin_px=dpi // 5), dpi)
+    assert sealed_page is not None
+    assert plain_page is not None
+    assert sealed_page.kind is PageKind.COLOUR
+    assert plain_page.kind is PageKind.BILEVEL
+    assert plain_page.dpi == dpi
+    assert plain_page.skew_deg == pytest.approx(1.0, abs=0.5)
