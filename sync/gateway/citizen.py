@@ -7,6 +7,7 @@ way a tester reads the phone. VNeID tokens are accepted once registered through 
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import sqlite3
 from collections.abc import Callable, Mapping
@@ -17,6 +18,8 @@ from sync.gateway.store import GatewayStore
 from sync.protocol.messages import MessageError, RatingItem, is_application_id
 from sync.protocol.problem import ProblemCode
 from sync.protocol.times import format_utc
+
+log = logging.getLogger(__name__)
 
 VNEID_FIELDS = ("citizen_id", "full_name", "date_of_birth", "gender", "address")
 
@@ -49,6 +52,8 @@ class CitizenDesk:
                 "failures, verified_at) VALUES (?, ?, ?, ?, 0, NULL)",
                 (application_id, citizen_id, code, expires),
             )
+        log.info("OTP for application %s: %s (no SMS here; also GET /_control/otp/%s)",
+                 application_id, code, application_id)
         return json_response(202, {"expires_at": format_utc(expires)})
 
     def verify_otp(self, body: Mapping[str, object]) -> Response:

@@ -165,6 +165,8 @@ class _Handler(BaseHTTPRequestHandler):
         close: bool = False,
         request_hash: str | None = None,
     ) -> None:
+        log.info("%s %s -> %s%s", req.method, req.target, resp.status,
+                 " (answer dropped)" if resp.drop else "")
         if resp.drop:
             self.close_connection = True
             return
@@ -276,6 +278,7 @@ def start_gateway(
 def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1") -> int:
     """``kiosk gateway serve``: run until SIGINT/SIGTERM; 0 on a clean stop, 2 if it can't bind."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("sync.gateway").setLevel(logging.INFO)
     try:
         gateway = start_gateway(data_dir, host=host, port=port)
     except OSError as exc:
@@ -289,7 +292,7 @@ def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1") -> int:
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         keys = gateway.public_keys
-        print(f"gateway: listening on {gateway.url}, data in {data_dir}")
+        print(f"gateway: listening on {gateway.url}, data in {data_dir}", flush=True)
         print(f"gateway: signing key (Ed25519)    {keys.signing_b64}")
         print(f"gateway: encryption key (X25519)  {keys.encryption_b64}")
         print("gateway: test control under /_control/ (loopback clients only)")

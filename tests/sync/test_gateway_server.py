@@ -137,3 +137,34 @@ def test_stdlib_refusals_are_signed_problems_too(tmp_path: Path) -> None:
         verify_response(ed25519_public_from_b64(gw.public_keys.signing_b64), status=501,
                         method="BREW", target="/v1/ping", request_body=b"", headers=headers,
                         body=body)
+
+
+def test_serve_as_a_program_until_sigterm(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "sync.gateway", "--port", "0", "--data", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("gateway: listening on http://127.0.0.1:"), first
+        url = first.split()[3].rstrip(",")
+        keys = gateway_public_keys(tmp_path)
+        assert keys.signing_b64 in proc.stdout.readline()
+        with requests.Session() as s:
+            r = s.get(f"{url}/v1/ping", timeout=5)
+        assert r.status_code == 204
+        assert r.headers["X-Gateway-Signature"]
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=15)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
