@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sync.gateway.applications import ApplicationDesk
@@ -22,7 +22,7 @@ from sync.gateway.faults import CANNED, Fault, FaultKind, FaultScript
 from sync.gateway.keys import GatewayKeys, load_or_create_keys
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.request import Request
-from sync.gateway.responses import Refusal, Response, empty, problem, refuse
+from sync.gateway.responses import Refusal, Response, Signing, empty, problem, refuse
 from sync.gateway.store import GatewayStore
 from sync.gateway.uploads import UploadArea, doc_key
 from sync.protocol import headers as h
@@ -129,7 +129,7 @@ class GatewayApp:
                                headers=extra)
             case FaultKind.CAPTIVE_PORTAL:
                 return Response(200, {h.CONTENT_TYPE: "text/html; charset=utf-8"},
-                                CAPTIVE_PORTAL_HTML, signed=False)
+                                CAPTIVE_PORTAL_HTML, signing=Signing.NONE)
             case FaultKind.PASSTHROUGH:
                 return self.handle(req)
             case FaultKind.REPLAY:
@@ -137,10 +137,10 @@ class GatewayApp:
                 return self.handle(req)
             case FaultKind.DROP_RESPONSE:
                 response = self.handle(req)
-                return Response(response.status, response.headers, response.body, drop=True)
+                return replace(response, drop=True)
             case FaultKind.BAD_SIGNATURE:
                 response = self.handle(req)
-                return Response(response.status, response.headers, response.body, signed=False)
+                return replace(response, signing=Signing.FORGED)
 
     def requests(self) -> tuple[LoggedRequest, ...]:
         with self._log_lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import NoReturn
 
 from sync.protocol import headers as h
@@ -34,12 +35,18 @@ _TITLES: dict[str, str] = {
 }
 
 
+class Signing(StrEnum):
+    GATEWAY = "gateway"  # every real answer
+    NONE = "none"  # the scripted captive portal
+    FORGED = "forged"  # scripted: a well-formed signature by nobody's key
+
+
 @dataclass(frozen=True)
 class Response:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
-    signed: bool = True  # False only for the scripted captive portal
+    signing: Signing = Signing.GATEWAY
     drop: bool = False  # close the connection without answering (scripted lost response)
 
 

@@ -25,7 +25,7 @@ from sync.gateway.control import GatewayControl
 from sync.gateway.keys import GatewayPublicKeys
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.request import Request
-from sync.gateway.responses import Response, problem
+from sync.gateway.responses import Response, Signing, problem
 from sync.protocol import headers as h
 from sync.protocol.canonical import sha256_hex
 from sync.protocol.problem import ProblemCode
@@ -176,20 +176,22 @@ class _Handler(BaseHTTPRequestHandler):
         out = dict(resp.headers)
         out[h.DATE] = date
         out["Content-Length"] = str(len(body))
-        if resp.signed:
-            out[h.GATEWAY_SIGNATURE] = sign_response(
-                app.keys.signing,
-                status=resp.status,
-                method=req.method,
-                target=req.target,
-                date=date,
-                request_content_sha256=request_hash or sha256_hex(req.body),
-                upload_offset=out.get(h.UPLOAD_OFFSET, ""),
-                body=body,
-            )
-        elif h.CONTENT_TYPE not in out or not out[h.CONTENT_TYPE].startswith("text/html"):
-            # Scripted wrong signature: well-formed but made by nobody's key.
-            out[h.GATEWAY_SIGNATURE] = base64.b64encode(os.urandom(64)).decode("ascii")
+        match resp.signing:
+            case Signing.GATEWAY:
+                out[h.GATEWAY_SIGNATURE] = sign_response(
+                    app.keys.signing,
+                    status=resp.status,
+                    method=req.method,
+                    target=req.target,
+                    date=date,
+                    request_content_sha256=request_hash or sha256_hex(req.body),
+                    upload_offset=out.get(h.UPLOAD_OFFSET, ""),
+                    body=body,
+                )
+            case Signing.FORGED:
+                out[h.GATEWAY_SIGNATURE] = base64.b64encode(os.urandom(64)).decode("ascii")
+            case Signing.NONE:
+                pass
         if close:
             out["Connection"] = "close"
             self.close_connection = True
