@@ -113,6 +113,9 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
     flow.start()
     shot("procedure")
     flow.choose_procedure(DEMO_PROCEDURE)
+    services.sim.qr.inject(b"https://example.invalid/not-a-card")
+    _wait(lambda: bool(flow.login._get_message()), "refusal")
+    shot("login")
     services.sim.qr.inject(format_cccd(DEMO_CITIZEN).encode("utf-8"))
     _wait(lambda: flow.current_screen() == "question", "login")
     first = True

@@ -47,7 +47,7 @@ Window {
         objectName: "keyboard"
         z: 99
         visible: active && flow.text_input
-        width: parent.width * 0.55
+        width: parent.width * 0.7
         anchors.horizontalCenter: parent.horizontalCenter
         anchors.bottom: parent.bottom
     }

@@ -1,0 +1,252 @@
+"""Field staff's sync screen: link, queue, quarantine (retry or export), send now, USB export, ACK.
+
+Everything is read from the store (``sync.api.read_status``), so the screen shows the same thing
+as ``kiosk sync status`` whether or not the agent runs. Each button has the same CLI command:
+
+    Gửi ngay            kiosk sync now
+    Thử lại CODE        kiosk sync retry CODE
+    Xuất CODE           kiosk sync retry CODE  then  kiosk export --to DIR
+    Xuất ra USB         kiosk export --to DIR
+    Nhập ACK            kiosk import-ack FILE
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kiosk.admin.audit import audit
+from kiosk.ui.admin.gate_vm import GateVm
+from kiosk.ui.admin.services import ActionResult, AdminServices
+from kiosk.ui.admin.strings import AdminStrings
+from kiosk.ui.qtbind import qproperty, slot
+from kiosk.ui.worker import DeviceWorker
+from sync.api import SyncStatus, read_status, request_send_now
+from sync.staff_actions import StaffActionError, requeue_quarantined
+
+REFRESH_MS = 2000
+QUEUE_ORDER = ("sealed", "queued", "uploading", "committing", "retry_wait", "quarantined", "exported",
+               "received", "acked", "purged")
+
+
+class StaffVm(QObject):
+    changed = Signal()
+
+    def __init__(
+        self,
+        services: AdminServices,
+        gate: GateVm,
+        strings: AdminStrings,
+        worker: DeviceWorker,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._s = services
+        self._gate = gate
+        self._strings = strings
+        self._worker = worker
+        self._status: SyncStatus | None = None
+        self._message = ""
+        self._ok = True
+        self._busy = False
+        self._folders: list[str] = []
+        self._folder = ""
+        self._acks: list[str] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        gate.changed.connect(self._gate_changed)
+        strings.changed.connect(self.changed)
+
+    def _gate_changed(self) -> None:
+        here = self._gate.is_open() and self._gate.page_name() == "staff"
+        if here and not self._timer.isActive():
+            self._message, self._ok = "", True
+            self.refresh()
+            self.refresh_folders()
+            self._timer.start()
+        elif not here:
+            self._timer.stop()
+
+    # -- reading -----------------------------------------------------------------------------
+    @slot()
+    def refresh(self) -> None:
+        self._status = read_status(self._s.sync_db)
+        self.changed.emit()
+
+    def _get_link(self) -> str:
+        return "unknown" if self._status is None else self._status.link.state.value
+
+    def _get_link_text(self) -> str:
+        if self._status is None:
+            return ""
+        link = self._status.link
+        text = self._strings.text(f"link_{link.state.value}")
+        return f"{text} — {link.detail}" if link.detail else text
+
+    def _get_queue(self) -> list[dict[str, Any]]:
+        if self._status is None:
+            return []
+        counts = self._status.queue
+        order = [s for s in QUEUE_ORDER if s in counts] + sorted(set(counts) - set(QUEUE_ORDER))
+        return [{"state": s, "label": self._strings.text(f"state_{s}") if s in QUEUE_ORDER else s,
+                 "count": counts[s]} for s in order]
+
+    def _get_oldest(self) -> str:
+        st = self._status
+        return (st.oldest_waiting if st and st.oldest_waiting else self._strings.text("none_dash"))
+
+    def _get_last_success(self) -> str:
+        st = self._status
+        return st.last_success_at if st and st.last_success_at else self._strings.text("never")
+
+    def _get_quarantined(self) -> list[dict[str, Any]]:
+        if self._status is None:
+            return []
+        return [{"code": q.application_code, "seq": q.kiosk_seq, "reason": q.reason}
+                for q in self._status.quarantined]
+
+    link = qproperty(str, _get_link, notify=changed)
+    link_text = qproperty(str, _get_link_text, notify=changed)
+    queue = qproperty("QVariantList", _get_queue, notify=changed)
+    oldest_waiting = qproperty(str, _get_oldest, notify=changed)
+    last_success = qproperty(str, _get_last_success, notify=changed)
+    quarantined = qproperty("QVariantList", _get_quarantined, notify=changed)
+
+    def _get_message(self) -> str:
+        return self._message
+
+    def _get_ok(self) -> bool:
+        return self._ok
+
+    def _get_busy(self) -> bool:
+        return self._busy
+
+    message = qproperty(str, _get_message, notify=changed)
+    ok = qproperty(bool, _get_ok, notify=changed)
+    busy = qproperty(bool, _get_busy, notify=changed)
+
+    def _say(self, ok: bool, message: str) -> None:
+        self._ok, self._message = ok, message
+        self.refresh()
+
+    # -- actions -----------------------------------------------------------------------------
+    @slot()
+    def send_now(self) -> None:
+        token = request_send_now(self._s.sync_db)
+        audit(self._s.store, self._gate.actor(), "sync.send_now", token)
+        self._say(True, self._strings.text("send_now_done"))
+
+    @slot(str)
+    def retry(self, code: str) -> None:
+        try:
+            done = requeue_quarantined(self._s.sync_db, code, actor=self._gate.actor(), why="retry")
+        except StaffActionError as exc:
+            self._say(False, self._strings.fmt("retry_refused", str(exc)))
+            return
+        key = "retry_done_damaged" if done.damaged else "retry_done"
+        self._say(True, self._strings.fmt(key, done.application_code))
+
+    @slot(str)
+    def export_one(self, code: str) -> None:
+        """Release a quarantined application and write it (with the rest of the queue) to USB."""
+        dest = self._dest()
+        if dest is None:
+            return
+        try:
+            requeue_quarantined(self._s.sync_db, code, actor=self._gate.actor(), why="export")
+        except StaffActionError as exc:
+            self._say(False, self._strings.fmt("retry_refused", str(exc)))
+            return
+        self._run_export(dest)
+
+    # -- USB ---------------------------------------------------------------------------------
+    @slot()
+    def refresh_folders(self) -> None:
+        self._folders = [str(p) for p in self._s.usb_roots()]
+        if self._folder not in self._folders:
+            self._folder = self._folders[0] if self._folders else ""
+        self._scan_acks()
+        self.changed.emit()
+
+    def _scan_acks(self) -> None:
+        folder = Path(self._folder) if self._folder else None
+        self._acks = (sorted(p.name for p in folder.glob("*.json") if p.is_file())
+                      if folder is not None and folder.is_dir() else [])
+
+    @slot(str)
+    def choose_folder(self, folder: str) -> None:
+        self._folder = folder
+        self._scan_acks()
+        self.changed.emit()
+
+    def _get_folders(self) -> list[str]:
+        return self._folders
+
+    def _get_folder(self) -> str:
+        return self._folder
+
+    def _get_acks(self) -> list[str]:
+        return self._acks
+
+    folders = qproperty("QVariantList", _get_folders, notify=changed)
+    folder = qproperty(str, _get_folder, choose_folder, notify=changed)
+    ack_files = qproperty("QVariantList", _get_acks, notify=changed)
+
+    def _dest(self) -> Path | None:
+        if not self._folder or not Path(self._folder).is_dir():
+            self._say(False, self._strings.text("usb_none"))
+            return None
+        return Path(self._folder)
+
+    @slot()
+    def export_usb(self) -> None:
+        dest = self._dest()
+        if dest is not None:
+            self._run_export(dest)
+
+    def _run_export(self, dest: Path) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self._message, self._ok = self._strings.text("usb_exporting"), True
+        self.changed.emit()
+        actor = self._gate.actor()
+
+        def job() -> ActionResult:
+            result = self._s.export_bundle(dest)
+            audit(self._s.store, actor, "usb.export", ("ok: " if result.ok else "failed: ") + result.message)
+            return result
+
+        self._worker.run(job, lambda r: self._finished("usb_export", r), self._crashed)
+
+    @slot(str)
+    def import_ack(self, name: str) -> None:
+        if self._busy:
+            return
+        dest = self._dest()
+        if dest is None:
+            return
+        path = dest / name
+        self._busy = True
+        self._message, self._ok = self._strings.text("usb_importing"), True
+        self.changed.emit()
+        actor = self._gate.actor()
+
+        def job() -> ActionResult:
+            result = self._s.import_ack(path)
+            audit(self._s.store, actor, "usb.import_ack", ("ok: " if result.ok else "failed: ") + result.message)
+            return result
+
+        self._worker.run(job, lambda r: self._finished("usb_import", r), self._crashed)
+
+    def _finished(self, what: str, result: ActionResult) -> None:
+        self._busy = False
+        self._scan_acks()
+        self._say(result.ok, self._strings.fmt(f"{what}_{'done' if result.ok else 'failed'}", result.message))
+
+    def _crashed(self, exc: BaseException) -> None:
+        self._busy = False
+        self._say(False, self._strings.fmt("action_failed", f"{type(exc).__name__}: {exc}"))
