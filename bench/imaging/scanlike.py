@@ -33,8 +33,14 @@ def scan_like(
     )  # fmt: skip
     h, w = src.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
-    out = cv2.warpAffine(src, matrix, (w, h), flags=cv2.INTER_CUBIC,
-                         borderMode=cv2.BORDER_CONSTANT, borderValue=(level, level, level))
+    out = cv2.warpAffine(
+        src,
+        matrix,
+        (w, h),
+        flags=cv2.INTER_CUBIC,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(level, level, level),
+    )
     if blur_sigma > 0:
         out = cv2.GaussianBlur(out, (0, 0), blur_sigma)
     arr = out.astype(np.int16)

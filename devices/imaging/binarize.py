@@ -20,7 +20,5 @@ def binarize(grey: npt.NDArray[np.uint8], dpi: int) -> Image.Image:
     """A mode "1" image, black ink on white."""
     block = max(3, round(_BLOCK_MM / 25.4 * dpi) | 1)
     smooth = cv2.medianBlur(grey, 3)
-    bw = cv2.adaptiveThreshold(
-        smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, _OFFSET
-    )
+    bw = cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, _OFFSET)
     return Image.fromarray(np.asarray(bw, dtype=np.uint8)).convert("1", dither=Image.Dither.NONE)

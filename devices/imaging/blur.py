@@ -25,9 +25,7 @@ def sharpness(grey: npt.NDArray[np.uint8], dpi: int) -> float:
     img = grey
     if dpi > 200:
         scale = 200 / dpi
-        img = np.asarray(
-            cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), np.uint8
-        )
+        img = np.asarray(cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), np.uint8)
     lap = np.asarray(cv2.Laplacian(img, cv2.CV_32F, ksize=3), dtype=np.float32)
     h, w = img.shape
     th, tw = h // _TILE, w // _TILE

@@ -19,10 +19,10 @@ class PdfImage:
     data: bytes
     width: int
     height: int
-    colour_space: str          # "/DeviceGray" or "/DeviceRGB"
+    colour_space: str  # "/DeviceGray" or "/DeviceRGB"
     bits_per_component: int
-    filter: str                # "/CCITTFaxDecode" or "/DCTDecode"
-    decode_parms: str = ""     # e.g. "<< /K -1 /Columns 1654 /Rows 2339 >>"
+    filter: str  # "/CCITTFaxDecode" or "/DCTDecode"
+    decode_parms: str = ""  # e.g. "<< /K -1 /Columns 1654 /Rows 2339 >>"
     dpi: int = 200
 
     @property
@@ -40,8 +40,7 @@ def write_pdf(images: Sequence[PdfImage]) -> bytes:
     page_ids = [3 + 3 * i for i in range(n)]
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % p for p in page_ids)
-        + b"] /Count %d >>" % n,
+        b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % p for p in page_ids) + b"] /Count %d >>" % n,
     ]
     for page_id, image in zip(page_ids, images, strict=True):
         w_pt, h_pt = image.page_size_pt

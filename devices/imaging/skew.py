@@ -21,9 +21,7 @@ _FINE_STEP = 0.05
 def ink_mask(grey: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
     """Strokes darker than their surroundings. A local threshold, unlike Otsu, ignores the
     scanner backing showing in the corners: only its edge, which runs with the paper, remains."""
-    binary = cv2.adaptiveThreshold(
-        grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 30
-    )
+    binary = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 30)
     return np.asarray(binary, dtype=np.uint8) > 0
 
 
@@ -58,9 +56,7 @@ def _profile_score(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], deg: 
     return float(np.dot(hist, hist))
 
 
-def rotate(img: npt.NDArray[np.uint8], deg: float, fill: int | tuple[int, int, int]) -> (
-    npt.NDArray[np.uint8]
-):
+def rotate(img: npt.NDArray[np.uint8], deg: float, fill: int | tuple[int, int, int]) -> npt.NDArray[np.uint8]:
     """Rotate counter-clockwise by ``deg`` about the centre, keeping the size."""
     if abs(deg) < 0.01:
         return img
@@ -68,7 +64,11 @@ def rotate(img: npt.NDArray[np.uint8], deg: float, fill: int | tuple[int, int, i
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), deg, 1.0)
     border = fill if isinstance(fill, tuple) else (fill, fill, fill)
     out = cv2.warpAffine(
-        img, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+        img,
+        matrix,
+        (w, h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
         borderValue=border,
     )
     return np.asarray(out, dtype=np.uint8)

@@ -52,9 +52,7 @@ class SaneScanner:
     def __init__(self, settings: SaneSettings) -> None:
         self._settings = settings
 
-    def scan(
-        self, *, source: ScanSource = "feeder", dpi: int = 200, timeout_s: float = 120.0
-    ) -> ScanOutcome:
+    def scan(self, *, source: ScanSource = "feeder", dpi: int = 200, timeout_s: float = 120.0) -> ScanOutcome:
         """Scan a batch (feeder) or one page (flatbed); pages read before a fault are kept."""
         s = self._settings
         with tempfile.TemporaryDirectory(prefix="dvc-scan-") as tmp:
@@ -65,9 +63,7 @@ class SaneScanner:
                 pages = _collect_pages(Path(tmp), s.file_format)
                 detail = f"scanimage gave no answer in {timeout_s:g} s"
                 last = last_error_line(_text(exc.stderr))
-                return ScanOutcome(
-                    DeviceStatus.ERROR, pages, dpi, f"{detail} ({last})" if last else detail
-                )
+                return ScanOutcome(DeviceStatus.ERROR, pages, dpi, f"{detail} ({last})" if last else detail)
             except OSError as exc:
                 return ScanOutcome(DeviceStatus.ERROR, (), dpi, f"cannot run scanimage: {exc}")
             pages = _collect_pages(Path(tmp), s.file_format)

@@ -43,8 +43,9 @@ def test_the_scanner_backing_is_cropped_away(plain: Image.Image) -> None:
     assert abs(page.image.width - plain.width) < 40
     assert abs(page.image.height - plain.height) < 40
     border = np.asarray(page.image.convert("L"))
-    edges = np.concatenate([border[:3].ravel(), border[-3:].ravel(),
-                            border[:, :3].ravel(), border[:, -3:].ravel()])
+    edges = np.concatenate(
+        [border[:3].ravel(), border[-3:].ravel(), border[:, :3].ravel(), border[:, -3:].ravel()]
+    )
     assert float((edges < 128).mean()) < 0.02
 
 
@@ -58,8 +59,7 @@ def test_a_white_backing_keeps_the_whole_scan(plain: Image.Image) -> None:
 @pytest.mark.parametrize("backing", [70, None])
 def test_blank_pages_are_dropped(backing: int | None) -> None:
     sheet = Image.new("RGB", (1654, 2339), PAPER)
-    assert process_page(scan_like(sheet, 4, angle_deg=0.8, backing=backing, noise_sd=6), DPI) \
-        is None
+    assert process_page(scan_like(sheet, 4, angle_deg=0.8, backing=backing, noise_sd=6), DPI) is None
 
 
 def test_a_page_with_one_short_line_is_not_blank() -> None:
@@ -115,10 +115,15 @@ def test_a_photo_is_kept_in_grey(plain: Image.Image) -> None:
 
 @pytest.mark.parametrize("dpi", [100, 300])
 def test_the_simulators_pages_are_judged_alike_at_other_resolutions(dpi: int) -> None:
-    sealed_page = process_page(scan_like(make_sample_page("Giấy ủy quyền", 31, True, dpi=dpi), 10,
-                                         angle_deg=-1.0, margin_px=dpi // 5), dpi)
-    plain_page = process_page(scan_like(make_sample_page("Giấy ủy quyền", 32, dpi=dpi), 11,
-                                        angle_deg=1.0, margin_px=dpi // 5), dpi)
+    sealed_page = process_page(
+        scan_like(
+            make_sample_page("Giấy ủy quyền", 31, True, dpi=dpi), 10, angle_deg=-1.0, margin_px=dpi // 5
+        ),
+        dpi,
+    )
+    plain_page = process_page(
+        scan_like(make_sample_page("Giấy ủy quyền", 32, dpi=dpi), 11, angle_deg=1.0, margin_px=dpi // 5), dpi
+    )
     assert sealed_page is not None
     assert plain_page is not None
     assert sealed_page.kind is PageKind.COLOUR

@@ -12,10 +12,35 @@ import pytest
 RULES = Path(__file__).resolve().parents[2] / "systemd" / "udev" / "70-dvc-kiosk.rules"
 
 # From udev(7): keys that only match, keys that only assign, keys that do both.
-MATCH_ONLY = {"ACTION", "DEVPATH", "KERNEL", "KERNELS", "SUBSYSTEM", "SUBSYSTEMS", "DRIVER",
-              "DRIVERS", "TAGS", "TEST", "PROGRAM", "RESULT", "CONST", "SYSCTL"}
-ASSIGN_ONLY = {"OWNER", "GROUP", "MODE", "SECLABEL", "RUN", "LABEL", "GOTO", "IMPORT", "OPTIONS",
-               "WAIT_FOR", "SYMLINK_PRIORITY"}
+MATCH_ONLY = {
+    "ACTION",
+    "DEVPATH",
+    "KERNEL",
+    "KERNELS",
+    "SUBSYSTEM",
+    "SUBSYSTEMS",
+    "DRIVER",
+    "DRIVERS",
+    "TAGS",
+    "TEST",
+    "PROGRAM",
+    "RESULT",
+    "CONST",
+    "SYSCTL",
+}
+ASSIGN_ONLY = {
+    "OWNER",
+    "GROUP",
+    "MODE",
+    "SECLABEL",
+    "RUN",
+    "LABEL",
+    "GOTO",
+    "IMPORT",
+    "OPTIONS",
+    "WAIT_FOR",
+    "SYMLINK_PRIORITY",
+}
 BOTH = {"NAME", "SYMLINK", "ENV", "TAG", "ATTR", "ATTRS", "SYSCTL"}
 NEEDS_ARGUMENT = {"ENV", "ATTR", "ATTRS", "SYSCTL", "CONST", "SECLABEL", "IMPORT"}
 OPTIONAL_ARGUMENT = {"TEST", "RUN"}

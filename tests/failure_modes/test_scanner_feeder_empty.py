@@ -52,9 +52,7 @@ def test_an_empty_feeder_is_reported_and_a_loaded_one_scans(tmp_path: Path) -> N
 
 
 def test_no_documents_from_the_real_backend(tmp_path: Path) -> None:
-    settings = settings_for_test_backend(
-        tmp_path / "sane", fault="SANE_STATUS_NO_DOCS"
-    )
+    settings = settings_for_test_backend(tmp_path / "sane", fault="SANE_STATUS_NO_DOCS")
     outcome = SaneScanner(settings).scan(source="feeder", dpi=200, timeout_s=30)
     assert outcome.status is DeviceStatus.FEEDER_EMPTY
     assert outcome.pages == ()

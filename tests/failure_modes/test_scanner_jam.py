@@ -66,9 +66,7 @@ def test_the_same_scanner_works_again_after_the_jam_is_cleared(tmp_path: Path) -
 
 
 def test_a_jam_on_the_first_sheet_from_the_real_backend(tmp_path: Path) -> None:
-    settings = settings_for_test_backend(
-        tmp_path / "sane", fault="SANE_STATUS_JAMMED"
-    )
+    settings = settings_for_test_backend(tmp_path / "sane", fault="SANE_STATUS_JAMMED")
     outcome = SaneScanner(settings).scan(dpi=200, timeout_s=30)
     assert outcome.status is DeviceStatus.JAMMED
     assert outcome.pages == ()
