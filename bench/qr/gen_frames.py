@@ -72,7 +72,8 @@ def _card(rng: random.Random, payload: str | None) -> Image:
     cv2.circle(card, (int(9 * PX_PER_MM), int(9 * PX_PER_MM)), int(5 * PX_PER_MM), (40, 40, 190), -1)
     px0, py0 = int(4 * PX_PER_MM), int(19 * PX_PER_MM)
     cv2.rectangle(card, (px0, py0), (px0 + 20 * PX_PER_MM, py0 + 27 * PX_PER_MM), (170, 160, 150), -1)
-    cv2.ellipse(card, (px0 + 10 * PX_PER_MM, py0 + 12 * PX_PER_MM), (6 * PX_PER_MM, 8 * PX_PER_MM), 0, 0, 360, (90, 110, 140), -1)
+    face_centre, face_axes = (px0 + 10 * PX_PER_MM, py0 + 12 * PX_PER_MM), (6 * PX_PER_MM, 8 * PX_PER_MM)
+    cv2.ellipse(card, face_centre, face_axes, 0, 0, 360, (90, 110, 140), -1)
     for line in range(7):
         y = int((20 + line * 4.5) * PX_PER_MM)
         x = int(27 * PX_PER_MM)
@@ -87,9 +88,11 @@ def _card(rng: random.Random, payload: str | None) -> Image:
         qr = render_qr(qr_modules(payload, "l"), qr_px, quiet=2)
         card[qy : qy + qr_px, qx : qx + qr_px] = qr[:, :, None]
     else:  # something dense but not a QR where the QR would be
-        blob = np.asarray(rng.choices((30, 230), k=(qr_px // 8) ** 2), np.uint8).reshape(qr_px // 8, qr_px // 8)
-        card[qy : qy + qr_px // 8 * 8, qx : qx + qr_px // 8 * 8] = np.kron(blob, np.ones((8, 8), np.uint8))[:, :, None] // 2 + 100
-    return card
+        cells = qr_px // 8
+        blob = np.asarray(rng.choices((30, 230), k=cells * cells), np.uint8).reshape(cells, cells)
+        dense = np.kron(blob, np.ones((8, 8), np.uint8)) // 2 + 100
+        card[qy : qy + cells * 8, qx : qx + cells * 8] = dense[:, :, None]
+    return np.asarray(card, np.uint8)
 
 
 def _phone(rng: random.Random, payload: str | None) -> Image:
@@ -149,7 +152,7 @@ def _place(rng: random.Random, frame: Image, obj: Image, width_frac: tuple[float
         lo, hi = dst.min(axis=0), dst.max(axis=0)
     cx = rng.uniform(-lo[0], W - hi[0]) if W - hi[0] > -lo[0] else W / 2 - (lo[0] + hi[0]) / 2
     cy = rng.uniform(-lo[1], H - hi[1]) if H - hi[1] > -lo[1] else H / 2 - (lo[1] + hi[1]) / 2
-    dst = (dst + [cx, cy]).astype(np.float32)
+    dst = (dst + np.array([cx, cy])).astype(np.float32)
     m = cv2.getPerspectiveTransform(src, dst)
     warped = cv2.warpPerspective(obj, m, (W, H), flags=cv2.INTER_AREA)
     mask = cv2.warpPerspective(np.full((oh, ow), 255, np.uint8), m, (W, H), flags=cv2.INTER_LINEAR)
@@ -161,7 +164,7 @@ def _place(rng: random.Random, frame: Image, obj: Image, width_frac: tuple[float
 def _optics(rng: random.Random, frame: Image, *, emissive: bool) -> tuple[Image, tuple[str, ...]]:
     """What lens, light and a cheap webcam do to the scene (and a note of what was applied)."""
     notes: list[str] = []
-    img = frame.astype(np.float32)
+    img: Any = frame.astype(np.float32)  # float working copy; OpenCV's stubs type it loosely
     yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
     # uneven light
     gx, gy = rng.uniform(-1, 1), rng.uniform(-1, 1)
@@ -185,7 +188,7 @@ def _optics(rng: random.Random, frame: Image, *, emissive: bool) -> tuple[Image,
     notes.append(f"blur={sigma:.1f}")
     if rng.random() < 0.15:  # hand shake
         length = rng.randint(2, 4)  # smear in pixels
-        kernel = np.zeros((length + 2, length + 2), np.float32)
+        kernel: Any = np.zeros((length + 2, length + 2), np.float32)
         kernel[(length + 2) // 2, 1 : length + 1] = 1
         centre = ((length + 1) / 2, (length + 1) / 2)
         rot = cv2.getRotationMatrix2D(centre, rng.uniform(0, 180), 1)

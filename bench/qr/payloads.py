@@ -51,7 +51,10 @@ def cccd_payload(rng: random.Random) -> str:
     if rng.random() < 0.25:
         name = name.upper()
     birth = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{year}"
-    house = f"Số {rng.randint(1, 299)}, Ấp {rng.randint(1, 9)}" if rng.random() < 0.5 else f"Thôn {rng.randint(1, 12)}"
+    if rng.random() < 0.5:
+        house = f"Số {rng.randint(1, 299)}, Ấp {rng.randint(1, 9)}"
+    else:
+        house = f"Thôn {rng.randint(1, 12)}"
     address = f"{house}, {rng.choice(COMMUNES)}, {rng.choice(DISTRICTS)}, {province}"
     issued = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(2016, 2025)}"
     fields = [citizen_id, old_id, name, birth, gender, address, issued]
