@@ -29,7 +29,7 @@ Item {
         anchors.topMargin: units.mm(3)
         anchors.bottom: parent.bottom
         width: parent.width
-        contentHeight: col.height + (more.visible ? more.height : 0)
+        contentHeight: col.height + units.mm(14)  // room to scroll the last item past the hint
         clip: true
         Column {
             id: col
@@ -70,7 +70,7 @@ Item {
     Rectangle {
         id: more
         objectName: "scrollHint"
-        visible: flick.contentHeight > flick.height + 1 && !flick.atYEnd
+        visible: col.height > flick.height && !flick.atYEnd
         anchors.bottom: parent.bottom
         anchors.horizontalCenter: parent.horizontalCenter
         width: hint.implicitWidth + units.mm(10)

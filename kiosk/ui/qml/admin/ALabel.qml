@@ -1,0 +1,7 @@
+import QtQuick
+
+Text {
+    color: theme.c.text
+    font.pixelSize: units.small_px
+    wrapMode: Text.WordWrap
+}

@@ -1,0 +1,93 @@
+import QtQuick
+
+// Technician and staff mode over the kiosk: a hidden hot-spot (long press) and a full panel.
+Item {
+    id: root
+    objectName: "adminOverlay"
+    anchors.fill: parent
+
+    // The hidden way in: hold the top-left corner (over the logo) for about five seconds.
+    Item {
+        id: hotspot
+        objectName: "adminHotspot"
+        width: units.mm(14)
+        height: units.mm(14)
+        visible: !admin.open
+        Accessible.role: Accessible.Button
+        Accessible.name: adminI18n.t.hotspot_name
+        Accessible.onPressAction: admin.request()
+        MouseArea {
+            anchors.fill: parent
+            pressAndHoldInterval: admin.hold_s * 1000
+            // a short tap passes nothing on, so the corner stays quiet for citizens
+            onPressAndHold: admin.request()
+        }
+    }
+
+    Rectangle {
+        id: panel
+        objectName: "adminPanel"
+        anchors.fill: parent
+        visible: admin.open
+        color: theme.c.background
+
+        // Nothing under the panel can be touched while it is open.
+        MouseArea {
+            anchors.fill: parent
+            onPressed: idle.restart()
+        }
+
+        Timer {
+            id: idle
+            interval: admin.idle_ms
+            running: admin.open
+            onTriggered: admin.close()
+        }
+        Connections { target: admin; function onChanged() { idle.restart() } }
+        Connections { target: tech; function onChanged() { idle.restart() } }
+        Connections { target: staff; function onChanged() { idle.restart() } }
+
+        Rectangle {
+            id: header
+            anchors.top: parent.top
+            anchors.left: parent.left
+            anchors.right: parent.right
+            height: units.mm(18)
+            color: theme.c.surface
+            border.color: theme.c.border
+            border.width: units.mm(0.3)
+            Text {
+                objectName: "adminTitle"
+                anchors.verticalCenter: parent.verticalCenter
+                anchors.left: parent.left
+                anchors.leftMargin: units.mm(5)
+                color: theme.c.text
+                font.pixelSize: units.body_px
+                font.bold: true
+                text: admin.page === "technician" ? adminI18n.t.title_technician
+                      : admin.page === "staff" ? adminI18n.t.title_staff : adminI18n.t.title_pin
+            }
+            AButton {
+                objectName: "adminCloseButton"
+                anchors.verticalCenter: parent.verticalCenter
+                anchors.right: parent.right
+                anchors.rightMargin: units.mm(4)
+                kind: "secondary"
+                text: admin.role === "" ? adminI18n.t.cancel : adminI18n.t.logout
+                onClicked: admin.close()
+            }
+        }
+
+        Loader {
+            objectName: "adminPage"
+            anchors.top: header.bottom
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.bottom: parent.bottom
+            anchors.margins: units.mm(5)
+            active: admin.open
+            source: admin.page === "technician" ? "TechScreen.qml"
+                    : admin.page === "staff" ? "StaffScreen.qml" : "PinPad.qml"
+        }
+    }
+}
