@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from devices.scanner.protocol import Scanner
 from devices.scanner.sane import SaneScanner
 from devices.scanner.sane_errors import status_from_scanimage
 from devices.scanner.sane_test_backend import settings_for_test_backend
@@ -82,7 +83,8 @@ def test_unknown_device_is_disconnected(tmp_path: Path) -> None:
 
 
 def test_health_of_a_present_device_is_ready(tmp_path: Path) -> None:
-    health = _scanner(tmp_path).health()
+    scanner: Scanner = _scanner(tmp_path)  # and mypy checks it keeps to the protocol
+    health = scanner.health()
     assert health.status is DeviceStatus.READY
     assert "test:0" in health.detail
 
