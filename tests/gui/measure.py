@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, QRectF, Qt
 from PySide6.QtGui import QColor
@@ -50,25 +51,34 @@ def _box(item: QQuickItem) -> QRectF:
     return QRectF(0, 0, item.width(), item.height())
 
 
+def _parent(item: QQuickItem) -> QQuickItem | None:
+    return cast(QQuickItem | None, item.parentItem())
+
+
+def _inherits(obj: QObject, class_name: str) -> bool:
+    return bool(cast(Any, obj).inherits(class_name))
+
+
 def _shown_rect(item: QQuickItem) -> QRectF:
     rect = item.mapRectToScene(_box(item))
-    parent = item.parentItem()
+    parent = _parent(item)
     while parent is not None:
         if parent.clip():
             rect = rect.intersected(parent.mapRectToScene(_box(parent)))
-        parent = parent.parentItem()
+        parent = _parent(parent)
     return rect
 
 
 def _is_tappable(item: QQuickItem) -> bool:
-    children = item.findChildren(QObject, options=Qt.FindChildOption.FindDirectChildrenOnly)
-    return any("TapHandler" in c.metaObject().className() for c in children)
+    direct = Qt.FindChildOption.FindDirectChildrenOnly
+    children = cast(list[QObject], cast(Any, item).findChildren(QObject, options=direct))
+    return any("TapHandler" in str(c.metaObject().className()) for c in children)
 
 
 def targets(ui: KioskUi) -> list[Target]:
     found = []
     for item, _op in _visible_items(ui):
-        if item.objectName() and (_is_tappable(item) or item.inherits("QQuickTextInput")):
+        if item.objectName() and (_is_tappable(item) or _inherits(item, "QQuickTextInput")):
             shown = _shown_rect(item)
             if not shown.isEmpty():
                 rect = item.mapRectToScene(_box(item))
@@ -77,13 +87,13 @@ def targets(ui: KioskUi) -> list[Target]:
 
 
 def _background(item: QQuickItem, window_colour: QColor) -> QColor:
-    parent = item.parentItem()
+    parent = _parent(item)
     while parent is not None:
-        if parent.inherits("QQuickRectangle"):
+        if _inherits(parent, "QQuickRectangle"):
             colour = parent.property("color")
             if isinstance(colour, QColor) and colour.alpha() > 0:
                 return colour
-        parent = parent.parentItem()
+        parent = _parent(parent)
     return window_colour
 
 
@@ -91,7 +101,7 @@ def texts(ui: KioskUi) -> list[TextSample]:
     window_colour = ui.window.color()
     samples = []
     for item, opacity in _visible_items(ui):
-        if not item.inherits("QQuickText") or opacity < 1.0:
+        if not _inherits(item, "QQuickText") or opacity < 1.0:
             continue  # disabled controls are drawn faded on purpose
         text = item.property("text")
         if not isinstance(text, str) or not text.strip() or _shown_rect(item).isEmpty():
