@@ -31,7 +31,8 @@ class SaneSettings:
     """How to reach one scanner; source names are backend-specific, hence configurable.
 
     ``env`` is added to the environment of ``scanimage`` (e.g. ``SANE_CONFIG_DIR``); ``page_mm``
-    sets the scan area (``-x``/``-y``) when the backend does not default to the whole page.
+    sets the scan area (``-x``/``-y``) when the backend does not default to the whole page. An
+    empty source or mode is not passed at all (a flatbed-only scanner has no ``--source``).
     """
 
     device: str
@@ -96,12 +97,16 @@ class SaneScanner:
         args = [
             s.scanimage,
             "-d", s.device,
-            "--source", s.feeder_source if source == "feeder" else s.flatbed_source,
             "--resolution", str(dpi),
-            "--mode", s.mode,
             f"--format={s.file_format}",
             f"--batch={out_dir / f'page%04d.{suffix}'}",
         ]  # fmt: skip
+        # Options a backend lacks make scanimage refuse to run: an empty name leaves them out.
+        source_name = s.feeder_source if source == "feeder" else s.flatbed_source
+        if source_name:
+            args += ["--source", source_name]
+        if s.mode:
+            args += ["--mode", s.mode]
         if source == "flatbed":
             args.append("--batch-count=1")
         if s.page_mm is not None:

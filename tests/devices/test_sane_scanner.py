@@ -48,6 +48,23 @@ def test_flatbed_scans_one_page(tmp_path: Path) -> None:
     assert float(np.asarray(outcome.pages[0]).mean()) > 250
 
 
+def test_options_left_empty_are_not_passed(tmp_path: Path) -> None:
+    # The test backend's default source is its flatbed and its default mode is Gray.
+    settings = replace(settings_for_test_backend(tmp_path / "sane"), flatbed_source="", mode="")
+    outcome = SaneScanner(settings).scan(source="flatbed", dpi=100)
+    assert outcome.status is DeviceStatus.READY
+    assert len(outcome.pages) == 1
+    assert outcome.pages[0].mode == "RGB"
+
+
+def test_an_option_the_backend_lacks_is_an_error_with_its_reason(tmp_path: Path) -> None:
+    settings = replace(settings_for_test_backend(tmp_path / "sane"), mode="Lineart")
+    outcome = SaneScanner(settings).scan(source="flatbed", dpi=100)
+    assert outcome.status is DeviceStatus.ERROR
+    assert outcome.pages == ()
+    assert outcome.detail == "setting of option --mode failed (Invalid argument)"
+
+
 def test_tiff_format_reads_the_same_pages(tmp_path: Path) -> None:
     settings = replace(settings_for_test_backend(tmp_path / "sane"), file_format="tiff")
     outcome = SaneScanner(settings).scan(source="flatbed", dpi=100)
