@@ -98,7 +98,11 @@ def plain_zxing(img: np.ndarray[Any, Any]) -> list[Read]:
 
 
 def plain_opencv(img: np.ndarray[Any, Any]) -> list[Read]:
-    ok, texts, _, _ = cv2.QRCodeDetector().detectAndDecodeMulti(_grey(img))
+    """OpenCV's detector. It raises on a payload that is not UTF-8 and on Kanji mode: no read."""
+    try:
+        ok, texts, _, _ = cv2.QRCodeDetector().detectAndDecodeMulti(_grey(img))
+    except (UnicodeDecodeError, cv2.error):
+        return []
     return [Read(t, None) for t in texts if t] if ok else []
 
 

@@ -126,8 +126,12 @@ def _box(corners: np.ndarray[Any, Any]) -> Region:
 
 
 def _opencv(grey: Grey) -> list[bytes]:
-    """OpenCV's detector, for comparison: its Python binding hands back text, not bytes."""
-    ok, texts, _, _ = cv2.QRCodeDetector().detectAndDecodeMulti(grey)
+    """OpenCV's detector, for comparison: its Python binding hands back text, not bytes,
+    and raises on a payload that is not UTF-8 or uses Kanji mode (read as nothing here)."""
+    try:
+        ok, texts, _, _ = cv2.QRCodeDetector().detectAndDecodeMulti(grey)
+    except (UnicodeDecodeError, cv2.error):
+        return []
     if not ok:
         return []
     return [text.encode("utf-8") for text in texts if text]
