@@ -11,7 +11,6 @@ from __future__ import annotations
 import hmac
 import math
 from base64 import b64decode
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtQml import QQmlComponent, QQmlContext, QQmlEngine
@@ -26,6 +25,7 @@ from kiosk.ui.worker import DeviceWorker
 
 QML_DIR = Path(__file__).resolve().parent.parent / "qml" / "admin"
 OVERLAY_Z = 500.0
+HOTSPOT_MM = (0.0, 0.0, 14.0, 14.0)
 
 
 def create_item(engine: QQmlEngine, qml: Path, context: QQmlContext, parent_item: QQuickItem) -> QQuickItem:
@@ -39,7 +39,7 @@ def create_item(engine: QQmlEngine, qml: Path, context: QQmlContext, parent_item
     obj.setParentItem(parent_item)
     obj.setParent(parent_item)
     component.completeCreate()
-    return cast(QQuickItem, obj)
+    return obj
 
 
 @dataclass
@@ -68,21 +68,24 @@ def install_admin(
     images: ImageStore,
     kiosk_strings: Strings | None = None,
     owner: QObject | None = None,
+    hotspot_mm: tuple[float, float, float, float] = HOTSPOT_MM,
 ) -> AdminOverlay:
     """Add technician/staff mode to ``window`` (a kiosk window loaded by ``engine``).
 
     ``images`` is the kiosk's image provider (``KioskUi.images``) and ``kiosk_strings`` its
-    ``Strings``, whose language the admin screens follow.
+    ``Strings``, whose language the admin screens follow. ``hotspot_mm`` is the hidden
+    hot-spot (x, y, width, height in mm from the window's top-left corner): put it on the logo.
     """
     parent = owner or engine
     strings = AdminStrings(kiosk_strings, parent=parent)
     worker = DeviceWorker("admin", parent)
     gate = GateVm(services, strings, worker, parent)
-    tech = TechVm(services, gate, strings, images, worker, parent)
+    tech = TechVm(services, gate, strings, images=images, worker=worker, parent=parent)
     staff = StaffVm(services, gate, strings, worker, parent)
     context = QQmlContext(engine.rootContext(), parent)
     for name, obj in (("admin", gate), ("tech", tech), ("staff", staff), ("adminI18n", strings)):
         context.setContextProperty(name, obj)
+    context.setContextProperty("hotspotMm", list(hotspot_mm))
     item = create_item(engine, QML_DIR / "AdminOverlay.qml", context, window.contentItem())
     item.setZ(OVERLAY_Z)
     return AdminOverlay(gate, tech, staff, strings, item, context, worker)

@@ -237,7 +237,8 @@ class StaffVm(QObject):
 
         def job() -> ActionResult:
             result = self._s.import_ack(path)
-            audit(self._s.store, actor, "usb.import_ack", ("ok: " if result.ok else "failed: ") + result.message)
+            outcome = ("ok: " if result.ok else "failed: ") + result.message
+            audit(self._s.store, actor, "usb.import_ack", outcome)
             return result
 
         self._worker.run(job, lambda r: self._finished("usb_import", r), self._crashed)

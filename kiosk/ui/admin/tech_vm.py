@@ -43,6 +43,7 @@ def describe_qr(payload: bytes) -> str:
 
 class TechVm(QObject):
     changed = Signal()
+    fields_changed = Signal()  # not on every keystroke: the form keeps its focus while typing
     camera_read = Signal(str, int)  # from the camera's thread to the GUI thread
 
     def __init__(
@@ -50,6 +51,7 @@ class TechVm(QObject):
         services: AdminServices,
         gate: GateVm,
         strings: AdminStrings,
+        *,
         images: ImageStore,
         worker: DeviceWorker,
         parent: QObject | None = None,
@@ -173,7 +175,8 @@ class TechVm(QObject):
         key = "test_passed" if report.passed else "test_failed"
         self._result = self._strings.fmt(key, self._strings.text(f"device_{report.device}"),
                                          self._strings.text(f"status_{report.status.value}"), report.detail)
-        self._audit(f"selftest.{report.device}", f"{'passed' if report.passed else 'failed'}: {report.detail}")
+        outcome = "passed" if report.passed else "failed"
+        self._audit(f"selftest.{report.device}", f"{outcome}: {report.detail}")
 
     @slot()
     def print_test(self) -> None:
@@ -273,6 +276,7 @@ class TechVm(QObject):
         self._values = current_values(self._config_text)
         self._config_message = "" if path is not None else self._strings.text("cfg_no_file")
         self._config_ok = True
+        self.fields_changed.emit()
         self.changed.emit()
 
     def _get_fields(self) -> list[dict[str, Any]]:
@@ -282,16 +286,17 @@ class TechVm(QObject):
             for f in FIELDS
         ]
 
-    fields = qproperty("QVariantList", _get_fields, notify=changed)
+    fields = qproperty("QVariantList", _get_fields, notify=fields_changed)
 
     def value(self, key: str) -> str:
         return self._values[key]
 
     @slot(str, str)
     def set_value(self, key: str, value: str) -> None:
-        if key in self._values and self._values[key] != value:
-            self._values[key] = value
-            self.changed.emit()
+        """A typed value (the form shows it already)."""
+        if key not in self._values:
+            raise KeyError(key)
+        self._values[key] = value
 
     @slot(str)
     def cycle(self, key: str) -> None:
@@ -301,6 +306,7 @@ class TechVm(QObject):
             current = self._values.get(key, "")
             i = spec.choices.index(current) + 1 if current in spec.choices else 0
             self.set_value(key, spec.choices[i % len(spec.choices)])
+            self.fields_changed.emit()
 
     @slot()
     def save_config(self) -> None:

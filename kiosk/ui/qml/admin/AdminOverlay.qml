@@ -6,21 +6,27 @@ Item {
     objectName: "adminOverlay"
     anchors.fill: parent
 
-    // The hidden way in: hold the top-left corner (over the logo) for about five seconds.
+    // The hidden way in: hold the top-left corner (over the logo) for about five seconds. A
+    // PointHandler only watches (passive grab): taps in the corner still reach what is under it.
     Item {
         id: hotspot
         objectName: "adminHotspot"
-        width: units.mm(14)
-        height: units.mm(14)
+        x: units.mm(hotspotMm[0])
+        y: units.mm(hotspotMm[1])
+        width: units.mm(hotspotMm[2])
+        height: units.mm(hotspotMm[3])
         visible: !admin.open
         Accessible.role: Accessible.Button
         Accessible.name: adminI18n.t.hotspot_name
         Accessible.onPressAction: admin.request()
-        MouseArea {
-            anchors.fill: parent
-            pressAndHoldInterval: admin.hold_s * 1000
-            // a short tap passes nothing on, so the corner stays quiet for citizens
-            onPressAndHold: admin.request()
+        PointHandler {
+            id: holdWatch
+            onActiveChanged: active ? holdTimer.restart() : holdTimer.stop()
+        }
+        Timer {
+            id: holdTimer
+            interval: admin.hold_s * 1000
+            onTriggered: if (holdWatch.active) admin.request()
         }
     }
 
