@@ -6,7 +6,8 @@ from ``bench.qr.gen_frames`` (cards, phones, and frames with no QR at all).
 
 A frame counts as *read* when one returned payload is the expected content; *wrong* when the
 engine returned something and none of it is right; *mojibake* when the wrong text has exactly
-the expected ASCII characters (right symbol, wrong charset); *false* when a frame without a QR
+the expected ASCII characters or re-encodes to the payload in a guessed charset such as
+Shift_JIS (right symbol, wrong charset); *false* when a frame without a QR
 produced a payload. Engines that give text (plain pyzbar, OpenCV) are judged on their text; those
 that give bytes on the bytes: on the zxing photos in the QR's own byte charset (UTF-8, Shift_JIS,
 GB 18030 or ISO-8859-1; their codes predate ECI), on the CCCD frames strictly as UTF-8.
@@ -98,12 +99,21 @@ def plain_zxing(img: np.ndarray[Any, Any]) -> list[Read]:
 
 
 def plain_opencv(img: np.ndarray[Any, Any]) -> list[Read]:
-    """OpenCV's detector. It raises on a payload that is not UTF-8 and on Kanji mode: no read."""
+    """OpenCV's detector, multi then single (each finds codes the other misses).
+
+    Its binding raises on a payload that is not UTF-8 and on Kanji mode: counted as no read.
+    """
+    grey = _grey(img)
+    detector = cv2.QRCodeDetector()
     try:
-        ok, texts, _, _ = cv2.QRCodeDetector().detectAndDecodeMulti(_grey(img))
+        ok, texts, _, _ = detector.detectAndDecodeMulti(grey)
+        found = [t for t in texts if t] if ok else []
+        if not found:
+            text, _, _ = detector.detectAndDecode(grey)
+            found = [text] if text else []
     except (UnicodeDecodeError, cv2.error):
         return []
-    return [Read(t, None) for t in texts if t] if ok else []
+    return [Read(t, None) for t in found]
 
 
 def bytes_engine(name: str) -> Engine:
@@ -124,6 +134,23 @@ ENGINES: dict[str, Engine] = {
 
 def _ascii(text: str) -> str:
     return "".join(ch for ch in text if ord(ch) < 128)
+
+
+GUESSED_CHARSETS = ("shift_jis", "cp932", "big5", "gb18030", "iso-8859-1", "cp1252")
+
+
+def _is_mojibake(text: str, expected: str) -> bool:
+    """Right symbol, wrong charset: the text re-encoded in a guessed charset gives the payload,
+    or (when that cannot be undone) it still has exactly the payload's ASCII characters."""
+    if text == expected:
+        return False
+    for charset in GUESSED_CHARSETS:
+        try:
+            if text.encode(charset) == expected.encode("utf-8"):
+                return True
+        except UnicodeEncodeError:
+            continue
+    return _ascii(text) == _ascii(expected)
 
 
 def _matches(read: Read, case: Case, charsets: Sequence[str]) -> bool:
@@ -162,8 +189,7 @@ def judge(reads: list[Read], case: Case, charsets: Sequence[str], tally: Tally, 
         group[1] += 1
     elif reads:
         expected = case.text if case.text is not None else ""
-        garbled = any(_ascii(_as_text(r)) == _ascii(expected) and _as_text(r) != expected for r in reads)
-        if garbled:
+        if any(_is_mojibake(_as_text(r), expected) for r in reads):
             tally.mojibake += 1
         else:
             tally.wrong += 1

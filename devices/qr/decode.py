@@ -30,6 +30,7 @@ from devices.qr.preprocess import (
     scale,
     sharpen,
     smooth,
+    thicken_dark,
     to_grey,
 )
 from devices.qr.zbar_binary import zbar_qr_bytes
@@ -40,6 +41,7 @@ DEFAULT_BUDGET_S = 0.012
 """Time for rescue passes per frame; with the first pass it keeps p95 under 20 ms on one core."""
 
 _QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+_SMALL_IMAGE_PX = 640 * 480
 _MIN_CODE_PX = 120  # a region box (code plus margin) smaller than this is not a whole code
 _ROI_TARGET_PX = 480  # a region is enlarged until its longer side is about this size
 _ROI_MAX_FACTOR = 5.0
@@ -128,13 +130,16 @@ def _box(corners: np.ndarray[Any, Any]) -> Region:
 def _opencv(grey: Grey) -> list[bytes]:
     """OpenCV's detector, for comparison: its Python binding hands back text, not bytes,
     and raises on a payload that is not UTF-8 or uses Kanji mode (read as nothing here)."""
+    detector = cv2.QRCodeDetector()
     try:
-        ok, texts, _, _ = cv2.QRCodeDetector().detectAndDecodeMulti(grey)
+        ok, texts, _, _ = detector.detectAndDecodeMulti(grey)
+        found = [text for text in texts if text] if ok else []
+        if not found:  # the single-code detector finds some codes the multi one misses
+            text, _, _ = detector.detectAndDecode(grey)
+            found = [text] if text else []
     except (UnicodeDecodeError, cv2.error):
         return []
-    if not ok:
-        return []
-    return [text.encode("utf-8") for text in texts if text]
+    return [text.encode("utf-8") for text in found]
 
 
 def _consistent(reads: list[_Read]) -> list[bytes]:
@@ -191,6 +196,11 @@ def _rescue_passes(grey: Grey, failed: list[Region]) -> Iterator[Pass]:
     whole = grey.size
     yield whole, lambda: _zxing(grey, binarizer=zxingcpp.Binarizer.GlobalHistogram)
     yield whole, lambda: _zxing(grey, try_invert=True)
+    if whole <= _SMALL_IMAGE_PX:  # a photo or a crop: enlarging all of it is affordable
+        double = scale(grey, 2.0)
+        yield whole * 4, lambda: _zxing(double, binarizer=zxingcpp.Binarizer.GlobalHistogram, factor=2.0)
+        yield whole * 4, lambda: _zxing(sharpen(double, 1.5, 1.0), factor=2.0)
+        yield whole * 4, lambda: _zxing(thicken_dark(double), factor=2.0)
     yield whole * 4, lambda: _zxing(smooth(grey))
     yield whole * 6, lambda: _reads(zbar_qr_bytes(grey))
 

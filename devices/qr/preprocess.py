@@ -81,6 +81,11 @@ def smooth(grey: Grey) -> Grey:
     return as_grey(cv2.GaussianBlur(grey, (0, 0), 1.0))
 
 
+def thicken_dark(grey: Grey) -> Grey:
+    """Grow dark modules by a pixel: undoes the thinning of overexposure or a print on cloth."""
+    return as_grey(cv2.erode(grey, np.ones((3, 3), np.uint8)))
+
+
 def candidate_regions(grey: Grey, *, limit: int = 3) -> list[Region]:
     """Boxes where dense black-and-white texture could be a QR, most promising first.
 
