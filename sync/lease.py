@@ -97,6 +97,11 @@ class Lease:
         self._renewed_at = None
         return refused[0]
 
+    @property
+    def held(self) -> bool:
+        """Whether this agent believes it holds the lease (last acquire or renewal worked)."""
+        return self._renewed_at is not None
+
     def keep(self) -> bool:
         """Renew when a third of the term has passed; False once the lease is lost."""
         if self._renewed_at is not None and self._clock() - self._renewed_at < self.term_s / 3:

@@ -21,6 +21,7 @@ from kiosk.store import schema as s
 from kiosk.store.schema import ApplicationState as St
 
 BUSY_TIMEOUT_MS = 10_000
+STALE_SEALED_S = 600.0
 
 SENDABLE: tuple[St, ...] = (St.QUEUED, St.UPLOADING, St.COMMITTING, St.RETRY_WAIT, St.EXPORTED)
 """States the agent pushes online. EXPORTED is included: an online push is de-duplicated at the
@@ -153,15 +154,30 @@ class Outbox:
             return True
 
     # -- applications ----------------------------------------------------------------------
-    def promote_sealed(self) -> int:
-        """Sealed rows are queued once their files are sound (the kiosk's sweep may do it too)."""
+    def promote_sealed(self, older_than_s: float = STALE_SEALED_S) -> int:
+        """Queue sealed rows the kiosk left behind (a crash between its two commits).
+
+        Only stale ones: the kiosk moves a fresh row sealed -> queued itself with a
+        compare-and-set, which must not find the agent got there first.
+        """
+        cutoff = iso(self._clock() - older_than_s)
         with self._tx() as db:
             rows = db.execute(
                 "SELECT application_id FROM applications WHERE state = ? "
-                "AND damaged_reason IS NULL ORDER BY kiosk_seq", (St.SEALED,)).fetchall()
+                "AND damaged_reason IS NULL AND updated_at < ? ORDER BY kiosk_seq",
+                (St.SEALED, cutoff)).fetchall()
             for (app_id,) in rows:
-                self._transition(db, app_id, St.SEALED, St.QUEUED, "picked up by the agent")
+                self._transition(db, app_id, St.SEALED, St.QUEUED,
+                                 "sealed row left behind: queued by the agent")
         return len(rows)
+
+    def next_retry_at(self) -> float | None:
+        """When the earliest application in retry-wait may go again (None: none waiting)."""
+        row = self._db.execute(
+            "SELECT MIN(next_attempt_at) FROM applications WHERE state IN "
+            "(SELECT value FROM json_each(?)) AND damaged_reason IS NULL "
+            "AND next_attempt_at IS NOT NULL", (_json_list(SENDABLE),)).fetchone()
+        return None if row is None or row[0] is None else parse_iso(row[0])
 
     def next_sendable(self, after_seq: int = 0) -> PendingApplication | None:
         """The first application in kiosk order that may be sent now."""

@@ -26,7 +26,7 @@ class AgentConfig:
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 30.0
     min_rate_bps: float = 1024.0
-    poll_interval_s: float = 30.0
+    poll_interval_s: float = 120.0  # status pull when idle; new work wakes the agent sooner
     lease_term_s: float = 60.0
     backoff_cap_s: float = 300.0
     status_page_limit: int = 100

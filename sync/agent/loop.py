@@ -40,6 +40,7 @@ class PassReport:
     link: LinkState = LinkState.UNKNOWN
     sent: int = 0
     quarantined: int = 0
+    deferred: int = 0  # applications the gateway refused for now; each has its own retry time
     retry: Failure | None = None
     paused: Failure | None = None
     notes: list[str] = field(default_factory=list)
@@ -151,7 +152,7 @@ class Agent:
                     report.sent += 1
                 case Quarantined():
                     report.quarantined += 1
-                case RetryLater(failure=failure):
+                case RetryLater(failure=failure) if _whole_link(failure):
                     delay = self.backoff.failed(failure.retry_after_s)
                     self.outbox.retry_later(app.application_id, self._clock() + delay,
                                             failure.describe())
@@ -159,6 +160,14 @@ class Agent:
                     self._publish(LinkState.OFFLINE if failure.status is None
                                   else LinkState.ONLINE, failure.describe())
                     return
+                case RetryLater(failure=failure):
+                    # This application only: it waits on its own schedule, the queue goes on.
+                    delay = (failure.retry_after_s if failure.retry_after_s is not None
+                             else self.backoff.delay_for(app.attempts))
+                    self.outbox.retry_later(app.application_id,
+                                            self._clock() + min(delay, self.backoff.cap_s),
+                                            failure.describe())
+                    report.deferred += 1
                 case QueuePaused(failure=failure):
                     self.backoff.failed()
                     report.paused = failure
@@ -187,6 +196,10 @@ class Agent:
                 report.notes.append(f"{name} failed: {err.failure.describe()}")
 
     # -- drivers ---------------------------------------------------------------------------
+    def _until_next_retry(self) -> float | None:
+        nxt = self.outbox.next_retry_at()
+        return None if nxt is None else max(0.0, nxt - self._clock())
+
     def run_once(self, budget_s: float = 120.0) -> PassReport:
         """Drain what can be sent now, retrying transient failures within ``budget_s``."""
         deadline = self._clock() + budget_s
@@ -195,37 +208,57 @@ class Agent:
         report = PassReport()
         for _ in range(MAX_PASSES_ONCE):
             report = self.run_pass()
-            if report.drained or report.paused is not None:
-                if report.drained and self.outbox.next_sendable() is not None:
-                    continue  # ack check re-queued something the gateway lost
-                return report
-            if report.link is LinkState.LEASE_HELD:
+            if report.paused is not None or report.link is LinkState.LEASE_HELD:
                 return report
             pause = self.backoff.remaining()
+            if report.drained:
+                if self.outbox.next_sendable() is not None:
+                    continue  # the ack check re-queued something the gateway lost
+                later = self._until_next_retry()
+                if later is None:
+                    return report
+                pause = later
             if self._clock() + pause > deadline or self._stop.is_set():
                 return report
             self._wait(pause)
         return report
 
     def run_forever(self) -> None:
-        """Pass, then idle until the backoff or the poll interval is over (or "send now")."""
+        """Pass, then idle until the backoff or the poll interval is over.
+
+        While idle it wakes for "send now" and, when the link is fine, for newly queued
+        applications: a citizen's application leaves as soon as it is sealed, while the
+        network is touched only once per poll interval when there is nothing to send.
+        """
         while not self._stop.is_set():
             report = self.run_pass()
-            idle = self.config.poll_interval_s
             if report.retry is not None or report.paused is not None:
-                idle = self.backoff.remaining()
+                self._idle(self.backoff.remaining(), wake_on_work=False)
             elif report.link is LinkState.LEASE_HELD:
-                idle = min(idle, self.config.lease_term_s / 3)
-            elif self.outbox.next_sendable() is not None:
-                idle = 0.0
-            self._idle(idle)
+                self._idle(min(self.config.poll_interval_s, self.config.lease_term_s / 3),
+                           wake_on_work=False)
+            else:
+                idle = self.config.poll_interval_s
+                later = self._until_next_retry()
+                if later is not None:
+                    idle = min(idle, later)
+                self._idle(idle, wake_on_work=True)
 
-    def _idle(self, seconds: float) -> None:
+    def _idle(self, seconds: float, *, wake_on_work: bool) -> None:
         end = self._clock() + seconds
         while not self._stop.is_set():
             left = end - self._clock()
             if left <= 0:
                 return
             self._wait(min(WAKE_POLL_S, left))
+            if self.lease.held:
+                self.lease.keep()
             if self._send_now_requested():
                 return
+            if wake_on_work and self.outbox.next_sendable() is not None:
+                return
+
+
+def _whole_link(failure: Failure) -> bool:
+    """Failures that say the link or the whole gateway is unwell, not this application."""
+    return failure.status is None or failure.status in (429, 502, 503, 504)

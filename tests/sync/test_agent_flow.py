@@ -177,3 +177,25 @@ def test_a_damaged_file_quarantines_that_application_only(rig: Rig) -> None:
         report = agent.run_once()
     assert (report.sent, report.quarantined) == (2, 1)
     rig.assert_on_gateway(apps[1:], quarantined=apps[:1])
+
+
+def test_a_newly_sealed_application_wakes_the_idle_agent(rig: Rig) -> None:
+    rig.seal(1, page_bytes=1000)
+    clock = FakeClock()
+    agent = rig.agent(clock, poll_interval_s=3600)
+    calls = 0
+
+    def wait(seconds: float) -> None:
+        nonlocal calls
+        calls += 1
+        clock.wait(seconds)
+        if calls == 5:
+            rig.seal(1, page_bytes=1000)                    # a citizen confirms meanwhile
+        if calls > 500 or (set(states(rig.db).values()) == {"acked"} and calls > 5):
+            agent.stop()
+
+    agent._wait = wait
+    with agent:
+        agent.run_forever()
+    assert sum(clock.waits) < 30                            # not the hour-long poll interval
+    rig.assert_on_gateway(rig.apps)

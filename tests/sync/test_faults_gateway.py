@@ -125,3 +125,16 @@ def test_auth_refused_pauses_the_whole_queue_and_says_so(rig: Rig) -> None:
         again = agent.run_once()
     assert again.drained
     rig.assert_on_gateway(apps)
+
+
+def test_one_application_failing_does_not_hold_up_the_others(rig: Rig) -> None:
+    apps = rig.seal(3, page_bytes=1000)
+    first = apps[0].application_id
+    rig.gateway.control.script(*[Fault.answer(500, method="PUT", path=first) for _ in range(4)])
+    clock = FakeClock()
+    with rig.agent(clock) as agent:
+        report = agent.run_pass()
+        assert (report.sent, report.deferred) == (2, 1)   # the queue went on in the same pass
+        assert agent.run_once(budget_s=3600).drained
+    assert 0 < sum(clock.waits) < 60                       # its own backoff, not the cap
+    rig.assert_on_gateway(apps)
