@@ -191,8 +191,9 @@ class GateVm(QObject):
             case PinOutcome.WRONG:
                 audit(self._s.store, "unknown", "pin.wrong", f"tries left {result.tries_left}")
             case PinOutcome.LOCKED:
-                audit(self._s.store, role.value if role else "unknown", "pin.locked",
-                      f"{result.locked_for_s} s")
+                audit(
+                    self._s.store, role.value if role else "unknown", "pin.locked", f"{result.locked_for_s} s"
+                )
             case PinOutcome.NOT_SET:
                 audit(self._s.store, "unknown", "pin.not_set")
         return role, result

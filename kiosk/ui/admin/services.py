@@ -138,13 +138,22 @@ def signed_ping_check(agent_config: Callable[[], object]) -> Callable[[], Action
             return ActionResult(False, "no sync configuration")
         started = time.monotonic()
         try:
-            with GatewayClient(cfg.gateway_url, cfg.kiosk_id, cfg.kiosk_key, cfg.gateway_signing_key,
-                               clock=time.time, timeout=(5.0, 10.0)) as client:
+            with GatewayClient(
+                cfg.gateway_url,
+                cfg.kiosk_id,
+                cfg.kiosk_key,
+                cfg.gateway_signing_key,
+                clock=time.time,
+                timeout=(5.0, 10.0),
+            ) as client:
                 limits = client.ping()
         except Exception as exc:
             return ActionResult(False, f"signed ping failed: {type(exc).__name__}: {exc}")
         ms = (time.monotonic() - started) * 1000
-        return ActionResult(True, f"signed ping OK in {ms:.0f} ms; gateway {limits.gateway_version or '?'}, "
-                                  f"clock skew {limits.clock_skew_s:+.0f} s")
+        return ActionResult(
+            True,
+            f"signed ping OK in {ms:.0f} ms; gateway {limits.gateway_version or '?'}, "
+            f"clock skew {limits.clock_skew_s:+.0f} s",
+        )
 
     return check

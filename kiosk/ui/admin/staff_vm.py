@@ -27,8 +27,18 @@ from sync.api import SyncStatus, read_status, request_send_now
 from sync.staff_actions import StaffActionError, requeue_quarantined
 
 REFRESH_MS = 2000
-QUEUE_ORDER = ("sealed", "queued", "uploading", "committing", "retry_wait", "quarantined", "exported",
-               "received", "acked", "purged")
+QUEUE_ORDER = (
+    "sealed",
+    "queued",
+    "uploading",
+    "committing",
+    "retry_wait",
+    "quarantined",
+    "exported",
+    "received",
+    "acked",
+    "purged",
+)
 
 
 class StaffVm(QObject):
@@ -91,12 +101,18 @@ class StaffVm(QObject):
             return []
         counts = self._status.queue
         order = [s for s in QUEUE_ORDER if s in counts] + sorted(set(counts) - set(QUEUE_ORDER))
-        return [{"state": s, "label": self._strings.text(f"state_{s}") if s in QUEUE_ORDER else s,
-                 "count": counts[s]} for s in order]
+        return [
+            {
+                "state": s,
+                "label": self._strings.text(f"state_{s}") if s in QUEUE_ORDER else s,
+                "count": counts[s],
+            }
+            for s in order
+        ]
 
     def _get_oldest(self) -> str:
         st = self._status
-        return (st.oldest_waiting if st and st.oldest_waiting else self._strings.text("none_dash"))
+        return st.oldest_waiting if st and st.oldest_waiting else self._strings.text("none_dash")
 
     def _get_last_success(self) -> str:
         st = self._status
@@ -105,8 +121,10 @@ class StaffVm(QObject):
     def _get_quarantined(self) -> list[dict[str, Any]]:
         if self._status is None:
             return []
-        return [{"code": q.application_code, "seq": q.kiosk_seq, "reason": q.reason}
-                for q in self._status.quarantined]
+        return [
+            {"code": q.application_code, "seq": q.kiosk_seq, "reason": q.reason}
+            for q in self._status.quarantined
+        ]
 
     link = qproperty(str, _get_link, notify=changed)
     link_text = qproperty(str, _get_link_text, notify=changed)
@@ -173,8 +191,11 @@ class StaffVm(QObject):
 
     def _scan_acks(self) -> None:
         folder = Path(self._folder) if self._folder else None
-        self._acks = (sorted(p.name for p in folder.glob("*.json") if p.is_file())
-                      if folder is not None and folder.is_dir() else [])
+        self._acks = (
+            sorted(p.name for p in folder.glob("*.json") if p.is_file())
+            if folder is not None and folder.is_dir()
+            else []
+        )
 
     @slot(str)
     def choose_folder(self, folder: str) -> None:

@@ -74,6 +74,7 @@ class TechVm(QObject):
         self._camera_reads = 0
         self._config_text: str | None = None
         self._values: dict[str, str] = {}
+        self._form_rev = 0
         self._config_message = ""
         self._config_ok = True
         self._net_message = ""
@@ -173,16 +174,23 @@ class TechVm(QObject):
     def _report(self, report: SelfTestReport) -> None:
         self._result_ok = report.passed
         key = "test_passed" if report.passed else "test_failed"
-        self._result = self._strings.fmt(key, self._strings.text(f"device_{report.device}"),
-                                         self._strings.text(f"status_{report.status.value}"), report.detail)
+        self._result = self._strings.fmt(
+            key,
+            self._strings.text(f"device_{report.device}"),
+            self._strings.text(f"status_{report.status.value}"),
+            report.detail,
+        )
         outcome = "passed" if report.passed else "failed"
         self._audit(f"selftest.{report.device}", f"{outcome}: {report.detail}")
 
     @slot()
     def print_test(self) -> None:
         label = f"{self._s.kiosk_id}"
-        self._start("printer", lambda: self_test_printer(self._s.printer, label=label,
-                                                           font_path=self._s.receipt_font), self._report)
+        self._start(
+            "printer",
+            lambda: self_test_printer(self._s.printer, label=label, font_path=self._s.receipt_font),
+            self._report,
+        )
 
     @slot()
     def scan_test(self) -> None:
@@ -195,8 +203,11 @@ class TechVm(QObject):
             passed = outcome.status is DeviceStatus.READY and bool(outcome.pages)
             if outcome.pages:
                 self._scan_url = self._images.put("admin_scan", outcome.pages[0], max_side=900)
-            detail = (f"{len(outcome.pages)} page(s) at {outcome.dpi} dpi" if passed
-                      else outcome.detail or outcome.status.value)
+            detail = (
+                f"{len(outcome.pages)} page(s) at {outcome.dpi} dpi"
+                if passed
+                else outcome.detail or outcome.status.value
+            )
             self._report(SelfTestReport("scanner", passed, outcome.status, detail))
 
         self._start("scanner", scan, done)
@@ -276,18 +287,25 @@ class TechVm(QObject):
         self._values = current_values(self._config_text)
         self._config_message = "" if path is not None else self._strings.text("cfg_no_file")
         self._config_ok = True
+        self._form_rev += 1
         self.fields_changed.emit()
         self.changed.emit()
 
     def _get_fields(self) -> list[dict[str, Any]]:
         return [
-            {"key": f.key, "label": self._strings.text(f.label), "kind": f.kind,
-             "choices": list(f.choices), "value": self._values.get(f.key, "")}
+            {
+                "key": f.key,
+                "label": self._strings.text(f.label),
+                "kind": f.kind,
+                "choices": list(f.choices),
+                "value": self._values.get(f.key, ""),
+            }
             for f in FIELDS
         ]
 
     fields = qproperty("QVariantList", _get_fields, notify=fields_changed)
 
+    @slot(str, result=str)
     def value(self, key: str) -> str:
         return self._values[key]
 
@@ -368,8 +386,10 @@ class TechVm(QObject):
     @slot()
     def refresh_log(self) -> None:
         rows = recent(self._s.store, LOG_ROWS)
-        self._log = [{"at": at, "actor": actor, "action": action, "detail": detail}
-                     for at, actor, action, detail in rows]
+        self._log = [
+            {"at": at, "actor": actor, "action": action, "detail": detail}
+            for at, actor, action, detail in rows
+        ]
         self.changed.emit()
 
     def _get_log(self) -> list[dict[str, str]]:

@@ -206,6 +206,11 @@ Item {
                                     Accessible.role: Accessible.EditableText
                                     Accessible.name: modelData.label
                                     onTextEdited: tech.set_value(modelData.key, text)
+                                    // typing ends the binding to modelData: a reload sets it again
+                                    Connections {
+                                        target: tech
+                                        function onFields_changed() { input.text = tech.value(modelData.key) }
+                                    }
                                 }
                                 AButton {
                                     objectName: "cfg_" + modelData.key.replace(/\./g, "_")
