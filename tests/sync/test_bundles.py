@@ -10,12 +10,18 @@ import pytest
 
 from sync.bundles.ack import import_ack
 from sync.bundles.export import BundleError, export_to, verify_bundle
+from sync.bundles.upload import upload_bundle
 from sync.protocol.bundle import sign_ack
 from sync.protocol.canonical import manifest_sha256
-from sync.protocol.keys import generate_encryption_key, generate_signing_key
+from sync.protocol.keys import (
+    ed25519_public_from_b64,
+    generate_encryption_key,
+    generate_signing_key,
+)
+from tests.sync.rig import KIOSK_ID, FakeClock, make_rig
 from tests.sync.sealed_store import create_store, seal_applications, states
 
-KIOSK = "KIOSK-T1"
+KIOSK = KIOSK_ID
 
 
 def _events(db: Path) -> int:
@@ -102,3 +108,45 @@ def test_ack_file_acknowledges_once_and_refuses_forgeries(tmp_path: Path) -> Non
 def test_nothing_to_export(tmp_path: Path) -> None:
     db = create_store(tmp_path / "kiosk")
     assert export_to(db, tmp_path, KIOSK, generate_signing_key()).path is None
+
+
+def test_usb_round_trip_through_the_reference_gateway(tmp_path: Path) -> None:
+    """Export, import at the gateway, ACK back on USB; then the link returns: no duplicate."""
+    with make_rig(tmp_path) as rig:
+        apps = rig.seal(3, page_bytes=4000)
+        result = export_to(rig.db, tmp_path / "usb", KIOSK_ID, rig.kiosk_key)
+        assert result.path is not None
+        clock = FakeClock()
+        with rig.agent(clock) as agent:           # only its client is used: the office's link
+            ack = upload_bundle(agent.client, result.path, chunk=7000)
+            again = upload_bundle(agent.client, result.path)
+        assert [i["state"] for i in ack["items"]] == ["received"] * 3
+        assert again == ack                        # importing twice changes nothing
+        ack_file = tmp_path / "usb" / "ack.json"
+        ack_file.write_text(json.dumps(ack))
+        gw_key = ed25519_public_from_b64(rig.gateway.public_keys.signing_b64)
+        assert import_ack(rig.db, ack_file, KIOSK_ID, gw_key).changed == 3
+        assert import_ack(rig.db, ack_file, KIOSK_ID, gw_key).changed == 0
+        assert set(states(rig.db).values()) == {"acked"}
+        with rig.agent(clock) as agent:            # the link comes back: nothing to resend
+            report = agent.run_once()
+        assert report.drained
+        assert report.sent == 0
+        rig.assert_on_gateway(apps)
+
+
+def test_link_returns_before_the_ack_file_comes_back(tmp_path: Path) -> None:
+    """Exported and imported at the gateway, ACK still on the road: the online push is a replay."""
+    with make_rig(tmp_path) as rig:
+        apps = rig.seal(2, page_bytes=4000)
+        result = export_to(rig.db, tmp_path / "usb", KIOSK_ID, rig.kiosk_key)
+        assert result.path is not None
+        clock = FakeClock()
+        with rig.agent(clock) as agent:
+            upload_bundle(agent.client, result.path)
+            patches_before = sum(r.method == "PATCH" for r in rig.gateway.control.requests())
+            report = agent.run_once()
+        assert (report.sent, report.quarantined) == (2, 0)
+        patches_after = sum(r.method == "PATCH" for r in rig.gateway.control.requests())
+        assert patches_after == patches_before      # documents already there: none resent
+        rig.assert_on_gateway(apps)
