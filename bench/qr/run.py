@@ -71,7 +71,8 @@ class Tally:
     wrong: int = 0
     mojibake: int = 0
     false_reads: int = 0
-    ms: list[float] = field(default_factory=list)
+    ms: list[float] = field(default_factory=list)  # wall clock
+    cpu_ms: list[float] = field(default_factory=list)  # this thread's CPU time
     by_group: dict[str, list[int]] = field(default_factory=dict)  # group -> [frames, read]
 
 
@@ -227,9 +228,10 @@ def measure(cases: Iterable[Case], engines: dict[str, Engine], charsets: Sequenc
     tallies = {name: Tally() for name in engines}
     for case in cases:
         for name, engine in engines.items():
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.thread_time()
             reads = engine(case.image)
             ms = (time.perf_counter() - start) * 1000
+            tallies[name].cpu_ms.append((time.thread_time() - cpu_start) * 1000)
             judge(reads, case, charsets, tallies[name], ms)
     return tallies
 
@@ -244,7 +246,7 @@ def print_table(title: str, tallies: dict[str, Tally]) -> None:
     print(f"\n{title}: {any_tally.positives} frames with a QR, {negatives} without")
     groups = sorted(any_tally.by_group)
     head = f"{'engine':<12} {'read':>9} {'rate':>7} {'wrong':>6} {'mojibake':>9} {'no-QR false':>12}"
-    head += f" {'median ms':>10} {'p95 ms':>8}"
+    head += f" {'median ms':>10} {'p95 ms':>8} {'cpu p95':>8}"
     if len(groups) > 1:
         head += "  " + "  ".join(f"{g:>10}" for g in groups)
     print(head)
@@ -252,6 +254,7 @@ def print_table(title: str, tallies: dict[str, Tally]) -> None:
         rate = 100 * t.read / t.positives if t.positives else float("nan")
         line = f"{name:<12} {t.read:>4}/{t.positives:<4} {rate:>6.1f}% {t.wrong:>6} {t.mojibake:>9}"
         line += f" {t.false_reads:>5}/{negatives:<6} {statistics.median(t.ms):>10.2f} {_p95(t.ms):>8.2f}"
+        line += f" {_p95(t.cpu_ms):>8.2f}"
         if len(groups) > 1:
             line += "  " + "  ".join(f"{100 * t.by_group[g][1] / t.by_group[g][0]:>9.1f}%" for g in groups)
         print(line)
