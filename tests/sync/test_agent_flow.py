@@ -199,3 +199,35 @@ def test_a_newly_sealed_application_wakes_the_idle_agent(rig: Rig) -> None:
         agent.run_forever()
     assert sum(clock.waits) < 30                            # not the hour-long poll interval
     rig.assert_on_gateway(rig.apps)
+
+
+def test_status_pull_back_follows_the_cursor_over_pages(rig: Rig) -> None:
+    apps = rig.seal(5, page_bytes=500)
+    clock = FakeClock()
+    with rig.agent(clock, status_page_limit=2) as agent:
+        assert agent.run_once().drained
+        for app in apps:
+            rig.gateway.control.set_state(app.application_id, "processing", "Đang xử lý")
+        assert agent.run_once().drained
+    rows = _db_rows(rig.db, "SELECT gateway_state, gateway_note_vi FROM applications")
+    assert rows == [("processing", "Đang xử lý")] * 5
+    pulls = [r for r in rig.gateway.control.requests() if r.path.endswith("/applications")]
+    assert len(pulls) >= 3                                 # 5 items, 2 per page
+
+
+def test_an_application_the_gateway_lost_is_sent_again(rig: Rig) -> None:
+    apps = rig.seal(3, page_bytes=500)
+    with rig.agent(FakeClock()) as agent:
+        assert agent.run_once().drained
+        lost = apps[1].application_id
+        conn = sqlite3.connect(rig.gateway.data_dir / "gateway.sqlite3")
+        try:
+            with conn:
+                conn.execute("DELETE FROM applications WHERE application_id = ?", (lost,))
+                conn.execute("DELETE FROM uploads WHERE upload_key LIKE ?", (f"doc/{lost}/%",))
+        finally:
+            conn.close()
+        report = agent.run_once()
+    assert report.drained
+    assert report.sent == 1                                 # the ack showed the hole
+    rig.assert_on_gateway(apps)
