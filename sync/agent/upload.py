@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import assert_never
 
 from kiosk.store.schema import ApplicationState as St
@@ -41,7 +41,6 @@ class Uploader:
     sizer: ChunkSizer
     monotonic: Callable[[], float]
     still_leased: Callable[[], bool] = lambda: True
-    hash_failures: dict[tuple[str, str], int] = field(default_factory=dict)
     chunk_bytes_sent: int = 0  # document bytes handed to PATCH, resends included (bench)
 
     def send(self, app: PendingApplication) -> Outcome:
@@ -147,9 +146,11 @@ class Uploader:
                 self.outbox.save_offset(app_id, doc.doc_id, 0)
                 return self.client.create_upload(app_id, doc.doc_id, doc.size, doc.sha256)
             case Action.REUPLOAD_DOCUMENT:
-                key = (app_id, doc.doc_id)
-                self.hash_failures[key] = self.hash_failures.get(key, 0) + 1
-                if self.hash_failures[key] >= MAX_HASH_FAILURES:
+                # Counted in the store: a restart between re-uploads must not reset the bound.
+                key = f"document_hash_failures/{app_id}/{doc.doc_id}"
+                count = int(self.outbox.get_state(key) or 0) + 1
+                self.outbox.set_state(key, str(count))
+                if count >= MAX_HASH_FAILURES:
                     raise _Quarantine(f"document {doc.doc_id}: gateway hash mismatch "
                                       f"{MAX_HASH_FAILURES} times ({failure.describe()})")
                 self.outbox.save_offset(app_id, doc.doc_id, 0)
