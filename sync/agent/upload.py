@@ -151,6 +151,7 @@ class Uploader:
                 count = int(self.outbox.get_state(key) or 0) + 1
                 self.outbox.set_state(key, str(count))
                 if count >= MAX_HASH_FAILURES:
+                    self.outbox.set_state(key, None)  # staff requeue gives it fresh tries
                     raise _Quarantine(f"document {doc.doc_id}: gateway hash mismatch "
                                       f"{MAX_HASH_FAILURES} times ({failure.describe()})")
                 self.outbox.save_offset(app_id, doc.doc_id, 0)
