@@ -13,12 +13,13 @@ from pathlib import Path
 from kiosk.store.schema import SYNC_KEY_SEND_NOW_REQUESTED_AT
 from sync.agent.link import LinkReport, LinkState
 from sync.agent.status import SyncStatus, format_status, read_status
-from sync.outbox import Outbox, QuarantinedApplication, iso
+from sync.outbox import Outbox, QuarantinedApplication, RetryingApplication, iso
 
 __all__ = [
     "LinkReport",
     "LinkState",
     "QuarantinedApplication",
+    "RetryingApplication",
     "SyncStatus",
     "format_status",
     "read_status",

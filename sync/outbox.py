@@ -79,6 +79,15 @@ class QuarantinedApplication:
     reason: str
 
 
+@dataclass(frozen=True)
+class RetryingApplication:
+    application_id: str
+    kiosk_seq: int
+    application_code: str
+    last_error: str
+    next_attempt_at: str | None
+
+
 class Outbox:
     """A connection to the store with the agent's reads and writes. Close it (or use ``with``)."""
 
@@ -335,6 +344,12 @@ class Outbox:
             "SELECT application_id, kiosk_seq, application_code, quarantine_reason "
             "FROM applications WHERE state = ? ORDER BY kiosk_seq", (St.QUARANTINED,))
         return [QuarantinedApplication(r[0], r[1], r[2], r[3] or "") for r in rows.fetchall()]
+
+    def retrying(self) -> list[RetryingApplication]:
+        rows = self._db.execute(
+            "SELECT application_id, kiosk_seq, application_code, last_error, next_attempt_at "
+            "FROM applications WHERE state = ? ORDER BY kiosk_seq", (St.RETRY_WAIT,))
+        return [RetryingApplication(r[0], r[1], r[2], r[3] or "", r[4]) for r in rows.fetchall()]
 
     # -- bundles ------------------------------------------------------------------------------
     def exportable(self) -> list[tuple[PendingApplication, list[DocumentRow]]]:

@@ -17,7 +17,7 @@ from kiosk.store.schema import (
     SYNC_KEY_LINK_STATE,
 )
 from sync.agent.link import LinkReport
-from sync.outbox import Outbox, QuarantinedApplication
+from sync.outbox import Outbox, QuarantinedApplication, RetryingApplication
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class SyncStatus:
     oldest_waiting: str | None      # confirmed_at of the oldest application not yet received
     last_success_at: str | None
     quarantined: tuple[QuarantinedApplication, ...]
+    retrying: tuple[RetryingApplication, ...]  # transient refusals, each on its own schedule
     agent: str | None               # the lease holder, when its lease is live
     agent_lease_expires_at: str | None
 
@@ -34,6 +35,7 @@ class SyncStatus:
         d = asdict(self)
         d["link"] = asdict(self.link)
         d["quarantined"] = [asdict(q) for q in self.quarantined]
+        d["retrying"] = [asdict(r) for r in self.retrying]
         return d
 
 
@@ -45,6 +47,7 @@ def read_status(db_path: Path) -> SyncStatus:
             oldest_waiting=outbox.oldest_waiting(),
             last_success_at=outbox.get_state(SYNC_KEY_LAST_SUCCESS_AT),
             quarantined=tuple(outbox.quarantined()),
+            retrying=tuple(outbox.retrying()),
             agent=outbox.get_state(SYNC_KEY_LEASE_HOLDER),
             agent_lease_expires_at=outbox.get_state(SYNC_KEY_LEASE_EXPIRES_AT),
         )
@@ -62,6 +65,9 @@ def format_status(st: SyncStatus) -> str:
               f"last success: {st.last_success_at or 'never'}",
               f"agent: {st.agent or 'not running'}"
               + (f" (lease until {st.agent_lease_expires_at})" if st.agent else "")]
+    lines.append(f"retrying: {len(st.retrying)}")
+    lines += [f"  #{r.kiosk_seq} {r.application_code}: {r.last_error} "
+              f"(next try {r.next_attempt_at or 'now'})" for r in st.retrying]
     lines.append(f"quarantined: {len(st.quarantined)}")
     lines += [f"  #{q.kiosk_seq} {q.application_code} {q.application_id}: {q.reason}"
               for q in st.quarantined]
