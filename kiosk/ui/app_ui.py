@@ -156,6 +156,7 @@ def build_ui(services: UiServices) -> KioskUi:
         ctx.setContextProperty(name, obj)
     ctx.setContextProperty("panelWidthMm", st.width_mm)
     ctx.setContextProperty("panelHeightMm", st.height_mm)
+    ctx.setContextProperty("portrait", st.height_mm > st.width_mm)
     engine.load(QML_MAIN)
     roots = engine.rootObjects()
     if not roots or not isinstance(roots[0], QQuickWindow):

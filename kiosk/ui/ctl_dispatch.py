@@ -210,8 +210,9 @@ class UiCtl(QObject):
             return True if self._screen() == name and self._find(f"screen_{name}") else None
 
         if self._poll(shown, seconds) is None:
-            raise CtlError(f"wait-screen: still on {self._on_gui(self._screen)!r} after {seconds:g} s, "
-                           f"not {name!r}")
+            raise CtlError(
+                f"wait-screen: still on {self._on_gui(self._screen)!r} after {seconds:g} s, not {name!r}"
+            )
         return {"screen": name}
 
     def _wait_item(self, argv: tuple[str, ...]) -> Any:

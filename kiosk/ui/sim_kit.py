@@ -78,7 +78,7 @@ def build_sim_services(
         scanner=scanner,
         printer=printer,
         receipt_font=NOTO if NOTO.is_file() else None,
-        settings=settings or UiSettings(panel_dpi=96.0, width_mm=476.0, height_mm=268.0, tts_engine="mock"),
+        settings=settings or UiSettings(panel_dpi=96.0, width_mm=285.75, height_mm=508.0, tts_engine="mock"),
         kiosk=KioskIdentity(commune_name="Xã Quế Châu", kiosk_id="KIOSK-DEMO-01", code_prefix="QN01"),
         seal=make_seal(store, catalog, keys),
         sim=SimControls(qr=qr.control, scanner=scanner.control, printer=printer.control),

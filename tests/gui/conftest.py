@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.ui.app_ui import KioskUi, apply_font, build_ui
+from kiosk.ui.services import UiSettings
 from kiosk.ui.sim_kit import SimKit, build_sim_services
 
 
@@ -29,9 +30,21 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+PORTRAIT = (285.75, 508.0)  # the default config: 1080 x 1920 px at 96 dpi
+LANDSCAPE = (476.0, 268.0)  # a 21.5-inch 16:9 panel on its side
+
+
 @pytest.fixture
-def kit(tmp_path: Path, clock: FakeClock) -> Iterator[SimKit]:
-    k = build_sim_services(tmp_path, clock=clock)
+def panel() -> tuple[float, float]:
+    """Panel width and height in mm; tests parametrize it to try other screens."""
+    return PORTRAIT
+
+
+@pytest.fixture
+def kit(tmp_path: Path, clock: FakeClock, panel: tuple[float, float]) -> Iterator[SimKit]:
+    width_mm, height_mm = panel
+    settings = UiSettings(panel_dpi=96.0, width_mm=width_mm, height_mm=height_mm, tts_engine="mock")
+    k = build_sim_services(tmp_path, clock=clock, settings=settings)
     yield k
     k.store.close()
 

@@ -15,6 +15,7 @@ from kiosk.domain.cccd import format_cccd
 from kiosk.ui.app_ui import KioskUi
 from kiosk.ui.sim_kit import SimKit
 from kiosk.ui.units import BODY_CAP_MM, MIN_TOUCH_MM, NOTO_CAP_HEIGHT_EM
+from tests.gui.conftest import LANDSCAPE, PORTRAIT
 from tests.gui.driver import find, wait_screen
 from tests.gui.measure import gap_mm, targets, texts
 from tests.gui.steps import CITIZEN
@@ -92,6 +93,7 @@ def walk_all_screens(ui: KioskUi, kit: SimKit, qtbot: object, visit: Callable[[s
     visit("rating")
 
 
+@pytest.mark.parametrize("panel", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
 @pytest.mark.parametrize("theme", ["default", "high_contrast"])
 @pytest.mark.parametrize("text_size", [0, 1, 2])
 def test_every_screen_meets_sizes_and_contrast(

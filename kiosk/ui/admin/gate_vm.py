@@ -227,7 +227,7 @@ class GateVm(QObject):
             return
         if self._role is not None:
             actor = self._role.value
-            self._worker.run(lambda: audit(self._s.store, actor, "logout"), lambda _r: None)
+            audit(self._s.store, actor, "logout")
         self._open, self._page, self._role, self._typed, self._message = False, "pin", None, "", ""
         self._tick.stop()
         self.changed.emit()

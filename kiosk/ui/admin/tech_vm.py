@@ -98,8 +98,7 @@ class TechVm(QObject):
         self._was_open = here
 
     def _audit(self, action: str, detail: str = "") -> None:
-        actor = self._gate.actor()
-        self._worker.run(lambda: audit(self._s.store, actor, action, detail), lambda _r: None)
+        audit(self._s.store, self._gate.actor(), action, detail)
 
     # -- tabs --------------------------------------------------------------------------------
     def _get_tab(self) -> str:

@@ -50,7 +50,7 @@ Item {
                 AButton {
                     required property string modelData
                     objectName: "pin_" + modelData
-                    width: units.mm(28)
+                    width: units.mm(38)
                     height: units.mm(18)
                     enabledState: !admin.locked && !admin.checking
                     kind: modelData === "ok" ? "ok" : modelData === "erase" ? "secondary" : "primary"

@@ -2,16 +2,18 @@ import QtQuick
 
 // Field staff: the link, the queue, quarantined applications (retry, export), send now, USB.
 Item {
+    id: staffScreen
     objectName: "screen_admin_staff"
+    readonly property bool portrait: width < height
 
     Column {
-        id: left
-        width: parent.width * 0.42
+        id: staffCol
+        width: staffScreen.portrait ? staffScreen.width : staffScreen.width * 0.42
         spacing: units.mm(3)
 
         Rectangle {
             objectName: "staffLink"
-            width: left.width
+            width: staffCol.width
             height: linkText.implicitHeight + units.mm(4)
             radius: units.mm(2)
             color: staff.link === "online" ? theme.c.ok
@@ -30,18 +32,18 @@ Item {
         }
         ALabel {
             objectName: "staffQueue"
-            width: left.width
+            width: staffCol.width
             text: adminI18n.t.queue_label + ": " + (staff.queue.length === 0 ? adminI18n.t.queue_empty
                   : staff.queue.map(function (q) { return q.label + " " + q.count }).join(" · "))
         }
         ALabel {
             objectName: "staffOldest"
-            width: left.width
+            width: staffCol.width
             text: adminI18n.t.oldest_label + ": " + staff.oldest_waiting
         }
         ALabel {
             objectName: "staffLastSuccess"
-            width: left.width
+            width: staffCol.width
             text: adminI18n.t.last_success_label + ": " + staff.last_success
         }
         AButton {
@@ -53,7 +55,7 @@ Item {
         Rectangle {
             objectName: "staffMessage"
             visible: staff.message.length > 0
-            width: left.width
+            width: staffCol.width
             height: staffMsg.implicitHeight + units.mm(4)
             radius: units.mm(2)
             color: staff.ok ? theme.c.surface : theme.c.danger
@@ -75,7 +77,7 @@ Item {
             text: adminI18n.t.usb_title
         }
         Flow {
-            width: left.width
+            width: staffCol.width
             spacing: units.mm(2)
             Repeater {
                 model: staff.folders
@@ -83,6 +85,7 @@ Item {
                     required property string modelData
                     required property int index
                     objectName: "folder_" + index
+                    width: Math.min(implicitWidth, staffCol.width)
                     kind: "secondary"
                     selected: staff.folder === modelData
                     text: modelData
@@ -98,11 +101,11 @@ Item {
         }
         ALabel {
             objectName: "usbFolder"
-            width: left.width
+            width: staffCol.width
             text: staff.folder.length > 0 ? adminI18n.t.usb_folder + ": " + staff.folder : adminI18n.t.usb_none
         }
         Flow {
-            width: left.width
+            width: staffCol.width
             spacing: units.mm(2)
             AButton {
                 objectName: "exportUsbButton"
@@ -126,10 +129,11 @@ Item {
     }
 
     Rectangle {
-        anchors.left: left.right
-        anchors.leftMargin: units.mm(4)
+        anchors.left: staffScreen.portrait ? staffScreen.left : staffCol.right
+        anchors.leftMargin: staffScreen.portrait ? 0 : units.mm(4)
         anchors.right: parent.right
-        anchors.top: parent.top
+        anchors.top: staffScreen.portrait ? staffCol.bottom : staffScreen.top
+        anchors.topMargin: staffScreen.portrait ? units.mm(4) : 0
         anchors.bottom: parent.bottom
         color: theme.c.surface
         border.color: theme.c.border

@@ -35,17 +35,19 @@ Item {
     Component {
         id: devicesTab
         Item {
+            id: devTab
             objectName: "techDevices"
+            readonly property bool portrait: width < height
             Column {
-                id: left
-                width: parent.width * 0.48
+                id: devCol
+                width: devTab.portrait ? devTab.width : devTab.width * 0.48
                 spacing: units.mm(3)
                 Repeater {
                     model: tech.devices
                     Rectangle {
                         required property var modelData
                         objectName: "device_" + modelData.name
-                        width: left.width
+                        width: devCol.width
                         height: units.mm(14)
                         radius: units.mm(2)
                         color: modelData.ok ? theme.c.ok : theme.c.danger
@@ -63,7 +65,7 @@ Item {
                     }
                 }
                 Flow {
-                    width: left.width
+                    width: devCol.width
                     spacing: units.mm(2)
                     AButton {
                         objectName: "refreshDevicesButton"
@@ -93,7 +95,7 @@ Item {
                 Rectangle {
                     objectName: "techResult"
                     visible: tech.result.length > 0
-                    width: left.width
+                    width: devCol.width
                     height: resultText.implicitHeight + units.mm(4)
                     radius: units.mm(2)
                     color: tech.result_ok ? theme.c.surface : theme.c.danger
@@ -109,10 +111,11 @@ Item {
                 }
             }
             Rectangle {
-                anchors.left: left.right
-                anchors.leftMargin: units.mm(4)
+                anchors.left: devTab.portrait ? devTab.left : devCol.right
+                anchors.leftMargin: devTab.portrait ? 0 : units.mm(4)
                 anchors.right: parent.right
-                anchors.top: parent.top
+                anchors.top: devTab.portrait ? devCol.bottom : devTab.top
+                anchors.topMargin: devTab.portrait ? units.mm(4) : 0
                 anchors.bottom: parent.bottom
                 color: theme.c.surface
                 border.color: theme.c.border

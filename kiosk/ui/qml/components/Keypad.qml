@@ -10,15 +10,15 @@ Grid {
     signal ok()
     columns: 3
     spacing: units.mm(3)
-    readonly property real key: units.mm(22)
+    readonly property real key: units.mm(portrait ? 28 : 22)
 
     Repeater {
         model: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "ok"]
         KButton {
             required property string modelData
             objectName: pad.prefix + "_" + modelData
-            width: pad.key * 1.35
-            height: pad.key
+            width: pad.key * 1.6
+            minHeight: pad.key
             kind: modelData === "ok" ? "ok" : modelData === "erase" ? "secondary" : "primary"
             enabledState: modelData !== "ok" || pad.okEnabled
             text: modelData === "erase" ? i18n.t.keypad_erase

@@ -1,17 +1,20 @@
 import QtQuick
 
-// Always there: repeat the prompt, volume, text size, contrast; officer help.
+// Always there: repeat the prompt, volume, text size, contrast. Wraps onto two lines if needed.
 Rectangle {
     id: bar
     color: theme.c.surface
-    implicitHeight: units.mm(24)
+    implicitHeight: flow.implicitHeight + units.mm(6)
     border.color: theme.c.border
     border.width: units.mm(0.4)
 
-    Row {
-        anchors.verticalCenter: parent.verticalCenter
+    Flow {
+        id: flow
         anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.verticalCenter: parent.verticalCenter
         anchors.leftMargin: units.mm(4)
+        anchors.rightMargin: units.mm(4)
         spacing: units.mm(3)
         KButton {
             objectName: "repeatButton"
@@ -31,12 +34,6 @@ Rectangle {
             kind: "secondary"
             onClicked: voice.volume = voice.volume + 0.2
         }
-    }
-    Row {
-        anchors.verticalCenter: parent.verticalCenter
-        anchors.right: parent.right
-        anchors.rightMargin: units.mm(4)
-        spacing: units.mm(3)
         KButton {
             objectName: "textSizeButton"
             text: i18n.t.bar_text_size

@@ -3,12 +3,13 @@ import "../components"
 
 Item {
     objectName: "screen_confirm"
-    Row {
+    Grid {
         anchors.fill: parent
         anchors.bottomMargin: nav.height
-        spacing: units.mm(12)
+        columns: portrait ? 1 : 2
+        spacing: units.mm(portrait ? 6 : 12)
         Column {
-            width: parent.width * 0.45
+            width: portrait ? parent.width : parent.width * 0.45
             spacing: units.mm(6)
             Heading { text: i18n.t.confirm_title }
             Body { text: i18n.t.confirm_body }

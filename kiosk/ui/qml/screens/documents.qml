@@ -35,14 +35,15 @@ Item {
                     border.color: theme.c.border
                     border.width: units.mm(0.5)
                     radius: units.mm(2)
-                    Row {
+                    Grid {
                         id: row
                         anchors.verticalCenter: parent.verticalCenter
                         x: units.mm(4)
                         width: parent.width - units.mm(8)
+                        columns: portrait ? 1 : 2
                         spacing: units.mm(4)
                         Column {
-                            width: parent.width * 0.42
+                            width: portrait ? row.width : row.width * 0.42
                             spacing: units.mm(1)
                             Body {
                                 text: (modelData.pages > 0 ? "✓ " : "") + modelData.title
@@ -55,6 +56,8 @@ Item {
                                 font.pixelSize: units.small_px
                             }
                         }
+                        Row {
+                        spacing: units.mm(4)
                         Repeater {
                             model: modelData.thumbs
                             Column {
@@ -83,6 +86,7 @@ Item {
                             text: i18n.t.documents_delete
                             enabledState: !docs.scanning
                             onClicked: docs.clear(modelData.id)
+                        }
                         }
                     }
                 }

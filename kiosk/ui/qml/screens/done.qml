@@ -3,12 +3,15 @@ import "../components"
 
 Item {
     objectName: "screen_done"
-    Row {
+    Grid {
+        id: layout
         anchors.fill: parent
-        anchors.bottomMargin: nav.height
-        spacing: units.mm(10)
+        anchors.bottomMargin: nav.height + units.mm(3)
+        columns: portrait ? 1 : 2
+        spacing: units.mm(portrait ? 5 : 10)
         Column {
-            width: parent.width - slip.width - parent.spacing
+            id: info
+            width: portrait ? parent.width : parent.width - slip.width - parent.spacing
             spacing: units.mm(5)
             Heading {
                 objectName: "doneTitle"
@@ -55,11 +58,16 @@ Item {
         Rectangle {
             id: slip
             width: units.mm(80)
-            height: parent.height
+            readonly property real room: portrait ? layout.height - info.height - layout.spacing
+                                                  : layout.height
+            readonly property real fit: slipImage.sourceSize.height * (width - units.mm(4))
+                                        / Math.max(1, slipImage.sourceSize.width) + units.mm(4)
+            height: Math.min(room, fit)
             color: "#FFFFFF"
             border.color: theme.c.border
             border.width: units.mm(0.5)
             Image {
+                id: slipImage
                 objectName: "slipImage"
                 anchors.fill: parent
                 anchors.margins: units.mm(2)

@@ -7,11 +7,12 @@ Item {
         id: title
         text: i18n.t.login_title
     }
-    Row {
+    Grid {
         id: body
         anchors.top: title.bottom
         anchors.topMargin: units.mm(6)
         width: parent.width
+        columns: portrait ? 1 : 2
         spacing: units.mm(8)
         Rectangle {
             id: cam
@@ -40,7 +41,7 @@ Item {
             }
         }
         Column {
-            width: body.width - cam.width - body.spacing
+            width: portrait ? body.width : body.width - cam.width - body.spacing
             spacing: units.mm(5)
             Image {
                 objectName: "cardPicture"

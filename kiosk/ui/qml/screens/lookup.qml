@@ -3,12 +3,13 @@ import "../components"
 
 Item {
     objectName: "screen_lookup"
-    Row {
+    Grid {
         anchors.fill: parent
         anchors.bottomMargin: nav.height
-        spacing: units.mm(12)
+        columns: portrait ? 1 : 2
+        spacing: units.mm(portrait ? 6 : 12)
         Column {
-            width: parent.width * 0.5
+            width: portrait ? parent.width : parent.width * 0.5
             spacing: units.mm(5)
             Heading { text: i18n.t.lookup_title }
             Body { text: i18n.t.lookup_body }
