@@ -132,8 +132,11 @@ class OpenCvQrReader:
                 continue
             delay = self._settings.backoff.initial_s
             self._set_health(DeviceStatus.READY, "capturing")
+            lost = "camera stopped giving frames"
             try:
                 ended = self._pump(frames, duplicates, on_payload)
+            except (OSError, cv2.error) as exc:  # a driver error mid-read is an unplug too
+                ended, lost = False, f"camera read failed: {exc}"
             finally:
                 frames.release()
             if ended:  # a recording has nothing more to show; the thread is done
@@ -141,7 +144,7 @@ class OpenCvQrReader:
                 return
             if self._stopping.is_set():
                 return
-            self._set_health(DeviceStatus.DISCONNECTED, "camera stopped giving frames")
+            self._set_health(DeviceStatus.DISCONNECTED, lost)
             if self._wait(delay):
                 return
             delay = self._settings.backoff.next(delay)

@@ -17,7 +17,7 @@ import pytest
 
 from devices.qr.camera import Backoff, CameraSettings, OpenCvQrReader
 from devices.qr.capture import Source
-from devices.status import DeviceStatus
+from devices.status import DeviceStatus, Health
 from tests.data.qr.scenes import CCCD_DANG, CCCD_HUYNH, scene
 
 WAIT_S = 20.0
@@ -27,10 +27,11 @@ BLANK = scene(None, size=(320, 240))
 class UsbPort:
     """Where the fake camera is plugged; the test pulls and replugs it."""
 
-    def __init__(self, frames: list[np.ndarray[Any, Any]]) -> None:
+    def __init__(self, frames: list[np.ndarray[Any, Any]], *, raises: bool = False) -> None:
         self.plugged = True
         self.frames = frames
         self.opens = 0
+        self.raises = raises  # some drivers raise on a read after the unplug
 
     def open(self, source: Source) -> FakeCamera:
         if not self.plugged:
@@ -48,6 +49,8 @@ class FakeCamera:
 
     def read(self) -> np.ndarray[Any, Any] | None:
         if not self._port.plugged:
+            if self._port.raises:
+                raise OSError("[Errno 19] No such device")
             return None
         return self._frames.pop(0) if self._frames else BLANK
 
@@ -137,6 +140,33 @@ def test_unplug_mid_read_disconnects_then_reconnects_by_itself(retries: Retries)
     assert reader.health().status is DeviceStatus.UNKNOWN
 
 
+def test_driver_error_on_read_counts_as_unplugged(retries: Retries) -> None:
+    port = UsbPort([scene(CCCD_HUYNH, size=(320, 240), module_px=3, at=(30, 30))], raises=True)
+    payloads: list[bytes] = []
+    first, second = threading.Event(), threading.Event()
+
+    def on_payload(payload: bytes) -> None:
+        payloads.append(payload)
+        (second if first.is_set() else first).set()
+
+    reader = OpenCvQrReader("/dev/video0", opener=port.open, wait=retries)
+    reader.start(on_payload)
+    try:
+        assert first.wait(WAIT_S)
+        port.plugged = False
+        assert retries.reached(1)
+        expected = Health(DeviceStatus.DISCONNECTED, "camera read failed: [Errno 19] No such device")
+        assert reader.health() == expected
+        port.frames = [scene(CCCD_DANG, size=(320, 240), module_px=3, at=(30, 30))]
+        port.plugged = True
+        retries.let_go()
+        assert second.wait(WAIT_S)
+        assert reader.health().status is DeviceStatus.READY
+    finally:
+        reader.stop()
+    assert payloads == [CCCD_HUYNH.encode("utf-8"), CCCD_DANG.encode("utf-8")]
+
+
 def test_camera_missing_at_start_backs_off_to_the_cap_and_comes_up_when_plugged(retries: Retries) -> None:
     port = UsbPort([scene(CCCD_HUYNH, size=(320, 240), module_px=3, at=(30, 30))])
     port.plugged = False
@@ -173,3 +203,4 @@ def test_stop_while_waiting_to_reconnect_returns_promptly() -> None:
     reader.stop()  # must not sit out the 600 s delay
 
     assert not thread.is_alive()
+
