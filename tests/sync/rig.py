@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.agent.config import AgentConfig
 from sync.agent.loop import Agent
+from sync.gateway.limits import GatewayLimits
 from sync.gateway.server import RunningGateway, start_gateway
 from sync.protocol.keys import (
     ed25519_public_from_b64,
@@ -101,8 +102,8 @@ class Rig:
 
 
 @contextmanager
-def make_rig(tmp: Path) -> Iterator[Rig]:
-    gateway = start_gateway(tmp / "gateway")
+def make_rig(tmp: Path, limits: GatewayLimits | None = None) -> Iterator[Rig]:
+    gateway = start_gateway(tmp / "gateway", limits=limits)
     try:
         key = generate_signing_key()
         gateway.control.register_kiosk(KIOSK_ID, public_key_b64(key))

@@ -17,6 +17,7 @@ from sync.agent.link import LinkState
 from sync.agent.loop import Agent
 from sync.api import request_send_now
 from sync.gateway.faults import Fault
+from sync.gateway.limits import GatewayLimits
 from sync.protocol.keys import x25519_public_from_b64
 from tests.sync.rig import KIOSK_ID, FakeClock, Rig, make_rig
 from tests.sync.sealed_store import create_store, seal_applications, states
@@ -231,3 +232,14 @@ def test_an_application_the_gateway_lost_is_sent_again(rig: Rig) -> None:
     assert report.drained
     assert report.sent == 1                                 # the ack showed the hole
     rig.assert_on_gateway(apps)
+
+
+def test_chunks_grow_on_a_fast_link_but_never_past_x_max_chunk(tmp_path: Path) -> None:
+    with make_rig(tmp_path, GatewayLimits(max_chunk=200_000)) as rig:
+        apps = rig.seal(1, page_bytes=1_500_000, docs=(("ban-chup", 1),))
+        with rig.agent(FakeClock()) as agent:
+            assert agent.run_once().drained
+            assert agent.uploader.sizer.ceiling == 200_000
+        patches = [r for r in rig.gateway.control.requests() if r.method == "PATCH"]
+        assert 8 <= len(patches) <= 24          # 64 KiB first, then up to the 200 kB limit
+        rig.assert_on_gateway(apps)
