@@ -83,7 +83,10 @@ class Uploader:
             try:
                 receipt = self.client.commit(app_id)
             except GatewayError as err:
-                if err.failure.code != "documents_missing":
+                # The gateway lacks a document (or the whole application, if it lost it since
+                # the PUT): put the manifest again and upload what it names. Never quarantine.
+                if err.failure.code != "documents_missing" and err.failure.status not in (404,
+                                                                                        410):
                     raise
                 missing = _missing(self.client.put_application(
                     app_id, app.manifest_json.encode("utf-8")))
@@ -110,6 +113,8 @@ class Uploader:
         offset = self.client.create_upload(app_id, doc.doc_id, doc.size, doc.sha256)
         if offset > doc.size:
             offset = self.client.upload_offset(app_id, doc.doc_id)
+        if offset >= doc.size:
+            self.outbox.save_offset(app_id, doc.doc_id, doc.size, done=True)
         stalls = 0
         while offset < doc.size:
             if stalls >= MAX_STALLS_PER_DOCUMENT:

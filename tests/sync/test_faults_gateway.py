@@ -60,6 +60,7 @@ SCRIPTS: dict[str, Script] = {
     "460 on PATCH": _status(460, method="PATCH", times=3),
     "404 on PATCH": _status(404, method="PATCH"),
     "410 on PATCH": _status(410, method="PATCH"),
+    "404 on commit": _status(404, method="POST", path=COMMIT),
     "401 clock_skew": _status(401, method="PUT", code="clock_skew"),
     "422 document_hash twice": _status(422, method="PATCH", code="document_hash", times=2),
 }
