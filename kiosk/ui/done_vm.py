@@ -37,6 +37,7 @@ class DoneVm(QObject):
         self._appointment = ""
         self._state = ""
         self._slip_url = ""
+        self._officer_called = False
         self.slip_image: Image.Image | None = None
         self.last_result: PrintResult | None = None
         self.on_printed: Callable[[], None] = lambda: None
@@ -66,6 +67,7 @@ class DoneVm(QObject):
         return self._state == "printing"
 
     def wipe(self) -> None:
+        self._officer_called = False
         self._code = ""
         self._appointment = ""
         self._state = ""
@@ -92,4 +94,12 @@ class DoneVm(QObject):
 
     @slot()
     def call_officer(self) -> None:
+        """Tell staff (``officer_called`` is for the composition root) and the citizen."""
+        self._officer_called = True
         self.officer_called.emit()
+        self.changed.emit()
+
+    def _get_officer_called(self) -> bool:
+        return self._officer_called
+
+    officer_notified = qproperty(bool, _get_officer_called, notify=changed)

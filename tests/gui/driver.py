@@ -28,7 +28,8 @@ def tap(ui: KioskUi, qtbot: object, name: str) -> None:
     def found() -> bool:
         nonlocal item
         item = find(ui, name)
-        return item is not None
+        laid_out = item is not None and item.width() > 0 and item.height() > 0
+        return laid_out and ui.window.isExposed()
 
     qtbot.waitUntil(found, timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert item is not None

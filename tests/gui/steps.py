@@ -60,7 +60,7 @@ def walk_to_documents(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
     wait_screen(ui, qtbot, "documents")
 
 
-def walk_to_done(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def walk_to_done_review(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
     walk_to_documents(ui, kit, qtbot)
     assert any(i["required"] for i in ui.flow.docs._get_items())
     tap(ui, qtbot, "nextButton")  # refused: required documents missing
@@ -75,6 +75,10 @@ def walk_to_done(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
             )
     tap(ui, qtbot, "nextButton")
     wait_screen(ui, qtbot, "review")
+
+
+def walk_to_done(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+    walk_to_done_review(ui, kit, qtbot)
     tap(ui, qtbot, "nextButton")
     wait_screen(ui, qtbot, "confirm")
     for d in ui.flow.confirm.current_code():

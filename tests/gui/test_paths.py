@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtQuick import QQuickItem
 
+from devices.scanner.sample_pages import make_sample_page
 from devices.status import DeviceStatus
 from kiosk.store.applications import find_by_code
-from kiosk.ui.app_ui import KioskUi
-from kiosk.ui.sim_kit import SimKit
+from kiosk.ui.app_ui import KioskUi, build_ui
+from kiosk.ui.services import UiSettings
+from kiosk.ui.sim_kit import SimKit, build_sim_services
 from tests.gui.conftest import FakeClock
 from tests.gui.driver import find, tap, wait_screen
-from tests.gui.steps import CITIZEN, walk_to_documents, walk_to_done
+from tests.gui.steps import CITIZEN, walk_to_documents, walk_to_done, walk_to_done_review
 
 pytestmark = pytest.mark.gui
 
@@ -153,3 +157,76 @@ def test_english_session_then_vietnamese_for_the_next_person(ui: KioskUi, kit: S
     rows = kit.store.query("SELECT score FROM ratings")
     qtbot.waitUntil(lambda: len(kit.store.query("SELECT score FROM ratings")) == 1, timeout=5000)  # type: ignore[attr-defined]
     del rows
+
+
+def test_officer_can_be_called_when_the_slip_did_not_print(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+    kit.printer.control.set_status(DeviceStatus.NO_PAPER)
+    walk_to_done(ui, kit, qtbot)
+    with qtbot.waitSignal(ui.flow.done.officer_called, timeout=3000):  # type: ignore[attr-defined]
+        tap(ui, qtbot, "callOfficerButton")
+    qtbot.waitUntil(lambda: find(ui, "officerNotice") is not None, timeout=3000)  # type: ignore[attr-defined]
+    assert find(ui, "callOfficerButton") is None
+
+
+def test_scanner_jam_keeps_pages_and_says_what_to_do(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+    walk_to_documents(ui, kit, qtbot)
+    doc = ui.flow.docs.items_list()[0]
+    kit.scanner.control.jam_after(1)
+    kit.scanner.control.feed([make_sample_page("trang 1", seed=1), make_sample_page("trang 2", seed=2)])
+    tap(ui, qtbot, f"scan_{doc['id']}")
+    qtbot.waitUntil(lambda: find(ui, "documentsMessage") is not None, timeout=10000)  # type: ignore[attr-defined]
+    assert ui.flow.docs._get_message() == ui.strings.text("documents_jammed")
+    assert len(ui.flow.session.pages(doc["id"])) == 1  # the page that went through is kept
+    kit.scanner.control.set_status(DeviceStatus.READY)
+    kit.scanner.control.feed([make_sample_page("trang 1", seed=1), make_sample_page("trang 2", seed=2)])
+    tap(ui, qtbot, f"scan_{doc['id']}")  # "Quét lại": the pages left in the feeder go through
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: not ui.flow.docs.is_scanning() and ui.flow.docs._get_message() == "", timeout=10000
+    )
+    assert len(ui.flow.session.pages(doc["id"])) >= 1
+
+
+def test_login_tips_appear_and_are_spoken_when_nothing_is_read(
+    qapp: object, tmp_path: Path, clock: FakeClock, qtbot: object
+) -> None:
+    settings = UiSettings(
+        panel_dpi=96.0, width_mm=285.75, height_mm=508.0, tts_engine="mock", login_tips_s=0.2
+    )
+    kit = build_sim_services(tmp_path, clock=clock, settings=settings)
+    ui = build_ui(kit.services)
+    try:
+        tap(ui, qtbot, "startButton")
+        tap(ui, qtbot, "proc_HT-KT")
+        wait_screen(ui, qtbot, "login")
+        assert find(ui, "loginTips") is None
+        qtbot.waitUntil(lambda: find(ui, "loginTips") is not None, timeout=3000)  # type: ignore[attr-defined]
+        assert ui.voice.history[-1] == ui.strings.text("voice_login_tips")
+        tap(ui, qtbot, "repeatButton")
+        assert ui.voice.history[-1] == ui.strings.text("voice_login_tips")
+        tap(ui, qtbot, "nextButton")  # "Gọi cán bộ": the alternative to the card
+        wait_screen(ui, qtbot, "queue")
+        assert ui.flow.session.procedure is None
+    finally:
+        ui.close()
+        kit.store.close()
+
+
+def test_change_an_answer_from_the_review(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+    walk_to_done_review(ui, kit, qtbot)
+    tap(ui, qtbot, "edit_marital_status")
+    wait_screen(ui, qtbot, "question")
+    tap(ui, qtbot, "option_0")  # never married: the divorce decision is no longer needed
+    tap(ui, qtbot, "nextButton")
+    wait_screen(ui, qtbot, "review")
+    ids = [i["id"] for i in ui.flow.review_items()]
+    assert "doc:divorce_decision" not in ids
+    assert ui.flow.session.answers["marital_status"] == "chua_ket_hon"
+
+
+def test_runner_returns_the_exit_code(kit: SimKit, qapp: object) -> None:
+    from PySide6.QtCore import QTimer
+
+    from kiosk.ui.runner import run_kiosk
+
+    QTimer.singleShot(300, lambda: qapp.exit(0))  # type: ignore[attr-defined]
+    assert run_kiosk(kit.services, fullscreen=False) == 0

@@ -7,6 +7,9 @@ Rectangle {
     property string kind: "primary"   // primary | secondary | danger | ok
     property bool enabledState: true
     property bool selected: false
+    property real fontPx: units.small_px
+    property real minWidth: units.mm(30)
+    property real minHeight: units.mm(12)
     signal clicked()
 
     readonly property color fill: selected ? theme.c.focus
@@ -18,8 +21,8 @@ Rectangle {
                                  : kind === "danger" ? theme.c.danger_text
                                  : kind === "ok" ? theme.c.ok_text : theme.c.primary_text
 
-    implicitWidth: Math.max(units.mm(30), label.implicitWidth + units.mm(8))
-    implicitHeight: Math.max(units.mm(12), label.implicitHeight + units.mm(4))
+    implicitWidth: Math.max(minWidth, label.implicitWidth + units.mm(8))
+    implicitHeight: Math.max(minHeight, label.implicitHeight + units.mm(4))
     radius: units.mm(2)
     color: fill
     opacity: enabledState ? 1.0 : 0.45
@@ -36,7 +39,7 @@ Rectangle {
         width: Math.min(implicitWidth, root.width - units.mm(4))
         text: root.text
         color: root.ink
-        font.pixelSize: units.small_px
+        font.pixelSize: root.fontPx
         font.bold: true
         elide: Text.ElideRight
         horizontalAlignment: Text.AlignHCenter

@@ -47,9 +47,15 @@ Item {
                           : i18n.t.done_print_failed
                 }
             }
+            Body {
+                objectName: "officerNotice"
+                visible: done.officer_notified
+                font.bold: true
+                text: i18n.t.done_officer_called
+            }
             KButton {
                 objectName: "callOfficerButton"
-                visible: done.print_state === "failed"
+                visible: done.print_state === "failed" && !done.officer_notified
                 kind: "danger"
                 text: i18n.t.nav_call_officer
                 onClicked: done.call_officer()
