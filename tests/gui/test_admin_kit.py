@@ -250,6 +250,10 @@ def used_admin_ids() -> set[str]:
                                     "disconnected", "error", "unknown")}
     ids |= {f"device_{d}" for d in ("printer", "scanner", "camera")}
     ids |= {f"link_{s}" for s in ("unknown", "online", "offline", "paused", "lease_held")}
+    ids |= {f"dock_printer_{s}" for s in ("ok", "no_paper", "cover_open", "not_answering")}
+    ids |= {f"dock_scanner_{s}" for s in ("ok", "jammed", "feeder_empty", "cover_open")}
+    ids |= {f"dock_link_{s}" for s in ("up", "down", "slow")}
+    ids |= {f"dock_clock_{s}" for s in ("1m", "10m", "1h", "1d")}
     ids |= {"qr_cccd_ok", "qr_test_slip_ok", "qr_other", "usb_export_done", "usb_export_failed",
             "usb_import_done", "usb_import_failed"}
     return ids
