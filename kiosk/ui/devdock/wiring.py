@@ -1,0 +1,95 @@
+"""The testers' tools for a simulated kiosk: `kiosk ctl` socket and dev dock, in one call.
+
+Usage in the UI process of ``kiosk run --simulate``, after ``build_ui``::
+
+    from kiosk.ui.devdock.wiring import start_sim_tools
+
+    tools = start_sim_tools(ui, kiosk, set_link=link.set_mode, gateway=running_gateway.control)
+    ...
+    tools.close()     # before ui.close()
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kiosk.ctl.server import ControlServer
+from kiosk.ctl.sim_commands import GatewayStates, SimCommands, SimTargets, find_application_in_store
+from kiosk.layout import ctl_socket, store_path
+from kiosk.ui.ctl_dispatch import UiCtl, kiosk_ctl
+from kiosk.ui.devdock import DevDock, open_dev_dock, recent_codes_from
+
+if TYPE_CHECKING:
+    from kiosk.app import Kiosk
+    from kiosk.ui.app_ui import KioskUi
+
+
+def sim_targets_for(
+    kiosk: Kiosk,
+    *,
+    set_link: Callable[[str], object] | None,
+    gateway: GatewayStates | None,
+) -> SimTargets:
+    """What the simulation commands act on, from a simulated kiosk's parts."""
+    controls = kiosk.devices.sim_controls
+    sim_clock = kiosk.sim_clock
+    return SimTargets(
+        qr=controls.get("qr"),
+        scanner=controls.get("scanner"),
+        printer=controls.get("printer"),
+        set_link=set_link,
+        gateway=gateway,
+        find_application=find_application_in_store(store_path(kiosk.config)),
+        shift_clock=sim_clock.shift if sim_clock is not None else None,
+        today=lambda: kiosk.now().date(),
+        page_dpi=kiosk.config.devices.scanner.dpi,
+    )
+
+
+@dataclass
+class SimTools:
+    commands: SimCommands
+    dispatch: UiCtl
+    server: ControlServer
+    dock: DevDock | None
+
+    def close(self) -> None:
+        self.server.close()
+        if self.dock is not None:
+            self.dock.close()
+
+
+def start_sim_tools(
+    ui: KioskUi,
+    kiosk: Kiosk,
+    *,
+    set_link: Callable[[str], object] | None = None,
+    gateway: GatewayStates | None = None,
+    dock: bool | None = None,
+) -> SimTools:
+    """Serve `kiosk ctl` at ``<data_dir>/run/ctl.sock`` and open the dev dock beside the kiosk.
+
+    ``dock`` defaults to "when there is a display" (not with QT_QPA_PLATFORM=offscreen).
+    """
+    commands = SimCommands(sim_targets_for(kiosk, set_link=set_link, gateway=gateway))
+    the_dock: DevDock | None = None
+    if dock if dock is not None else os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        devices = kiosk.devices
+        the_dock = open_dev_dock(
+            ui.engine,
+            ui.window,
+            commands,
+            health=devices.health,
+            now=kiosk.now,
+            recent_codes=recent_codes_from(kiosk.store),
+            kiosk_strings=ui.strings,
+            owner=ui.engine,
+        )
+    windows = (lambda: (the_dock.window,)) if the_dock is not None else tuple
+    dispatch = kiosk_ctl(ui.window, ui.flow.current_screen, commands, extra_windows=windows, parent=ui.engine)
+    server = ControlServer(ctl_socket(kiosk.config), dispatch)
+    server.start()
+    return SimTools(commands, dispatch, server, the_dock)

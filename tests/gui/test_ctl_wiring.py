@@ -1,0 +1,76 @@
+"""The testers' tools and technician mode wired onto a kiosk built by the real composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.admin.pin import Role
+from kiosk.app import Kiosk, build_kiosk, build_ui_services
+from kiosk.config import KioskConfig, PathsSection
+from kiosk.ctl.protocol import CtlError
+from kiosk.layout import ctl_socket
+from kiosk.ui.admin import install_admin
+from kiosk.ui.admin.wiring import admin_services_for
+from kiosk.ui.app_ui import KioskUi, build_ui
+from kiosk.ui.devdock.wiring import start_sim_tools
+from tests.gui.test_admin_kit import find, tap, wait_item
+from tests.gui.test_ctl_dispatch import ctl
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path) -> Iterator[Kiosk]:
+    config = KioskConfig(paths=PathsSection(data_dir=tmp_path / "k")).simulated()
+    k = build_kiosk(config, start_gateway=False)
+    yield k
+    k.close()
+
+
+@pytest.fixture
+def ui(qapp: object, kiosk: Kiosk) -> Iterator[KioskUi]:
+    u = build_ui(build_ui_services(kiosk, tts_engine="mock"))
+    yield u
+    u.close()
+
+
+def test_sim_tools_and_admin_on_a_composed_kiosk(qtbot: Any, ui: KioskUi, kiosk: Kiosk) -> None:
+    links: list[str] = []
+    restarts: list[int] = []
+    tools = start_sim_tools(ui, kiosk, set_link=links.append, dock=True)
+    services = admin_services_for(kiosk, config_path=None, restart=lambda: restarts.append(1),
+                                  on_open=ui.flow.home, hold_s=0.2)
+    services.pins.set_pin(Role.STAFF, "135791")
+    overlay = install_admin(ui.engine, ui.window, services, images=ui.images, kiosk_strings=ui.strings)
+    try:
+        path = ctl_socket(kiosk.config)
+        assert ctl(qtbot, path, "screen") == {"screen": "welcome"}
+        before = kiosk.now()
+        assert ctl(qtbot, path, "clock", "+1d")["total_shift_s"] == 86400.0
+        assert (kiosk.now() - before).total_seconds() >= 86400
+        ctl(qtbot, path, "link", "down")
+        assert links == ["down"]
+        with pytest.raises(CtlError, match="the gateway is not simulated"):
+            ctl(qtbot, path, "gateway-status", "K01-000001-1", "processing")
+        # the dock's buttons are reachable by `kiosk ctl tap` too
+        assert tools.dock is not None
+        ctl(qtbot, path, "tap", "dock_printer_no_paper")
+        assert kiosk.devices.printer.health().status.value == "no_paper"
+        # staff mode over the same window, by script
+        overlay.gate.request()
+        for d in "135791":
+            ctl(qtbot, path, "tap", f"pin_{d}")
+        ctl(qtbot, path, "tap", "pin_ok")
+        qtbot.waitUntil(lambda: find(ui.window, "screen_admin_staff") is not None, timeout=5000)
+        tap(qtbot, ui.window, "sendNowButton")
+        wait_item(qtbot, ui.window, "staffMessage")
+        # the technician's configuration form knows there is no file to edit
+        assert overlay.tech._get_fields()
+    finally:
+        overlay.close()
+        tools.close()
+    assert not ctl_socket(kiosk.config).exists()
