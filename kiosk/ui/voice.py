@@ -6,6 +6,7 @@ composition root ("speechd" on a kiosk, "mock" in tests and the demo).
 
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ _LOCALES = {
     "vi": QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam),
     "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom),
 }
+
+
+HISTORY = 50
 
 
 class Voice(QObject):
@@ -43,7 +47,7 @@ class Voice(QObject):
         self._tts.setVolume(self._volume)
         self._last = ""
         self._clip: Any = None
-        self.history: list[str] = []
+        self.history: deque[str] = deque(maxlen=HISTORY)  # what was said, for tests
 
     def _clip_for(self, prompt_id: str) -> Path | None:
         if self._clips_dir is None:

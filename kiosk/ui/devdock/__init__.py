@@ -43,8 +43,9 @@ def recent_codes_from(store: Store, limit: int = 8) -> Callable[[], list[str]]:
     """The newest application codes, for the gateway-status control (codes only, no names)."""
 
     def codes() -> list[str]:
-        rows = store.query(f"SELECT application_code FROM {APPLICATIONS} ORDER BY kiosk_seq DESC LIMIT ?",
-                           (limit,))
+        rows = store.query(
+            f"SELECT application_code FROM {APPLICATIONS} ORDER BY kiosk_seq DESC LIMIT ?", (limit,)
+        )
         return [str(r[0]) for r in rows]
 
     return codes

@@ -63,8 +63,11 @@ class DockVm(QObject):
     def refresh(self) -> None:
         text = self._strings.text
         self._devices = [
-            {"name": name, "status": h.status.value,
-             "text": f"{text(f'device_{name}')}: {text(f'status_{h.status.value}')}"}
+            {
+                "name": name,
+                "status": h.status.value,
+                "text": f"{text(f'device_{name}')}: {text(f'status_{h.status.value}')}",
+            }
             for name, h in self._health().items()
         ]
         self._codes = self._recent_codes()
@@ -73,8 +76,10 @@ class DockVm(QObject):
 
     def _get_samples(self) -> list[dict[str, Any]]:
         people = sample_citizens(self._now().date())
-        return [{"n": i, "label": f"{i}. {p.masked_name()} ({p.date_of_birth.year})"}
-                for i, p in enumerate(people, start=1)]
+        return [
+            {"n": i, "label": f"{i}. {p.masked_name()} ({p.date_of_birth.year})"}
+            for i, p in enumerate(people, start=1)
+        ]
 
     def _get_devices(self) -> list[dict[str, str]]:
         return self._devices
