@@ -30,6 +30,7 @@ from devices.qr.preprocess import (
     scale,
     sharpen,
     smooth,
+    stretch,
     thicken_dark,
     to_grey,
 )
@@ -192,16 +193,18 @@ def _rescue_passes(grey: Grey, failed: list[Region]) -> Iterator[Pass]:
     largest = 0.8 * min(height, width)
     plausible = [r for r in failed if 0.5 * _MIN_CODE_PX <= max(r.width, r.height) <= largest]
     regions = _merge(candidate_regions(grey) + plausible)
-    for region in regions:
-        yield from _region_passes(grey, region)
     whole = grey.size
-    yield whole, lambda: _zxing(grey, binarizer=zxingcpp.Binarizer.GlobalHistogram)
-    yield whole, lambda: _zxing(grey, try_invert=True)
     if whole <= _SMALL_IMAGE_PX:  # a photo or a crop: enlarging all of it is affordable
         double = scale(grey, 2.0)
+        yield whole, lambda: _zxing(grey, binarizer=zxingcpp.Binarizer.GlobalHistogram)
         yield whole * 4, lambda: _zxing(double, binarizer=zxingcpp.Binarizer.GlobalHistogram, factor=2.0)
         yield whole * 4, lambda: _zxing(sharpen(double, 1.5, 1.0), factor=2.0)
         yield whole * 4, lambda: _zxing(thicken_dark(double), factor=2.0)
+    for region in regions:
+        yield from _region_passes(grey, region)
+    if whole > _SMALL_IMAGE_PX:
+        yield whole, lambda: _zxing(grey, binarizer=zxingcpp.Binarizer.GlobalHistogram)
+    yield whole, lambda: _zxing(grey, try_invert=True)
     yield whole * 4, lambda: _zxing(smooth(grey))
     yield whole * 6, lambda: _reads(zbar_qr_bytes(grey))
 
@@ -221,6 +224,7 @@ def _region_passes(grey: Grey, region: Region) -> Iterator[Pass]:
     yield cost, lambda: read(sharpen(big))
     yield cost, lambda: read(sharpen(big, 1.5, 2.0))
     yield cost, lambda: read(big)
+    yield cost, lambda: read(sharpen(stretch(smooth(big))))
     yield cost, lambda: read(sharpen(big), zxingcpp.Binarizer.GlobalHistogram)
     yield cost, lambda: read(clahe(sharpen(big)))
     yield cost, lambda: read(smooth(big))

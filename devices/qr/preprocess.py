@@ -81,6 +81,16 @@ def smooth(grey: Grey) -> Grey:
     return as_grey(cv2.GaussianBlur(grey, (0, 0), 1.0))
 
 
+def stretch(grey: Grey) -> Grey:
+    """Spread the 1st-99th percentile over the full range: a dim or washed-out code's modules
+    otherwise differ by less than zxing's binariser counts as contrast."""
+    low, high = (float(v) for v in np.percentile(grey, (1, 99)))
+    if high - low < 1:
+        return grey
+    scaled = (grey.astype(np.float32) - low) * (255.0 / (high - low))
+    return as_grey(np.clip(scaled, 0, 255))
+
+
 def thicken_dark(grey: Grey) -> Grey:
     """Grow dark modules by a pixel: undoes the thinning of overexposure or a print on cloth."""
     return as_grey(cv2.erode(grey, np.ones((3, 3), np.uint8)))
