@@ -90,9 +90,12 @@ def test_camera_says_what_it_read_never_who(qtbot: Any, admin: AdminKit) -> None
     qtbot.waitUntil(lambda: "thẻ căn cước ✓" in text_of(qtbot, window, "previewCaption"), timeout=5000)
     caption = text_of(qtbot, window, "previewCaption")
     assert caption == f"Đọc được QR thẻ căn cước ✓ ({len(payload)} byte)"
-    shoot(admin, qtbot, "admin_technician_camera")
     admin.kit.qr.control.inject(b"DVC-KIOSK-SELFTEST")
     qtbot.waitUntil(lambda: "phiếu thử" in text_of(qtbot, window, "previewCaption"), timeout=5000)
+    tech = admin.overlay.tech
+    shown = tech._get_camera_url()
+    qtbot.waitUntil(lambda: tech._get_camera_url() != shown, timeout=5000)  # a frame with the slip's QR
+    shoot(admin, qtbot, "admin_technician_camera")
     tap(qtbot, window, "cameraStopButton")
     wait_item(qtbot, window, "cameraStartButton")
     # nothing of the citizen anywhere: not on screen, not in the log
