@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from kiosk.paths import LOCALES_DIR
 from kiosk.ui.i18n import LANGUAGES, Strings, load_locale
-from kiosk.ui.qtbind import qproperty
+from kiosk.ui.qtbind import qproperty, slot
 
 
 def load_admin_tables(locales_dir: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
@@ -42,6 +42,7 @@ class AdminStrings(QObject):
         assert self._follow is not None
         self.set_language(self._follow.lang_code())
 
+    @slot(str)
     def set_language(self, lang: str) -> None:
         if lang not in self._tables:
             raise ValueError(f"unknown language {lang!r}")
@@ -66,3 +67,4 @@ class AdminStrings(QObject):
         return self._tables[self._lang]
 
     t = qproperty("QVariantMap", table, notify=changed)
+    lang = qproperty(str, lang_code, notify=changed)

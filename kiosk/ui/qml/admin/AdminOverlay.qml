@@ -74,6 +74,18 @@ Item {
                       : admin.page === "staff" ? adminI18n.t.title_staff : adminI18n.t.title_pin
             }
             AButton {
+                objectName: "adminLangButton"
+                anchors.verticalCenter: parent.verticalCenter
+                anchors.right: closeButton.left
+                anchors.rightMargin: units.mm(3)
+                minWidth: units.mm(16)
+                kind: "secondary"
+                text: adminI18n.lang === "vi" ? "EN" : "VI"
+                Accessible.name: adminI18n.t.switch_language
+                onClicked: adminI18n.set_language(adminI18n.lang === "vi" ? "en" : "vi")
+            }
+            AButton {
+                id: closeButton
                 objectName: "adminCloseButton"
                 anchors.verticalCenter: parent.verticalCenter
                 anchors.right: parent.right

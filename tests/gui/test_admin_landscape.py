@@ -1,0 +1,68 @@
+"""Technician and staff screens on a landscape panel, in English (the kiosk's language is followed)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.ui.app_ui import KioskUi
+from kiosk.ui.sim_kit import SimKit
+from tests.gui.conftest import LANDSCAPE
+from tests.gui.test_admin_kit import (
+    STAFF_PIN,
+    TECH_PIN,
+    AdminKit,
+    build_admin,
+    log_in,
+    quarantine,
+    seal_one,
+    tap,
+    text_of,
+    wait_item,
+)
+
+pytestmark = pytest.mark.gui
+SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+
+
+@pytest.fixture
+def panel() -> tuple[float, float]:
+    return LANDSCAPE
+
+
+@pytest.fixture
+def admin(ui: KioskUi, kit: SimKit, tmp_path: Path) -> Iterator[AdminKit]:
+    a = build_admin(ui, kit, tmp_path)
+    yield a
+    a.overlay.close()
+
+
+def shoot(admin: AdminKit, qtbot: Any, name: str) -> None:
+    if os.environ.get("KIOSK_SCREENSHOTS") == "1":
+        qtbot.wait(50)
+        assert admin.ui.window.grabWindow().save(str(SCREENS / f"{name}.png"))
+
+
+def test_landscape_english(qtbot: Any, admin: AdminKit) -> None:
+    window = admin.ui.window
+    assert window.width() > window.height()
+    log_in(qtbot, admin, TECH_PIN)
+    tap(qtbot, window, "adminLangButton")
+    assert text_of(qtbot, window, "adminTitle") == "Technician mode"
+    tap(qtbot, window, "scanTestButton")
+    qtbot.waitUntil(lambda: text_of(qtbot, window, "techResult").startswith("Scanner: passed"), timeout=20000)
+    shoot(admin, qtbot, "admin_landscape_en_technician")
+    tap(qtbot, window, "tab_config")
+    wait_item(qtbot, window, "saveConfigButton")
+    tap(qtbot, window, "adminCloseButton")
+
+    quarantine(admin.kit, seal_one(admin.kit, seed=21), "gateway 422 validation: unknown procedure")
+    log_in(qtbot, admin, STAFF_PIN)
+    assert text_of(qtbot, window, "adminLangButton") == "VI"  # the tools keep their own language
+    assert text_of(qtbot, window, "adminTitle") == "Sync (field staff)"
+    assert text_of(qtbot, window, "quarantineTitle") == "Quarantined applications: 1"
+    shoot(admin, qtbot, "admin_landscape_en_staff")
