@@ -32,6 +32,7 @@ from sync.protocol.keys import x25519_public_from_b64
 
 if TYPE_CHECKING:
     from kiosk.ui.services import UiServices
+    from sync.gateway.server import RunningGateway
 
 CATALOG_PATH = ASSETS_DIR / "catalog" / "procedures.json"
 HOLIDAYS_PATH = ASSETS_DIR / "holidays" / "vn.json"
@@ -56,6 +57,7 @@ class Kiosk:
     monotonic: Callable[[], float]
     stack: ExitStack
     sim_clock: ShiftableClock | None = None
+    gateway: RunningGateway | None = None
 
     def close(self) -> None:
         self.stack.close()
@@ -88,6 +90,7 @@ def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] | None = Non
     now = now or utc_now
     monotonic = monotonic or time.monotonic
     stack = ExitStack()
+    running: RunningGateway | None = None
     try:
         if config.gateway.mode == "embedded":
             from kiosk.embedded import provision_embedded, start_embedded
@@ -108,7 +111,7 @@ def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] | None = Non
                            x25519_public_from_b64(record.encryption_public_key))
         context = SealContext(store, keys, catalog, holidays, config.devices.scanner.dpi)
         return Kiosk(config, catalog, holidays, store, devices, context, now, monotonic, stack,
-                     sim_clock)
+                     sim_clock, running)
     except BaseException:
         stack.close()
         raise
