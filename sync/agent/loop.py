@@ -7,6 +7,7 @@ backoff and the retry schedule are tested without sleeping.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -30,6 +31,8 @@ from sync.client.failure import Failure, GatewayError
 from sync.client.gateway import GatewayClient
 from sync.lease import Lease, make_holder_id
 from sync.outbox import Outbox, iso
+
+log = logging.getLogger(__name__)
 
 WAKE_POLL_S = 1.0
 MAX_PASSES_ONCE = 10_000
@@ -131,13 +134,15 @@ class Agent:
             self._pull_back(report)
             self.backoff.succeeded()
             self.outbox.set_state(SYNC_KEY_LAST_SUCCESS_AT, iso(self._clock()))
+        _log_pass(report)
         return report
 
     def _offline(self, report: PassReport, failure: Failure) -> PassReport:
         report.link = LinkState.OFFLINE
         report.retry = failure
-        self.backoff.failed(failure.retry_after_s)
+        delay = self.backoff.failed(failure.retry_after_s)
         self._publish(LinkState.OFFLINE, failure.describe())
+        log.info("no link (%s); next try in %.0f s", failure.describe(), delay)
         return report
 
     def _drain(self, report: PassReport) -> None:
@@ -257,6 +262,15 @@ class Agent:
                 return
             if wake_on_work and self.outbox.next_sendable() is not None:
                 return
+
+
+def _log_pass(report: PassReport) -> None:
+    """One line per pass that did something: what journald keeps for the technician."""
+    if report.paused is not None:
+        log.error("QUEUE PAUSED, the gateway refuses this kiosk: %s", report.paused.describe())
+    elif report.sent or report.quarantined or report.deferred or report.retry is not None:
+        log.info("sent %d, quarantined %d, deferred %d%s", report.sent, report.quarantined,
+                 report.deferred, f", stopped: {report.retry.describe()}" if report.retry else "")
 
 
 def _whole_link(failure: Failure) -> bool:
