@@ -74,3 +74,36 @@ def test_sim_tools_and_admin_on_a_composed_kiosk(qtbot: Any, ui: KioskUi, kiosk:
         overlay.close()
         tools.close()
     assert not ctl_socket(kiosk.config).exists()
+
+
+def test_a_scripted_session_syncs_and_the_back_office_moves_it_on(qtbot: Any, tmp_path: Path) -> None:
+    import io
+
+    from kiosk.commands.sync_cmd import agent_config
+    from sync import cli as sync_cli
+    from tests.gui.test_ctl_dispatch import walk_session_by_ctl
+
+    config = KioskConfig(paths=PathsSection(data_dir=tmp_path / "g")).simulated()
+    kiosk = build_kiosk(config)  # with the embedded reference gateway on loopback
+    ui = build_ui(build_ui_services(kiosk, tts_engine="mock"))
+    tools = start_sim_tools(ui, kiosk, dock=False)
+    try:
+        path = ctl_socket(config)
+        walk_session_by_ctl(qtbot, path)
+        code = ui.flow.done.code
+        with pytest.raises(CtlError, match="refused: the application is not committed yet|has no application"):
+            ctl(qtbot, path, "gateway-status", code, "processing")
+        out = io.StringIO()
+        assert sync_cli.run_once(agent_config(config), out=out) == 0, out.getvalue()
+        assert ctl(qtbot, path, "gateway-status", code, "ready_for_pickup", "Mời", "nhận") == {
+            "application": code, "gateway_state": "ready_for_pickup"}
+        (app_id,) = [r[0] for r in kiosk.store.query(
+            "SELECT application_id FROM applications WHERE application_code = ?", (code,))]
+        assert kiosk.gateway is not None
+        record = kiosk.gateway.control.application(app_id)
+        assert record is not None
+        assert record.state == "ready_for_pickup"
+    finally:
+        tools.close()
+        ui.close()
+        kiosk.close()

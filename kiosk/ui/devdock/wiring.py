@@ -4,7 +4,7 @@ Usage in the UI process of ``kiosk run --simulate``, after ``build_ui``::
 
     from kiosk.ui.devdock.wiring import start_sim_tools
 
-    tools = start_sim_tools(ui, kiosk, set_link=link.set_mode, gateway=running_gateway.control)
+    tools = start_sim_tools(ui, kiosk, set_link=link.set_mode)   # gateway: kiosk.gateway.control
     ...
     tools.close()     # before ui.close()
 """
@@ -33,9 +33,15 @@ def sim_targets_for(
     set_link: Callable[[str], object] | None,
     gateway: GatewayStates | None,
 ) -> SimTargets:
-    """What the simulation commands act on, from a simulated kiosk's parts."""
+    """What the simulation commands act on, from a simulated kiosk's parts.
+
+    ``gateway`` defaults to the embedded reference gateway's control (``kiosk.gateway``) when the
+    kiosk runs one.
+    """
     controls = kiosk.devices.sim_controls
     sim_clock = kiosk.sim_clock
+    if gateway is None and kiosk.gateway is not None:
+        gateway = kiosk.gateway.control  # the embedded reference gateway's back office
     return SimTargets(
         qr=controls.get("qr"),
         scanner=controls.get("scanner"),
