@@ -91,7 +91,8 @@ def test_a_scripted_session_syncs_and_the_back_office_moves_it_on(qtbot: Any, tm
         path = ctl_socket(config)
         walk_session_by_ctl(qtbot, path)
         code = ui.flow.done.code
-        with pytest.raises(CtlError, match="refused: the application is not committed yet|has no application"):
+        not_yet = r"the gateway (refused: the application is not committed yet|has no application)"
+        with pytest.raises(CtlError, match=not_yet):
             ctl(qtbot, path, "gateway-status", code, "processing")
         out = io.StringIO()
         assert sync_cli.run_once(agent_config(config), out=out) == 0, out.getvalue()
