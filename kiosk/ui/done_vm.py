@@ -41,6 +41,7 @@ class DoneVm(QObject):
         self.slip_image: Image.Image | None = None
         self.last_result: PrintResult | None = None
         self.on_printed: Callable[[], None] = lambda: None
+        self.on_printing: Callable[[], None] = lambda: None
 
     def show(self, code: str, appointment: str, receipt: Receipt) -> None:
         img = render_receipt(receipt, self._printer.dot_width, self._font_path)
@@ -91,6 +92,17 @@ class DoneVm(QObject):
     appointment = qproperty(str, _get_appointment, notify=changed)
     print_state = qproperty(str, _get_state, notify=changed)
     slip_url = qproperty(str, _get_slip_url, notify=changed)
+
+    @slot()
+    def reprint(self) -> None:
+        """After paper was put back: print the same slip again."""
+        img = self.slip_image
+        if img is None or self._state != "failed":
+            return
+        self._state = "printing"
+        self.on_printing()
+        self.changed.emit()
+        self._worker.run(lambda: self._printer.print_image(img), self._printed, self._crashed)
 
     @slot()
     def call_officer(self) -> None:

@@ -86,6 +86,7 @@ class FlowVm(QObject):
         login.on_tips = lambda: voice.prompt("login_tips")
         confirm.on_submit = self._code_typed
         done.on_printed = lambda: session.set_busy("printer", False)
+        done.on_printing = lambda: session.set_busy("printer", True)
         idle.on_countdown = lambda: voice.prompt("idle")
         idle.on_timeout = self._timed_out
         strings.changed.connect(self.changed)

@@ -10,6 +10,7 @@ from kiosk.store.db import Store
 from kiosk.ui.i18n import Strings
 from kiosk.ui.login_vm import QrSession
 from kiosk.ui.qtbind import qproperty, slot
+from kiosk.ui.status_text import describe_status
 
 DIGITS = 7  # six of sequence, one check digit
 
@@ -62,19 +63,7 @@ class LookupVm(QObject):
         if record is None:
             self._result = t("lookup_not_found").replace("%1", code)
         else:
-            state_key = f"state_{record.state.value}"
-            table = self._strings.table()
-            state = table.get(state_key, t("state_other"))
-            if record.gateway_note_vi and self._strings.lang_code() == "vi":
-                state += " " + t("lookup_gateway_note").replace("%1", record.gateway_note_vi)
-            self._result = (
-                t("lookup_state")
-                .replace("%1", record.application_code)
-                .replace("%2", record.masked_name)
-                .replace("%3", state)
-                + " "
-                + t("lookup_appointment").replace("%1", record.appointment_date.strftime("%d/%m/%Y"))
-            )
+            self._result = describe_status(record, self._strings.table())
         self.changed.emit()
 
     def _get_typed(self) -> str:

@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.domain.catalog_model import Msg
 from kiosk.paths import LOCALES_DIR
+from kiosk.store.schema import ApplicationState, GatewayState
+from kiosk.ui.flow_vm import SCREENS
 from kiosk.ui.i18n import LANGUAGES, load_locale
+from kiosk.ui.queue_vm import FIELDS
 
 QML_DIR = Path(__file__).resolve().parents[2] / "kiosk" / "ui" / "qml"
 PY_DIR = QML_DIR.parent
@@ -21,6 +25,7 @@ def used_ids() -> set[str]:
     for py in PY_DIR.glob("*.py"):
         text = py.read_text(encoding="utf-8")
         ids |= set(re.findall(r'\b(?:text|t|show_error|set_error)\("([a-z0-9_.]+)"\)', text))
+        ids |= set(re.findall(r'\btable\["([a-z0-9_.]+)"\]', text))
     return ids
 
 
@@ -29,6 +34,17 @@ def test_every_used_id_is_translated(lang: str) -> None:
     table = load_locale(lang, LOCALES_DIR)
     ids = used_ids()
     assert len(ids) > 40
+    assert sorted(ids - set(table)) == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_state_and_message_id_is_translated(lang: str) -> None:
+    table = load_locale(lang, LOCALES_DIR)
+    ids = {f"state_{s.value}" for s in ApplicationState}
+    ids |= {f"gateway_{s.value}" for s in GatewayState}
+    ids |= {m.value for m in Msg}
+    ids |= {f"voice_{screen}" for screen in SCREENS.values()}
+    ids |= {f"queue_field_{f}" for f in FIELDS}
     assert sorted(ids - set(table)) == []
 
 

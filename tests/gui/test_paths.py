@@ -230,3 +230,14 @@ def test_runner_returns_the_exit_code(kit: SimKit, qapp: object) -> None:
 
     QTimer.singleShot(300, lambda: qapp.exit(0))  # type: ignore[attr-defined]
     assert run_kiosk(kit.services, fullscreen=False) == 0
+
+
+def test_slip_reprints_once_paper_is_back(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+    kit.printer.control.set_status(DeviceStatus.NO_PAPER)
+    walk_to_done(ui, kit, qtbot)
+    assert ui.flow.done._get_state() == "failed"
+    kit.printer.control.set_status(DeviceStatus.READY)
+    tap(ui, qtbot, "reprintButton")
+    qtbot.waitUntil(lambda: ui.flow.done._get_state() == "printed", timeout=10000)  # type: ignore[attr-defined]
+    assert find(ui, "reprintButton") is None
+    assert kit.printer.last_image is not None

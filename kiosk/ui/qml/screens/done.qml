@@ -54,6 +54,12 @@ Item {
                 text: i18n.t.done_officer_called
             }
             KButton {
+                objectName: "reprintButton"
+                visible: done.print_state === "failed"
+                text: i18n.t.done_reprint
+                onClicked: done.reprint()
+            }
+            KButton {
                 objectName: "callOfficerButton"
                 visible: done.print_state === "failed" && !done.officer_notified
                 kind: "danger"
