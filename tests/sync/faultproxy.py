@@ -177,12 +177,12 @@ class FaultProxy:
             with self._lock:
                 rate = self._rate
             piece = view if rate is None else view[: max(1, rate // 20)]
-            dst.sendall(piece)
-            with self._lock:
+            with self._lock:  # counted first: the peer may read it before sendall returns
                 if direction is Direction.UP:
                     self.bytes_up += len(piece)
                 else:
                     self.bytes_down += len(piece)
+            dst.sendall(piece)
             view = view[len(piece):]
             if rate is not None and self._stop.wait(len(piece) / rate):
                 return
