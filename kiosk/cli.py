@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add(sync, "now", "wake the agent and reset its backoff", "sync_cmd", "now")
     status = _add(sync, "status", "link, queue, last success, quarantine", "sync_cmd", "status")
     status.add_argument("--json", action="store_true")
+    retry = _add(sync, "retry", "queue a quarantined application again", "sync_cmd", "retry")
+    retry.add_argument("code", help="application code (or application id)")
 
     export = _add(sub, "export", "write a USB bundle of unsent applications", "sync_cmd", "export")
     export.add_argument("--to", type=Path, required=True)
@@ -90,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     ctl.add_argument("cmd", help="e.g. qr, feed, printer, scanner, camera, link, clock, tap, wait-screen")
     ctl.add_argument("argv", nargs="*")
     ctl.add_argument("--timeout", type=float, default=60.0)
+
+    admin = sub.add_parser("admin", help="technician and staff access").add_subparsers(
+        dest="admin_command", required=True)
+    pin = _add(admin, "set-pin", "set the technician's or staff's PIN (asked, never echoed)",
+               "admin_cmd", "set_pin")
+    pin.add_argument("role", choices=["technician", "staff"])
 
     system = sub.add_parser("system", help="install as an appliance").add_subparsers(
         dest="system_command", required=True)

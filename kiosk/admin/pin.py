@@ -83,6 +83,17 @@ class PinGuard:
     def is_set(self, role: Role) -> bool:
         return role.value in self._load()
 
+    def matching_role(self, pin: str) -> Role | None:
+        """The role whose PIN this is, without recording a try (a shared pad asks this first;
+        `check` then counts the try against that role, or against each role when none matches)."""
+        data = self._load()
+        for role in Role:
+            entry = data.get(role.value)
+            if entry is not None and hmac.compare_digest(
+                    _hash(pin, base64.b64decode(entry["salt"])), base64.b64decode(entry["hash"])):
+                return role
+        return None
+
     def check(self, role: Role, pin: str) -> PinCheck:
         data = self._load()
         entry = data.get(role.value)

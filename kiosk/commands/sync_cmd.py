@@ -96,3 +96,9 @@ def import_ack(args: argparse.Namespace, config: KioskConfig) -> int:
         print(exc, file=sys.stderr)
         return 2
     return sync_cli.import_ack(store_path(config), args.file, config.kiosk.id, key)
+
+
+def retry(args: argparse.Namespace, config: KioskConfig) -> int:
+    from sync.staff_actions import retry_cli
+
+    return retry_cli(store_path(config), args.code)

@@ -8,13 +8,10 @@ is audited, never with the digits typed.
 
 from __future__ import annotations
 
-import hmac
 import math
-from base64 import b64decode
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.admin import pin as pin_mod
 from kiosk.admin.audit import audit
 from kiosk.admin.pin import PinCheck, PinGuard, PinOutcome, Role
 from kiosk.ui.admin.services import AdminServices
@@ -25,29 +22,12 @@ from kiosk.ui.worker import DeviceWorker
 MAX_DIGITS = 12
 
 
-def matching_role(guard: PinGuard, pin: str) -> Role | None:
-    """The role whose PIN this is, without recording a try.
-
-    Reads the guard's file with its own helpers: ``PinGuard.check`` counts a failure for every
-    role it is asked about, which a shared pad must not do.
-    """
-    data = guard._load()
-    for role in Role:
-        entry = data.get(role.value)
-        if entry is None:
-            continue
-        digest = pin_mod._hash(pin, b64decode(entry["salt"]))
-        if hmac.compare_digest(digest, b64decode(entry["hash"])):
-            return role
-    return None
-
-
 def check_pin(guard: PinGuard, pin: str) -> tuple[Role | None, PinCheck]:
     """Which role the PIN opens, or why not (wrong with tries left, locked, no PIN set)."""
     roles = [r for r in Role if guard.is_set(r)]
     if not roles:
         return None, PinCheck(PinOutcome.NOT_SET)
-    role = matching_role(guard, pin)
+    role = guard.matching_role(pin)
     if role is not None:
         return role, guard.check(role, pin)
     results = [guard.check(r, pin) for r in roles]
