@@ -88,6 +88,7 @@ class FlowVm(QObject):
         done.on_printed = lambda: session.set_busy("printer", False)
         done.on_printing = lambda: session.set_busy("printer", True)
         idle.on_countdown = lambda: voice.prompt("idle")
+        idle.on_seconds = lambda n: voice.say(strings.text("idle_seconds_left").replace("%1", str(n)))
         idle.on_timeout = self._timed_out
         strings.changed.connect(self.changed)
 

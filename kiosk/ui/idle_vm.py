@@ -16,6 +16,7 @@ from kiosk.domain.session import IdlePhase, Session
 from kiosk.ui.qtbind import qproperty, slot
 
 TICK_MS = 500
+SPEAK_EVERY_S = 15
 
 
 class IdleVm(QObject):
@@ -27,6 +28,7 @@ class IdleVm(QObject):
         self._counting = False
         self._left = 0
         self.on_countdown: Callable[[], None] = lambda: None
+        self.on_seconds: Callable[[int], None] = lambda _s: None  # spoken every SPEAK_EVERY_S
         self.on_timeout: Callable[[], None] = lambda: None
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -55,9 +57,13 @@ class IdleVm(QObject):
                 self._set(counting=False, left=0)
             case IdlePhase.WARNING:
                 started = not self._counting
-                self._set(counting=True, left=math.ceil(status.remaining_s))
+                before = self._left
+                left = math.ceil(status.remaining_s)
+                self._set(counting=True, left=left)
                 if started:
                     self.on_countdown()
+                elif left != before and left % SPEAK_EVERY_S == 0:
+                    self.on_seconds(left)
             case IdlePhase.EXPIRED:
                 self._set(counting=False, left=0)
                 self.on_timeout()
