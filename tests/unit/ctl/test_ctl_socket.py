@@ -1,5 +1,6 @@
 """`kiosk ctl` over a real Unix socket: requests, results and refusals."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,10 @@ def _dispatch(request: Request) -> object:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> ControlServer:
+def server(tmp_path: Path) -> Iterator[ControlServer]:
     srv = ControlServer(tmp_path / "ctl.sock", _dispatch)
     srv.start()
-    yield srv  # type: ignore[misc]
+    yield srv
     srv.close()
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from store_fakes import FakeClock
 
 from kiosk.sealing import SealingKeys
 from kiosk.store import Store, open_store
+from tests.unit.store.store_fakes import FakeClock
 
 
 @pytest.fixture

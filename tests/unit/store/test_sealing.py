@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from store_fakes import ANSWERS, NGUYEN, FakeClock, make_application, make_documents
 
 from kiosk.domain.appcode import application_code
 from kiosk.sealing import SealingKeys, seal
@@ -31,6 +30,7 @@ from kiosk.store import (
 from kiosk.store.sweep import file_sha256
 from sync.protocol.envelope import open_document, open_payload, unwrap_key
 from sync.protocol.messages import parse_put_body
+from tests.unit.store.store_fakes import ANSWERS, NGUYEN, FakeClock, make_application, make_documents
 
 APPOINTMENT = date(2026, 11, 26)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from store_fakes import FakeClock, make_application, make_documents
-
 from kiosk.sealing import SealingKeys, seal
 from kiosk.store import (
     ApplicationState,
@@ -18,6 +16,7 @@ from kiosk.store import (
     transition,
 )
 from kiosk.store.retention import purge_acknowledged
+from tests.unit.store.store_fakes import FakeClock, make_application, make_documents
 
 
 def _acked(store: Store, keys: SealingKeys, seed: int) -> SealedRecord:

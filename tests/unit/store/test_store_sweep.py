@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from store_fakes import make_application, make_documents
-
 from kiosk.sealing import SealingKeys, seal
 from kiosk.store import (
     ApplicationState,
@@ -19,6 +17,7 @@ from kiosk.store import (
     sweep,
     transition,
 )
+from tests.unit.store.store_fakes import make_application, make_documents
 
 
 def _seal(store: Store, keys: SealingKeys, seed: int = 0) -> SealedRecord:

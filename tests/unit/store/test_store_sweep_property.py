@@ -9,11 +9,11 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from store_fakes import make_application, make_documents
 
 from kiosk.sealing import SealingKeys, seal
 from kiosk.store import documents_of, list_applications, open_store, sweep
 from kiosk.store.files import is_temp_name
+from tests.unit.store.store_fakes import make_application, make_documents
 
 APPS = 3
 KEYS = SealingKeys("kiosk-prop", "PRP", X25519PrivateKey.generate().public_key())
