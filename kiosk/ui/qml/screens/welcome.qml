@@ -6,7 +6,7 @@ Item {
     Column {
         anchors.centerIn: parent
         width: Math.min(parent.width, units.mm(260))
-        spacing: units.mm(7)
+        spacing: units.mm(portrait ? 12 : 7)
         Heading {
             objectName: "welcomeTitle"
             horizontalAlignment: Text.AlignHCenter
@@ -20,7 +20,7 @@ Item {
         KButton {
             objectName: "startButton"
             width: parent.width
-            minHeight: units.mm(30)
+            minHeight: units.mm(portrait ? 45 : 30)
             text: i18n.t.welcome_start
             sub: i18n.t.welcome_start_sub
             onClicked: flow.start()
@@ -32,6 +32,7 @@ Item {
                 objectName: "lookupButton"
                 width: (parent.width - parent.spacing) / 2
                 kind: "secondary"
+                minHeight: units.mm(portrait ? 32 : 18)
                 text: i18n.t.welcome_lookup
                 sub: i18n.t.welcome_lookup_sub
                 onClicked: flow.open_lookup()
@@ -40,6 +41,7 @@ Item {
                 objectName: "queueButton"
                 width: (parent.width - parent.spacing) / 2
                 kind: "secondary"
+                minHeight: units.mm(portrait ? 32 : 18)
                 text: i18n.t.welcome_queue
                 sub: i18n.t.welcome_queue_sub
                 onClicked: flow.open_queue()
