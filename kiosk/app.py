@@ -7,7 +7,6 @@ the CLI commands and the tests all get their parts from here.
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -24,15 +23,15 @@ from kiosk.paths import ASSETS_DIR
 from kiosk.provision import read_gateway_record
 from kiosk.sealing import SealingKeys
 from kiosk.sim.clock import ShiftableClock
-from kiosk.store.applications import SealedRecord
 from kiosk.store.db import Store, open_store
 from kiosk.store.sweep import sweep
-from kiosk.submission import SealContext, Submission, seal_submission
+from kiosk.submission import SealContext, seal_function
 from sync.protocol.keys import x25519_public_from_b64
 
 if TYPE_CHECKING:
     from kiosk.ui.services import UiServices
     from sync.gateway.server import RunningGateway
+    from sync.netsim import FaultProxy
 
 CATALOG_PATH = ASSETS_DIR / "catalog" / "procedures.json"
 HOLIDAYS_PATH = ASSETS_DIR / "holidays" / "vn.json"
@@ -58,6 +57,7 @@ class Kiosk:
     stack: ExitStack
     sim_clock: ShiftableClock | None = None
     gateway: RunningGateway | None = None
+    link: FaultProxy | None = None
 
     def close(self) -> None:
         self.stack.close()
@@ -91,12 +91,18 @@ def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] | None = Non
     monotonic = monotonic or time.monotonic
     stack = ExitStack()
     running: RunningGateway | None = None
+    link: FaultProxy | None = None
     try:
         if config.gateway.mode == "embedded":
             from kiosk.embedded import provision_embedded, start_embedded
 
             if start_gateway:
-                running = start_embedded(config)
+                if sim_clock is not None:  # fully simulated: testers can cut or slow the link
+                    from sync.netsim import FaultProxy
+
+                    link = FaultProxy("127.0.0.1", 9).start()
+                    stack.callback(link.stop)
+                running = start_embedded(config, link=link)
                 stack.callback(running.stop)
             else:
                 provision_embedded(config)  # keys only: sealing works with no gateway running
@@ -111,7 +117,7 @@ def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] | None = Non
                            x25519_public_from_b64(record.encryption_public_key))
         context = SealContext(store, keys, catalog, holidays, config.devices.scanner.dpi)
         return Kiosk(config, catalog, holidays, store, devices, context, now, monotonic, stack,
-                     sim_clock, running)
+                     sim_clock, running, link)
     except BaseException:
         stack.close()
         raise
@@ -119,19 +125,10 @@ def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] | None = Non
 
 def build_ui_services(kiosk: Kiosk, *, tts_engine: str = "speechd") -> UiServices:
     """The citizen UI's view of the kiosk (Qt-free: the UI process imports Qt itself)."""
-    from kiosk.ui.services import Draft, KioskIdentity, SimControls, UiServices, UiSettings
+    from kiosk.ui.services import KioskIdentity, SimControls, UiServices, UiSettings
 
     config = kiosk.config
     display = config.display
-
-    def seal_draft(draft: Draft) -> SealedRecord:
-        submission = Submission(
-            procedure_code=draft.procedure_code, catalog_version=draft.catalog_version,
-            identity=draft.identity, answers=draft.answers, documents=draft.documents,
-            confirmed_at=draft.confirmed_at,
-            application_id=getattr(draft, "application_id", None) or uuid.uuid4(),
-        )
-        return seal_submission(kiosk.seal_context, submission)
 
     controls = kiosk.devices.sim_controls
     sim = (SimControls(controls["qr"], controls["scanner"], controls["printer"])
@@ -150,8 +147,9 @@ def build_ui_services(kiosk: Kiosk, *, tts_engine: str = "speechd") -> UiService
         catalog=kiosk.catalog, clock=kiosk.monotonic, now=kiosk.now, store=kiosk.store,
         qr_reader=kiosk.devices.qr_reader, scanner=kiosk.devices.scanner,
         printer=kiosk.devices.printer, receipt_font=FONT_DIR / "NotoSans-Regular.ttf",
-        settings=settings, kiosk=KioskIdentity(config.kiosk.commune_name, config.kiosk.id),
-        seal=seal_draft, sim=sim, online=lambda: link_online(kiosk.config),
+        settings=settings,
+        kiosk=KioskIdentity(config.kiosk.commune_name, config.kiosk.id, code_prefix=config.kiosk.code_prefix),
+        seal=seal_function(kiosk.seal_context), sim=sim, online=lambda: link_online(kiosk.config),
     )
 
 

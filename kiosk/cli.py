@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = _add(sub, "run", "run the fullscreen kiosk", "ui_cmd", "run")
     run.add_argument("--simulate", action="store_true", help="simulated devices")
     run.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
+    run.add_argument("--safe-mode", action="store_true",
+                     help="only an out-of-service screen (kiosk-safe-mode.service)")
     demo = _add(sub, "demo", "play a scripted session offscreen, write screenshots and the slip",
                 "ui_cmd", "demo")
     demo.add_argument("--out", type=Path, required=True)
@@ -68,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--data", type=Path, required=True)
 
+    _add_sync_commands(sub)
+    _add_admin_commands(sub)
+    return parser
+
+
+def _add_sync_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     prov = _add(sub, "provision", "make this kiosk's key and record the gateway", "sync_cmd",
                 "provision")
     prov.add_argument("--gateway-url")
@@ -88,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", type=Path, required=True)
     ack = _add(sub, "import-ack", "import a gateway ACK file from USB", "sync_cmd", "import_ack")
     ack.add_argument("file", type=Path)
+
+
+def _add_admin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ctl = _add(sub, "ctl", "drive a running simulated kiosk (testers' scripts)", "ctl_cmd", "ctl")
     ctl.add_argument("cmd", help="e.g. qr, feed, printer, scanner, camera, link, clock, tap, wait-screen")
     ctl.add_argument("argv", nargs="*")
@@ -104,7 +115,6 @@ def build_parser() -> argparse.ArgumentParser:
     inst = _add(system, "install", "install systemd units, tmpfiles, udev rules and a config",
                 "system_cmd", "install")
     inst.add_argument("--root", type=Path, default=Path("/"), help="staging root (default /)")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from sync.gateway.keys import gateway_public_keys
 
 if TYPE_CHECKING:
     from sync.gateway.server import RunningGateway
+    from sync.netsim import FaultProxy
 
 
 def provision_embedded(config: KioskConfig, url: str = "") -> GatewayRecord:
@@ -44,10 +45,16 @@ def provision_embedded(config: KioskConfig, url: str = "") -> GatewayRecord:
     return record
 
 
-def start_embedded(config: KioskConfig) -> RunningGateway:
-    """Start the reference gateway on loopback and point this kiosk's record at it."""
+def start_embedded(config: KioskConfig, *, link: FaultProxy | None = None) -> RunningGateway:
+    """Start the reference gateway on loopback and point this kiosk's record at it.
+
+    With `link` (simulated kiosks), the agent reaches the gateway through that proxy, so testers
+    can take the link down, slow it to 2G, and bring it back.
+    """
     from sync.gateway.server import start_gateway
 
     running = start_gateway(gateway_dir(config), host="127.0.0.1", port=config.gateway.embedded_port)
-    provision_embedded(config, running.url)
+    if link is not None:
+        link.retarget("127.0.0.1", running.port)
+    provision_embedded(config, link.url if link is not None else running.url)
     return running

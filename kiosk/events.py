@@ -16,6 +16,7 @@ class Event(StrEnum):
     APPLICATION_SEALED = "application.sealed"
     SLIP_PRINTED = "slip.printed"
     SLIP_PRINT_FAILED = "slip.print_failed"
+    OFFICER_CALLED = "citizen.officer_called"
     DEVICE_STATUS = "device.status"
     QUEUE_TICKET = "queue.ticket"
     RATING = "rating.recorded"

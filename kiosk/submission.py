@@ -7,9 +7,10 @@ real path are one and the same code.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Protocol
 
 from PIL import Image
 
@@ -65,3 +66,37 @@ def seal_submission(ctx: SealContext, sub: Submission) -> SealedRecord:
     local = sub.confirmed_at.astimezone(VIETNAM)
     due = appointment_date(local, procedure.processing_days, ctx.holidays)
     return seal(ctx.store, sub, docs, keys=ctx.keys, appointment_date=due)
+
+
+class DraftLike(Protocol):
+    """What the UI hands over at confirmation (kiosk.ui.services.Draft)."""
+
+    @property
+    def procedure_code(self) -> str: ...
+    @property
+    def catalog_version(self) -> str: ...
+    @property
+    def identity(self) -> Identity: ...
+    @property
+    def answers(self) -> Mapping[str, str]: ...
+    @property
+    def documents(self) -> Mapping[str, tuple[Image.Image, ...]]: ...
+    @property
+    def confirmed_at(self) -> datetime: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def application_id(self) -> uuid.UUID: ...
+
+
+def seal_function(ctx: SealContext) -> Callable[[DraftLike], SealedRecord]:
+    """The UI's `seal` callable: a retry of the same draft reuses its application id."""
+
+    def seal_draft(draft: DraftLike) -> SealedRecord:
+        return seal_submission(ctx, Submission(
+            procedure_code=draft.procedure_code, catalog_version=draft.catalog_version,
+            identity=draft.identity, answers=draft.answers, documents=draft.documents,
+            confirmed_at=draft.confirmed_at, method=draft.method,
+            application_id=draft.application_id))
+
+    return seal_draft

@@ -6,8 +6,14 @@ import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import KioskConfig
+
+if TYPE_CHECKING:
+    from kiosk.admin.config_keeper import ConfigKeeper
 
 
 def _start_agent(args: argparse.Namespace) -> subprocess.Popen[bytes]:
@@ -28,17 +34,73 @@ def _die_with_parent() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
+def _config_path(args: argparse.Namespace) -> Path | None:
+    if args.config is not None:
+        return Path(args.config)
+    env = os.environ.get("KIOSK_CONFIG")
+    return Path(env) if env else None
+
+
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
-    from kiosk.app import build_kiosk, build_ui_services
-    from kiosk.logs import configure
-    from kiosk.ui.runner import run_kiosk
+    from kiosk.admin.config_keeper import ConfigKeeper, StartDecision
+    from kiosk.config import load_config
+    from kiosk.events import Event
+    from kiosk.logs import configure, log_event
 
     configure()
+    path = _config_path(args)
+    keeper = ConfigKeeper(path) if path is not None else None
+    if keeper is not None and keeper.on_start() is StartDecision.RESTORED:
+        log_event(Event.CONFIG_REJECTED, detail="new configuration never started; last good restored")
+        config = load_config(path)
+        if args.simulate:
+            config = config.simulated()
+    if args.safe_mode:
+        from kiosk.ui.safe_mode import run_safe_mode
+
+        return run_safe_mode(config.display.language)
+    return _run_kiosk(args, config, path, keeper)
+
+
+def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
+               keeper: ConfigKeeper | None) -> int:
+    from PySide6.QtGui import QGuiApplication
+
+    from kiosk.app import build_kiosk, build_ui_services
+    from kiosk.events import Event
+    from kiosk.logs import log_event
+    from kiosk.ui.admin import install_admin
+    from kiosk.ui.admin.wiring import admin_services_for
+    from kiosk.ui.app_ui import KioskUi
+    from kiosk.ui.runner import run_kiosk
+
     kiosk = build_kiosk(config)
     agent = _start_agent(args) if config.gateway.mode == "embedded" else None
+
+    def attach(ui: KioskUi, app: QGuiApplication) -> Callable[[], None]:
+        admin = admin_services_for(kiosk, config_path=path, restart=app.quit, on_open=ui.flow.home)
+        overlay = install_admin(ui.engine, ui.window, admin, images=ui.images,
+                                kiosk_strings=ui.strings)
+        ui.flow.done.officer_called.connect(lambda: log_event(Event.OFFICER_CALLED))
+        tools = None
+        if kiosk.sim_clock is not None:
+            from kiosk.ui.devdock.wiring import start_sim_tools
+
+            link = kiosk.link
+            tools = start_sim_tools(ui, kiosk, set_link=link.set_mode if link is not None else None)
+
+        def detach() -> None:
+            if tools is not None:
+                tools.close()
+            overlay.close()
+
+        return detach
+
     try:
         services = build_ui_services(kiosk)
-        return run_kiosk(services, fullscreen=not args.windowed)
+        log_event(Event.KIOSK_STARTED, kiosk_id=config.kiosk.id, simulated=kiosk.sim_clock is not None)
+        return run_kiosk(services, fullscreen=not args.windowed, attach=attach,
+                         on_ready=keeper.confirm_good if keeper is not None else None)
     finally:
         if agent is not None:
             agent.terminate()

@@ -24,30 +24,16 @@ from kiosk.paths import ASSETS_DIR
 from kiosk.sealing import SealingKeys
 from kiosk.store.applications import SealedRecord
 from kiosk.store.db import Store, open_store
-from kiosk.submission import SealContext, Submission, seal_submission
+from kiosk.submission import SealContext, seal_function
 from kiosk.ui.services import Draft, KioskIdentity, SimControls, UiServices, UiSettings
 
 NOTO = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
 
 
 def make_seal(store: Store, catalog: Catalog, keys: SealingKeys) -> Callable[[Draft], SealedRecord]:
-    """Adapts the UI's ``Draft`` to ``kiosk.submission.seal_submission`` (as ``kiosk.app`` does)."""
-    ctx = SealContext(store, keys, catalog, load_holidays(ASSETS_DIR / "holidays" / "vn.json"))
-
-    def _seal(draft: Draft) -> SealedRecord:
-        submission = Submission(
-            procedure_code=draft.procedure_code,
-            catalog_version=draft.catalog_version,
-            identity=draft.identity,
-            answers=draft.answers,
-            documents=draft.documents,
-            confirmed_at=draft.confirmed_at,
-            method=draft.method,
-            application_id=draft.application_id,
-        )
-        return seal_submission(ctx, submission)
-
-    return _seal
+    """The same adapter as ``kiosk.app`` uses, over this kit's store."""
+    holidays = load_holidays(ASSETS_DIR / "holidays" / "vn.json")
+    return seal_function(SealContext(store, keys, catalog, holidays))
 
 
 @dataclass

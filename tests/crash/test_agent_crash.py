@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from sync.netsim import FaultProxy
 from sync.protocol.keys import save_private_key
-from tests.sync.faultproxy import FaultProxy
 from tests.sync.rig import KIOSK_ID, make_rig
 
 REPO = Path(__file__).resolve().parents[2]

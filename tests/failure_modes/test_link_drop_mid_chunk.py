@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.sync.faultproxy import FaultProxy
+from sync.netsim import FaultProxy
 from tests.sync.rig import FakeClock, make_rig
 
 DOC_BYTES = 3_000_000

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.sync.faultproxy import Direction, FaultKind, FaultProxy
+from sync.netsim import Direction, FaultKind, FaultProxy
 from tests.sync.rig import FakeClock, Rig, make_rig
 
 
