@@ -1,5 +1,8 @@
 """A loopback TCP proxy that misbehaves on request: the link of a commune on 2G, in a box.
 
+Used by the tests' fault harness and by testers (`kiosk ctl link up|down|slow`, the dev dock):
+a simulated kiosk's agent reaches the embedded gateway through it.
+
 It sits between the agent and the reference gateway and can cut a connection after N bytes
 (FIN), reset it (RST), stall it (forward nothing more, the client must time out), and shape the
 bandwidth to N bytes/s. Faults are one-shot unless armed with ``repeat``. It counts the bytes
@@ -24,6 +27,7 @@ from types import TracebackType
 
 POLL_S = 0.02
 READ_SIZE = 65536
+SLOW_BYTES_PER_S = 2048
 
 
 class FaultKind(enum.Enum):
@@ -64,6 +68,7 @@ class FaultProxy:
         self._fault: Fault | None = None
         self._counted = 0  # bytes in the fault's direction since it was armed
         self._rate: int | None = None
+        self._down = False
         self._threads: list[threading.Thread] = []
         self._sockets: set[socket.socket] = set()
         self.bytes_up = 0
@@ -75,6 +80,11 @@ class FaultProxy:
         self._listener.listen(16)
         self._listener.settimeout(POLL_S * 5)
         self.port: int = self._listener.getsockname()[1]
+
+    def retarget(self, host: str, port: int) -> None:
+        """Send new connections to another upstream (the gateway started after the proxy)."""
+        with self._lock:
+            self._upstream = (host, port)
 
     @property
     def url(self) -> str:
@@ -105,6 +115,32 @@ class FaultProxy:
     def limit_rate(self, bytes_per_s: int | None) -> None:
         with self._lock:
             self._rate = bytes_per_s
+
+    def set_down(self, down: bool) -> None:
+        """Down: every connection, new or open, is reset (no route to the gateway)."""
+        with self._lock:
+            self._down = down
+            live = list(self._sockets) if down else []
+        for s in live:
+            with contextlib.suppress(OSError):
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                s.shutdown(socket.SHUT_RDWR)
+
+    def set_mode(self, mode: str) -> str:
+        """Testers' three links: "up", "down", or "slow" (2 KB/s each way, a poor 2G link)."""
+        match mode:
+            case "up":
+                self.disarm()
+                self.limit_rate(None)
+                self.set_down(False)
+            case "down":
+                self.set_down(True)
+            case "slow":
+                self.set_down(False)
+                self.limit_rate(SLOW_BYTES_PER_S)
+            case _:
+                raise ValueError(f"link mode must be up, down or slow, not {mode!r}")
+        return mode
 
     # -- life ----------------------------------------------------------------------------
     def start(self) -> FaultProxy:
@@ -139,8 +175,15 @@ class FaultProxy:
                 client, _ = self._listener.accept()
             except (TimeoutError, OSError):
                 continue
+            if self._down:
+                with contextlib.suppress(OSError):
+                    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                client.close()
+                continue
+            with self._lock:
+                target = self._upstream
             try:
-                upstream = socket.create_connection(self._upstream, timeout=5)
+                upstream = socket.create_connection(target, timeout=5)
             except OSError:
                 client.close()
                 continue

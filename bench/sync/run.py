@@ -20,7 +20,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sync.agent.loop import Agent
-from tests.sync.faultproxy import FaultProxy
+from sync.netsim import FaultProxy
 from tests.sync.rig import Rig, make_rig
 
 PAGE_BYTES = 30_000
