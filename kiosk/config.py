@@ -111,11 +111,18 @@ class GatewaySection(_Section):
         return self
 
 
+class VoiceSection(_Section):
+    # "auto": speech-dispatcher when it answers within a second, else silent (logged);
+    # "speechd" insists; "mock" is silent (tests, screenshots).
+    engine: Literal["auto", "speechd", "mock"] = "auto"
+
+
 class KioskConfig(_Section):
     kiosk: KioskSection = KioskSection()
     paths: PathsSection = PathsSection()
     display: DisplaySection = DisplaySection()
     session: SessionSection = SessionSection()
+    voice: VoiceSection = VoiceSection()
     devices: DevicesSection = DevicesSection()
     gateway: GatewaySection = GatewaySection()
 

@@ -97,8 +97,12 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
         return detach
 
     try:
-        services = build_ui_services(kiosk)
-        log_event(Event.KIOSK_STARTED, kiosk_id=config.kiosk.id, simulated=kiosk.sim_clock is not None)
+        from kiosk.speech import tts_engine
+
+        engine = tts_engine(config)
+        services = build_ui_services(kiosk, tts_engine=engine)
+        log_event(Event.KIOSK_STARTED, kiosk_id=config.kiosk.id, voice=engine,
+                  simulated=kiosk.sim_clock is not None)
         return run_kiosk(services, fullscreen=not args.windowed, attach=attach,
                          on_ready=keeper.confirm_good if keeper is not None else None)
     finally:
