@@ -63,7 +63,7 @@ test: lint typecheck boundaries
 bench: setup
 	taskset -c 0 $(PY) -m bench.qr.run
 	taskset -c 0 $(PY) -m bench.imaging.run
-	$(PY) -m bench.sync.run
+	$(PY) -m bench.sync
 	$(PY) -m bench.ui.run
 
 clean:
