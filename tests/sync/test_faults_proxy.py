@@ -118,28 +118,16 @@ def test_rate_limit_slows_the_link(proxy: FaultProxy) -> None:
     assert elapsed >= 0.9  # 10 kB up and 10 kB down at 20 kB/s each way: ~0.5 s each
 
 
-def _echo_once(port: int, payload: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-        s.sendall(payload)
-        got = b""
-        while len(got) < len(payload):
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            got += chunk
-        return got
-
-
 def test_testers_link_modes_down_slow_up(proxy: FaultProxy) -> None:
-    assert _echo_once(proxy.port, b"hello") == b"hello"
+    assert _roundtrip(proxy, b"hello") == b"hello"
     proxy.set_mode("down")
     with pytest.raises(ConnectionResetError):  # reset at once: no route to the gateway
-        _echo_once(proxy.port, b"hello")
+        _roundtrip(proxy, b"hello")
     proxy.set_mode("slow")
     started = time.monotonic()
-    assert _echo_once(proxy.port, b"x" * 1024) == b"x" * 1024  # 1 KiB each way at 2 KB/s
+    assert _roundtrip(proxy, b"x" * 1024) == b"x" * 1024  # 1 KiB each way at 2 KB/s
     assert time.monotonic() - started >= 0.5
     proxy.set_mode("up")
-    assert _echo_once(proxy.port, b"back") == b"back"
+    assert _roundtrip(proxy, b"back") == b"back"
     with pytest.raises(ValueError, match="up, down or slow"):
         proxy.set_mode("sideways")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 
 import pytest
 
@@ -20,27 +19,9 @@ from tests.sync.gateway_fixtures import (
     TestKiosk,
     push,
     registered_kiosk,
-    running_gateway,
     seal_application,
     upload_all,
 )
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def gateway(tmp_path: Path, clock: FakeClock) -> Iterator[RunningGateway]:
-    with running_gateway(tmp_path / "gw", clock) as gw:
-        yield gw
-
-
-@pytest.fixture
-def kiosk(gateway: RunningGateway, clock: FakeClock) -> Iterator[TestKiosk]:
-    with registered_kiosk(gateway, clock) as k:
-        yield k
 
 
 def _seal(

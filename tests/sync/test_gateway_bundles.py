@@ -5,10 +5,8 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 
-import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.gateway import RunningGateway
@@ -22,27 +20,8 @@ from tests.sync.gateway_fixtures import (
     TestKiosk,
     patch_chunk,
     push,
-    registered_kiosk,
-    running_gateway,
     seal_application,
 )
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def gateway(tmp_path: Path, clock: FakeClock) -> Iterator[RunningGateway]:
-    with running_gateway(tmp_path / "gw", clock) as gw:
-        yield gw
-
-
-@pytest.fixture
-def kiosk(gateway: RunningGateway, clock: FakeClock) -> Iterator[TestKiosk]:
-    with registered_kiosk(gateway, clock) as k:
-        yield k
 
 
 def make_bundle(

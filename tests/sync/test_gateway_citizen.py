@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from sync.gateway import RunningGateway
 from sync.protocol.times import format_utc
-from tests.sync.gateway_fixtures import FakeClock, TestKiosk, registered_kiosk, running_gateway
+from tests.sync.gateway_fixtures import FakeClock, TestKiosk
 
 IDENTITY = {"citizen_id": "001090001234", "full_name": "Lê Thị Hồng",
             "date_of_birth": "1990-02-28", "gender": "Nữ", "address": "Xã Yên Sở, Hà Nội"}
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def gateway(tmp_path: Path, clock: FakeClock) -> Iterator[RunningGateway]:
-    with running_gateway(tmp_path / "gw", clock) as gw:
-        yield gw
-
-
-@pytest.fixture
-def kiosk(gateway: RunningGateway, clock: FakeClock) -> Iterator[TestKiosk]:
-    with registered_kiosk(gateway, clock) as k:
-        yield k
 
 
 def _request(kiosk: TestKiosk, app_id: str) -> None:
