@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING
 from kiosk.config import KioskConfig
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QTimer
+
     from kiosk.admin.config_keeper import ConfigKeeper
+    from kiosk.app import Kiosk
+    from kiosk.ui.app_ui import KioskUi
 
 
 def _start_agent(args: argparse.Namespace) -> subprocess.Popen[bytes]:
@@ -71,7 +75,6 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
     from kiosk.logs import log_event
     from kiosk.ui.admin import install_admin
     from kiosk.ui.admin.wiring import admin_services_for
-    from kiosk.ui.app_ui import KioskUi
     from kiosk.ui.runner import run_kiosk
 
     kiosk = build_kiosk(config)
@@ -82,6 +85,7 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
         overlay = install_admin(ui.engine, ui.window, admin, images=ui.images,
                                 kiosk_strings=ui.strings)
         ui.flow.done.officer_called.connect(lambda: log_event(Event.OFFICER_CALLED))
+        metrics = _metrics_timer(kiosk, ui)
         tools = None
         if kiosk.sim_clock is not None:
             from kiosk.ui.devdock.wiring import start_sim_tools
@@ -90,6 +94,7 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
             tools = start_sim_tools(ui, kiosk, set_link=link.set_mode if link is not None else None)
 
         def detach() -> None:
+            metrics.stop()
             if tools is not None:
                 tools.close()
             overlay.close()
@@ -110,6 +115,28 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
             agent.terminate()
             agent.wait(timeout=30)
         kiosk.close()
+
+
+def _metrics_timer(kiosk: Kiosk, ui: KioskUi) -> QTimer:
+    """Prometheus textfile metrics every minute (node_exporter's textfile collector reads them)."""
+    from PySide6.QtCore import QTimer
+
+    from kiosk.layout import metrics_dir, store_path
+    from kiosk.metrics import render, write_textfile
+
+    def write() -> None:
+        try:
+            text = render(store_path(kiosk.config), kiosk.now(), kiosk.devices.health())
+            write_textfile(metrics_dir(kiosk.config), text)
+        except OSError:
+            pass  # a full or read-only disk must not stop the kiosk; the store reports it
+
+    timer = QTimer(ui.engine)
+    timer.setInterval(60_000)
+    timer.timeout.connect(write)
+    timer.start()
+    write()
+    return timer
 
 
 def demo(args: argparse.Namespace, config: KioskConfig) -> int:

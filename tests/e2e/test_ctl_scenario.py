@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
+
+from kiosk.ctl.sim_commands import SAMPLE_COUNT, SAMPLE_SEED
+from kiosk.domain.fake_citizens import sample_identities
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests/e2e/scenarios/paper_out_link_down.sh"
@@ -67,3 +72,12 @@ def test_paper_out_and_link_outage_scenario(tmp_path: Path) -> None:
     for line in logs.splitlines():
         if line.startswith("{"):
             json.loads(line)  # every log line is JSON
+    # no personal data in the logs: none of the sample citizens' names or ID numbers, no ID-shaped number
+    people = sample_identities(SAMPLE_SEED, date.today(), SAMPLE_COUNT)
+    for person in people:
+        assert person.citizen_id not in logs
+        assert person.full_name not in logs
+    assert re.search(r"(?<![0-9])[0-9]{12}(?![0-9])", logs) is None
+    metrics = (tmp_path / "data/metrics/dvc_kiosk.prom").read_text("utf-8")
+    assert "dvc_kiosk_queue_depth" in metrics
+    assert 'dvc_kiosk_device_status{device="printer",status=' in metrics
