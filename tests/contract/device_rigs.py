@@ -12,8 +12,6 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from devices.qr.protocol import QrReader
 from devices.qr.simulated import SimulatedQrReader
 from devices.scanner.protocol import Scanner
@@ -59,8 +57,7 @@ def simulated_scanner(tmp_path: Path) -> Iterator[ScannerRig]:
 @contextmanager
 def sane_test_backend_scanner(tmp_path: Path) -> Iterator[ScannerRig]:
     """SANE's real ``test`` backend through a private config dir; its feeder holds 10 sheets."""
-    if shutil.which("scanimage") is None:
-        pytest.skip("sane-utils missing")
+    assert shutil.which("scanimage") is not None, "scanimage missing: `make test` installs sane-utils"
     from devices.scanner.sane import SaneScanner
     from devices.scanner.sane_test_backend import settings_for_test_backend
 
