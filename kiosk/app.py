@@ -30,8 +30,10 @@ from sync.protocol.keys import x25519_public_from_b64
 
 if TYPE_CHECKING:
     from kiosk.ui.services import UiServices
+    from sync.agent.config import AgentConfig
     from sync.gateway.server import RunningGateway
     from sync.netsim import FaultProxy
+    from sync.otp import OtpRequest, OtpVerdict
 
 CATALOG_PATH = ASSETS_DIR / "catalog" / "procedures.json"
 HOLIDAYS_PATH = ASSETS_DIR / "holidays" / "vn.json"
@@ -150,7 +152,41 @@ def build_ui_services(kiosk: Kiosk, *, tts_engine: str = "speechd") -> UiService
         settings=settings,
         kiosk=KioskIdentity(config.kiosk.commune_name, config.kiosk.id, code_prefix=config.kiosk.code_prefix),
         seal=seal_function(kiosk.seal_context), sim=sim, online=lambda: link_online(kiosk.config),
+        otp=GatewayOtp(kiosk.config),
     )
+
+
+class GatewayOtp:
+    """The UI's OtpPort: ``sync.otp`` with the agent's configuration (blocking; off the GUI thread)."""
+
+    def __init__(self, config: KioskConfig) -> None:
+        self._config = config
+
+    def _agent(self) -> AgentConfig | None:
+        from kiosk.commands.sync_cmd import agent_config
+        from kiosk.provision import ProvisioningError
+        from sync.protocol.keys import KeyFormatError
+
+        try:
+            return agent_config(self._config)
+        except (ProvisioningError, KeyFormatError):
+            return None
+
+    def request(self, application_id: str, citizen_id: str) -> OtpRequest:
+        from sync.otp import OtpRequest, OtpSent, request_otp
+
+        agent = self._agent()
+        if agent is None:
+            return OtpRequest(OtpSent.NO_LINK, reason="kiosk not provisioned for the gateway")
+        return request_otp(agent, application_id, citizen_id)
+
+    def verify(self, application_id: str, code: str) -> OtpVerdict:
+        from sync.otp import OtpCheck, OtpVerdict, verify_otp
+
+        agent = self._agent()
+        if agent is None:
+            return OtpVerdict(OtpCheck.NO_LINK, reason="kiosk not provisioned for the gateway")
+        return verify_otp(agent, application_id, code)
 
 
 def link_online(config: KioskConfig) -> bool:

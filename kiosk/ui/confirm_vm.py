@@ -1,4 +1,5 @@
-"""The confirmation code: shown and spoken, typed back on the keypad."""
+"""The confirmation code: an OTP sent to the citizen's phone, or a code the kiosk shows and
+speaks; either is typed back on the keypad."""
 
 from __future__ import annotations
 
@@ -21,22 +22,38 @@ class ConfirmVm(QObject):
         self._code = ""
         self._typed = ""
         self._error = ""
+        self._mode = ""  # "kiosk" | "otp_sending" | "otp"
+        self._notice = ""
         self.busy = False
         self.on_submit: Callable[[str], None] = lambda _c: None
+        self.on_no_code: Callable[[], None] = lambda: None
 
-    def begin(self, code: str) -> None:
-        self._code = code
-        self._typed = ""
-        self._error = ""
-        self.busy = False
+    def begin(self, code: str, notice_id: str | None = None) -> None:
+        """The kiosk's own code, shown (and spoken by the flow); ``notice_id`` says why."""
+        self._reset("kiosk", code)
+        self._notice = self._strings.text(notice_id) if notice_id else ""
+        self.changed.emit()
+
+    def begin_otp(self) -> None:
+        """An OTP is being asked for: nothing to type yet."""
+        self._reset("otp_sending", "")
+        self.changed.emit()
+
+    def otp_sent(self) -> None:
+        self._mode = "otp"
         self.changed.emit()
 
     def wipe(self) -> None:
-        self._code = ""
+        self._reset("", "")
+        self.changed.emit()
+
+    def _reset(self, mode: str, code: str) -> None:
+        self._mode = mode
+        self._code = code
         self._typed = ""
         self._error = ""
+        self._notice = ""
         self.busy = False
-        self.changed.emit()
 
     def show_error(self, string_id: str) -> None:
         self._typed = ""
@@ -55,9 +72,17 @@ class ConfirmVm(QObject):
     def _get_error(self) -> str:
         return self._error
 
+    def _get_mode(self) -> str:
+        return self._mode
+
+    def _get_notice(self) -> str:
+        return self._notice
+
     code = qproperty(str, _get_code, notify=changed)
     typed = qproperty(str, _get_typed, notify=changed)
     error = qproperty(str, _get_error, notify=changed)
+    mode = qproperty(str, _get_mode, notify=changed)
+    notice = qproperty(str, _get_notice, notify=changed)
 
     @slot(str)
     def digit(self, d: str) -> None:
@@ -73,5 +98,11 @@ class ConfirmVm(QObject):
 
     @slot()
     def submit(self) -> None:
-        if not self.busy and len(self._typed) == CODE_DIGITS:
+        if not self.busy and self._mode != "otp_sending" and len(self._typed) == CODE_DIGITS:
             self.on_submit(self._typed)
+
+    @slot()
+    def no_code(self) -> None:
+        """The citizen got no OTP: the kiosk shows its own code instead."""
+        if not self.busy and self._mode in ("otp_sending", "otp"):
+            self.on_no_code()

@@ -7,11 +7,14 @@ confirmed application off the GUI thread, and wipes everything shown when the se
 
 from __future__ import annotations
 
+import dataclasses
+import uuid
+from datetime import datetime
 from typing import Any, Literal
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.domain.application import ConfirmedApplication
+from kiosk.domain.application import ConfirmationMethod, ConfirmedApplication
 from kiosk.domain.catalog_model import Lang
 from kiosk.domain.session import CodeCheck, Session, Step, StepError
 from kiosk.store.applications import SealedRecord
@@ -33,6 +36,7 @@ from kiosk.ui.theme import Theme
 from kiosk.ui.units import Units
 from kiosk.ui.voice import Voice
 from kiosk.ui.worker import DeviceWorker
+from sync.otp import OtpCheck, OtpRequest, OtpVerdict
 
 SCREENS = {
     Step.WELCOME: "welcome",
@@ -63,6 +67,7 @@ class FlowVm(QObject):
         images: ImageStore,
         parts: tuple[FormVm, DocumentsVm, LoginVm, ConfirmVm, DoneVm, LookupVm, QueueVm, IdleVm],
         store_worker: DeviceWorker,
+        otp_worker: DeviceWorker | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -77,6 +82,9 @@ class FlowVm(QObject):
         self.form, self.docs, self.login, self.confirm = form, docs, login, confirm
         self.done, self.lookup, self.queue, self.idle = done, lookup, queue, idle
         self._store_worker = store_worker
+        self._otp_worker = otp_worker or DeviceWorker("otp", self)
+        self._otp_app_id: uuid.UUID | None = None  # the application id the OTP was asked for
+        self._otp_round = 0  # answers of an earlier request (or session) are ignored
         self._extra: str | None = None  # "lookup" / "queue": screens outside the session
         self._screen = "welcome"
         self.record: SealedRecord | None = None
@@ -85,6 +93,7 @@ class FlowVm(QObject):
         login.on_identity = self._logged_in
         login.on_tips = lambda: voice.prompt("login_tips")
         confirm.on_submit = self._code_typed
+        confirm.on_no_code = lambda: self._kiosk_code_instead("confirm_otp_fallback")
         done.on_printed = lambda: session.set_busy("printer", False)
         done.on_printing = lambda: session.set_busy("printer", True)
         idle.on_countdown = lambda: voice.prompt("idle")
@@ -254,12 +263,108 @@ class FlowVm(QObject):
             self._sync()
 
     def _to_confirm(self) -> None:
+        if self.session.step is Step.REVIEW:
+            self.session.otp_available = self._otp_offered()
         if not self._guard(self.session.to_confirm):
             return
-        code = self.session.kiosk_code or ""
-        self.confirm.begin(code)
+        if self.session.confirmation_method is ConfirmationMethod.OTP:
+            self._request_otp()
+            self._sync()
+            return
+        self._show_kiosk_code()
         self._sync()
-        self._voice.say(self._strings.text("voice_confirm").replace("%1", " ".join(code)))
+
+    def _show_kiosk_code(self, notice_id: str | None = None) -> None:
+        code = self.session.kiosk_code or ""
+        self.confirm.begin(code, notice_id)
+        said = self._strings.text("voice_confirm").replace("%1", " ".join(code))
+        if notice_id is not None:
+            said = self._strings.text(notice_id) + " " + said
+        self._voice.say(said)
+
+    # -- the OTP through the gateway -----------------------------------------------------------
+    def _otp_offered(self) -> bool:
+        if self._s.otp is None:
+            return False
+        try:
+            return self._s.online()
+        except Exception:  # a status read must never break a citizen's session
+            return False
+
+    def _otp_current(self, round_no: int) -> bool:
+        s = self.session
+        return (round_no == self._otp_round and s.step is Step.CONFIRM
+                and s.confirmation_method is ConfirmationMethod.OTP)  # fmt: skip
+
+    def _request_otp(self) -> None:
+        otp, identity = self._s.otp, self.session.identity
+        assert otp is not None
+        if identity is None:
+            self._kiosk_code_instead("confirm_otp_unavailable")
+            return
+        self._otp_round += 1
+        round_no = self._otp_round
+        app_id = uuid.uuid4()
+        self._otp_app_id = app_id
+        self.confirm.begin_otp()
+
+        def done(result: OtpRequest) -> None:
+            if not self._otp_current(round_no):
+                return
+            if result.sent:
+                self.confirm.otp_sent()
+                self._voice.say(self._strings.text("confirm_otp_sent"))
+            else:
+                self._kiosk_code_instead("confirm_otp_unavailable")
+
+        def failed(_exc: BaseException) -> None:
+            if self._otp_current(round_no):
+                self._kiosk_code_instead("confirm_otp_unavailable")
+
+        citizen_id = identity.citizen_id
+        self._otp_worker.run(lambda: otp.request(str(app_id), citizen_id), done, failed)
+
+    def _kiosk_code_instead(self, notice_id: str) -> None:
+        """No OTP after all (no link, refused, not received, locked): the kiosk's own code."""
+        if self.session.step is not Step.CONFIRM or self.confirm.busy:
+            return
+        self._otp_round += 1
+        self._otp_app_id = None
+        if not self._guard(self.session.use_kiosk_code):
+            return
+        self._show_kiosk_code(notice_id)
+        self._sync()
+
+    def _verify_otp(self, typed: str) -> None:
+        otp, app_id = self._s.otp, self._otp_app_id
+        if otp is None or app_id is None:
+            self._kiosk_code_instead("confirm_otp_unavailable")
+            return
+        round_no = self._otp_round
+        self.confirm.busy = True
+
+        def done(verdict: OtpVerdict) -> None:
+            self.confirm.busy = False
+            if not self._otp_current(round_no):
+                return
+            match verdict.kind:
+                case OtpCheck.VERIFIED:
+                    at = datetime.fromisoformat(verdict.verified_at)
+                    if self._guard(lambda: self.session.otp_verified(at)):
+                        self._confirm_and_seal()
+                case OtpCheck.INVALID:
+                    self.confirm.show_error("confirm_otp_wrong")
+                case OtpCheck.LOCKED:
+                    self._kiosk_code_instead("confirm_otp_locked")
+                case _:
+                    self._kiosk_code_instead("confirm_otp_unavailable")
+
+        def failed(_exc: BaseException) -> None:
+            self.confirm.busy = False
+            if self._otp_current(round_no):
+                self._kiosk_code_instead("confirm_otp_unavailable")
+
+        self._otp_worker.run(lambda: otp.verify(str(app_id), typed), done, failed)
 
     @slot()
     def back(self) -> None:
@@ -287,6 +392,9 @@ class FlowVm(QObject):
         if self._draft is not None:  # a seal that failed: try the same application again
             self._seal(self._draft)
             return
+        if self.session.confirmation_method is ConfirmationMethod.OTP:
+            self._verify_otp(typed)
+            return
         match self.session.enter_code(typed):
             case CodeCheck.ACCEPTED:
                 self._confirm_and_seal()
@@ -299,6 +407,9 @@ class FlowVm(QObject):
 
     def _confirm_and_seal(self) -> None:
         app = self.session.confirm()
+        if self._otp_app_id is not None and app.confirmation.method is ConfirmationMethod.OTP:
+            # the gateway verified the OTP for this id: the application keeps it
+            app = dataclasses.replace(app, application_id=self._otp_app_id)
         self._confirmed = app
         info = self.session.draft.confirmation
         pages = {d.doc_id: self.docs.pages.get(d.doc_id, ()) for d in app.documents}
@@ -380,6 +491,8 @@ class FlowVm(QObject):
         self.record = None
         self._confirmed = None
         self._draft = None
+        self._otp_app_id = None
+        self._otp_round += 1
         self.form.clear()
         self.docs.wipe()
         self.confirm.wipe()

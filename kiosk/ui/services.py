@@ -20,6 +20,7 @@ from kiosk.domain.identity import Identity
 from kiosk.domain.session import Session
 from kiosk.store.applications import SealedRecord
 from kiosk.store.db import Store
+from sync.otp import OtpRequest, OtpVerdict
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,14 @@ class Draft:
 SealFn = Callable[[Draft], SealedRecord]
 
 
+class OtpPort(Protocol):
+    """The citizen's OTP through the gateway (blocking calls: the UI runs them off its thread)."""
+
+    def request(self, application_id: str, citizen_id: str) -> OtpRequest: ...
+
+    def verify(self, application_id: str, code: str) -> OtpVerdict: ...
+
+
 class QrControl(Protocol):
     def inject(self, payload: bytes) -> None: ...
 
@@ -101,5 +110,6 @@ class UiServices:
     seal: SealFn
     sim: SimControls | None = None
     online: Callable[[], bool] = lambda: False
+    otp: OtpPort | None = None  # offered at the confirmation when set and online() is true
     # None: the UI builds ``Session(catalog, clock, idle_s, countdown_s, wall_clock=now)``.
     session_factory: Callable[[], Session] | None = None

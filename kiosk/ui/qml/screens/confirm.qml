@@ -12,16 +12,31 @@ Item {
             width: portrait ? parent.width : parent.width * 0.45
             spacing: units.mm(6)
             Heading { text: i18n.t.confirm_title }
-            Body { text: i18n.t.confirm_body }
+            Body {
+                objectName: "confirmNotice"
+                visible: confirm.notice.length > 0
+                font.bold: true
+                text: confirm.notice
+            }
+            Body {
+                objectName: "confirmBody"
+                text: confirm.mode === "otp_sending" ? i18n.t.confirm_otp_sending
+                      : confirm.mode === "otp" ? i18n.t.confirm_otp_sent
+                      : i18n.t.confirm_body
+            }
             Text {
                 objectName: "confirmCode"
+                visible: confirm.mode === "kiosk"
                 color: theme.c.text
                 font.pixelSize: units.huge_px
                 font.bold: true
                 font.letterSpacing: units.mm(3)
                 text: confirm.code
             }
-            Body { text: i18n.t.confirm_type_it }
+            Body {
+                visible: confirm.mode !== "otp_sending"
+                text: confirm.mode === "otp" ? i18n.t.confirm_otp_type_it : i18n.t.confirm_type_it
+            }
             Rectangle {
                 width: parent.width
                 height: units.mm(24)
@@ -46,10 +61,17 @@ Item {
                 font.bold: true
                 text: confirm.error
             }
+            KButton {
+                objectName: "confirmNoCode"
+                visible: confirm.mode === "otp_sending" || confirm.mode === "otp"
+                kind: "secondary"
+                text: i18n.t.confirm_otp_not_received
+                onClicked: confirm.no_code()
+            }
         }
         Keypad {
             prefix: "confirm"
-            okEnabled: confirm.typed.length === 6
+            okEnabled: confirm.typed.length === 6 && confirm.mode !== "otp_sending"
             onDigit: (d) => confirm.digit(d)
             onErase: confirm.erase()
             onOk: confirm.submit()
