@@ -62,8 +62,13 @@ class SaneScanner:
                 done = self._run(args, timeout_s)
             except subprocess.TimeoutExpired as exc:
                 pages = _collect_pages(Path(tmp), s.file_format)
+                stderr = _text(exc.stderr)
+                reported, said = status_from_scanimage(1, stderr)
+                if reported not in {DeviceStatus.READY, DeviceStatus.ERROR}:
+                    # The scanner reported its fault, then scanimage failed to exit: trust the report.
+                    return ScanOutcome(reported, pages, dpi, said)
                 detail = f"scanimage gave no answer in {timeout_s:g} s"
-                last = last_error_line(_text(exc.stderr))
+                last = last_error_line(stderr)
                 return ScanOutcome(DeviceStatus.ERROR, pages, dpi, f"{detail} ({last})" if last else detail)
             except OSError as exc:
                 return ScanOutcome(DeviceStatus.ERROR, (), dpi, f"cannot run scanimage: {exc}")

@@ -185,3 +185,15 @@ def test_a_run_aborted_by_a_signal_is_an_error_even_with_exit_code_zero() -> Non
     stderr = "scanimage: received signal 15\nscanimage: trying to stop scanner\n" * 2
     status, _ = status_from_scanimage(0, stderr + "scanimage: aborting\n")
     assert status is DeviceStatus.ERROR
+
+
+def test_a_fault_reported_before_scanimage_hangs_is_trusted(tmp_path: Path) -> None:
+    # Seen with SANE's test backend: the jam is reported, then scanimage never exits.
+    fake = tmp_path / "scanimage"
+    fake.write_text("#!/bin/sh\necho 'scanimage: sane_read: Document feeder jammed' >&2\nexec sleep 30\n",
+                    "utf-8")
+    fake.chmod(0o755)
+    settings = replace(settings_for_test_backend(tmp_path / "sane"), scanimage=str(fake))
+    outcome = SaneScanner(settings).scan(source="feeder", dpi=100, timeout_s=1.0)
+    assert outcome.status is DeviceStatus.JAMMED
+    assert outcome.detail.startswith("sane_read:")
