@@ -166,11 +166,17 @@ def parse_config(text: str, *, source: str = "<config>", base_dir: Path | None =
     return config
 
 
+def config_path(path: Path | None = None) -> Path | None:
+    """The file in use: --config, else $KIOSK_CONFIG, else none (built-in defaults)."""
+    if path is not None:
+        return path
+    env = os.environ.get(ENV_VAR)
+    return Path(env) if env else None
+
+
 def load_config(path: Path | None = None) -> KioskConfig:
     """Load from --config, else $KIOSK_CONFIG, else the built-in simulated defaults."""
-    if path is None:
-        env = os.environ.get(ENV_VAR)
-        path = Path(env) if env else None
+    path = config_path(path)
     if path is None:
         return KioskConfig()
     try:

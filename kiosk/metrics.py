@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from devices.status import DeviceStatus, Health
+from kiosk.store.db import parse_iso_utc
 from kiosk.store.schema import (
     APPLICATIONS,
     QUEUE_TICKETS,
@@ -31,7 +32,7 @@ WAITING = (ApplicationState.SEALED, ApplicationState.QUEUED, ApplicationState.UP
 def _epoch(text: str | None) -> float | None:
     if not text:
         return None
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+    return parse_iso_utc(text).timestamp()
 
 
 def render(db_path: Path, now: datetime, devices: Mapping[str, Health] | None = None,
@@ -88,7 +89,11 @@ def render(db_path: Path, now: datetime, devices: Mapping[str, Health] | None = 
 
 
 def write_textfile(directory: Path, text: str, name: str = "dvc_kiosk.prom") -> Path:
-    """Write atomically (node_exporter must never read half a file)."""
+    """Write atomically (node_exporter must never read half a file).
+
+    Not `kiosk.store.files.atomic_write`: that one makes 0600 files and fsyncs, while node_exporter
+    runs as another user and a lost minute of metrics needs no durability.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / name
     temp = directory / f".{name}.{os.getpid()}.tmp"

@@ -8,13 +8,13 @@ reference gateway lives in `<data_dir>/gateway/` on loopback and the kiosk regis
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.config import KioskConfig
+from kiosk.store.files import atomic_write
 from sync.protocol.keys import (
     decode_key,
     generate_signing_key,
@@ -63,13 +63,7 @@ def kiosk_public_key(config: KioskConfig) -> str:
 def write_gateway_record(config: KioskConfig, record: GatewayRecord) -> None:
     for key in (record.signing_public_key, record.encryption_public_key):
         decode_key(key)  # refuses anything that is not base64 of 32 bytes
-    path = keys_dir(config) / GATEWAY_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(record), indent=2), "utf-8")
-    with tmp.open("rb") as f:
-        os.fsync(f.fileno())
-    tmp.replace(path)
+    atomic_write(keys_dir(config), GATEWAY_FILE, json.dumps(asdict(record), indent=2).encode("utf-8"))
 
 
 def read_gateway_record(config: KioskConfig) -> GatewayRecord:

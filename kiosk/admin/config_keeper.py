@@ -8,12 +8,12 @@ got the kiosk running: the last good one is put back.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from kiosk.config import ConfigError, KioskConfig, parse_config
+from kiosk.store.files import atomic_write
 
 
 class StartDecision(StrEnum):
@@ -30,17 +30,7 @@ class Proposal:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    tmp.replace(path)
-    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    atomic_write(path.parent, path.name, text.encode("utf-8"))
 
 
 class ConfigKeeper:

@@ -11,13 +11,14 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from kiosk.store.files import atomic_write
 
 MAX_TRIES = 5
 LOCK_SECONDS = 300
@@ -62,14 +63,7 @@ class PinGuard:
         return data
 
     def _save(self, data: dict[str, dict[str, Any]]) -> None:
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._path.with_suffix(".tmp")
-        with tmp.open("w", encoding="utf-8") as f:
-            json.dump(data, f)
-            f.flush()
-            os.fsync(f.fileno())
-        tmp.chmod(0o600)
-        tmp.replace(self._path)
+        atomic_write(self._path.parent, self._path.name, json.dumps(data).encode("utf-8"))  # 0600
 
     def set_pin(self, role: Role, pin: str) -> None:
         if not (pin.isdigit() and 6 <= len(pin) <= 12):

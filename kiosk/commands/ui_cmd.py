@@ -38,21 +38,14 @@ def _die_with_parent() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-def _config_path(args: argparse.Namespace) -> Path | None:
-    if args.config is not None:
-        return Path(args.config)
-    env = os.environ.get("KIOSK_CONFIG")
-    return Path(env) if env else None
-
-
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
     from kiosk.admin.config_keeper import ConfigKeeper, StartDecision
-    from kiosk.config import load_config
+    from kiosk.config import config_path, load_config
     from kiosk.events import Event
     from kiosk.logs import configure, log_event
 
     configure()
-    path = _config_path(args)
+    path = config_path(args.config)
     keeper = ConfigKeeper(path) if path is not None else None
     if keeper is not None and keeper.on_start() is StartDecision.RESTORED:
         log_event(Event.CONFIG_REJECTED, detail="new configuration never started; last good restored")
