@@ -14,6 +14,7 @@ from kiosk.store.schema import SYNC_KEY_SEND_NOW_REQUESTED_AT
 from sync.agent.link import LinkReport, LinkState
 from sync.agent.status import SyncStatus, format_status, read_status
 from sync.outbox import Outbox, QuarantinedApplication, RetryingApplication, iso
+from sync.vneid import VneidCheck, VneidVerdict, verify_vneid
 
 __all__ = [
     "LinkReport",
@@ -21,9 +22,12 @@ __all__ = [
     "QuarantinedApplication",
     "RetryingApplication",
     "SyncStatus",
+    "VneidCheck",
+    "VneidVerdict",
     "format_status",
     "read_status",
     "request_send_now",
+    "verify_vneid",
 ]
 
 
