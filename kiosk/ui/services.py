@@ -21,6 +21,7 @@ from kiosk.domain.session import Session
 from kiosk.store.applications import SealedRecord
 from kiosk.store.db import Store
 from sync.otp import OtpRequest, OtpVerdict
+from sync.vneid import VneidVerdict
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,12 @@ class OtpPort(Protocol):
     def verify(self, application_id: str, code: str) -> OtpVerdict: ...
 
 
+class VneidPort(Protocol):
+    """Whose VNeID QR this is, asked of the gateway (blocking: the UI runs it off its thread)."""
+
+    def verify(self, token: str) -> VneidVerdict: ...
+
+
 class QrControl(Protocol):
     def inject(self, payload: bytes) -> None: ...
 
@@ -111,5 +118,6 @@ class UiServices:
     sim: SimControls | None = None
     online: Callable[[], bool] = lambda: False
     otp: OtpPort | None = None  # offered at the confirmation when set and online() is true
+    vneid: VneidPort | None = None  # a VNeID QR is checked through it when set and online()
     # None: the UI builds ``Session(catalog, clock, idle_s, countdown_s, wall_clock=now)``.
     session_factory: Callable[[], Session] | None = None
