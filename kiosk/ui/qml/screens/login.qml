@@ -57,13 +57,15 @@ Item {
                 visible: login.message.length > 0
                 width: parent.width
                 height: msg.implicitHeight + units.mm(6)
-                color: theme.c.danger
+                color: login.checking ? theme.c.surface : theme.c.danger
+                border.color: theme.c.border
+                border.width: login.checking ? units.mm(0.5) : 0
                 radius: units.mm(2)
                 Body {
                     id: msg
                     anchors.centerIn: parent
                     width: parent.width - units.mm(6)
-                    color: theme.c.danger_text
+                    color: login.checking ? theme.c.text : theme.c.danger_text
                     text: login.message
                 }
             }
