@@ -1,4 +1,5 @@
-"""The compact PDF, checked with poppler: G4 where bilevel, JPEG where colour, lossless G4."""
+"""The compact PDF (Pillow's writer), checked with poppler: G4 where bilevel, JPEG where colour,
+lossless G4, every page A4 whatever its resolution."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from PIL import Image
 from bench.imaging.pages import PAPER, text_page
 from bench.imaging.scanlike import scan_like
 from devices.imaging import NoPagesError, PageKind, pages_to_pdf, process_page, processed_to_pdf
-from devices.imaging.encode import g4_stream
-from devices.imaging.pdf_writer import write_pdf
 
 pytestmark = pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler-utils missing")
 DPI = 200
@@ -48,10 +47,14 @@ def test_blank_pages_are_left_out_and_the_pages_are_a4(document: Path) -> None:
     info = _poppler("pdfinfo", str(document))
     pages = next(line for line in info.splitlines() if line.startswith("Pages:"))
     assert pages.split() == ["Pages:", "2"]
-    size = next(line for line in info.splitlines() if line.startswith("Page size"))
-    width_pt, height_pt = (float(v) for v in size.split()[2:5:2])
-    assert width_pt == pytest.approx(595, abs=12)
-    assert height_pt == pytest.approx(842, abs=12)
+    # The text page is at 200 dpi and the seal page at 150: both are still A4 on paper.
+    sizes = _poppler("pdfinfo", "-f", "1", "-l", "2", str(document)).splitlines()
+    sizes = [line for line in sizes if line.startswith("Page ") and " size:" in line]
+    assert len(sizes) == 2
+    for size in sizes:
+        width_pt, height_pt = (float(v) for v in size.split()[3:6:2])
+        assert width_pt == pytest.approx(595, abs=12)
+        assert height_pt == pytest.approx(842, abs=12)
 
 
 def test_text_is_g4_and_the_seal_page_is_colour_jpeg(document: Path) -> None:
@@ -80,10 +83,8 @@ def test_g4_round_trips_exactly_through_a_pdf_reader(tmp_path: Path) -> None:
     assert page is not None
     pdf = tmp_path / "one.pdf"
     pdf.write_bytes(processed_to_pdf([page]))
-    _poppler("pdfimages", "-all", str(pdf), str(tmp_path / "img"))
-    # poppler hands back the embedded stream untouched: it is exactly our G4 encoding...
-    assert (tmp_path / "img-000.ccitt").read_bytes() == g4_stream(page.image)
-    # ...and its CCITT decoder gives back every pixel, black as black.
+    assert [(r["enc"], r["bpc"]) for r in _image_rows(pdf)] == [("ccitt", "1")]
+    # poppler's CCITT decoder gives back every pixel, black as black.
     _poppler("pdfimages", "-png", str(pdf), str(tmp_path / "dec"))
     decoded = np.asarray(Image.open(tmp_path / "dec-000.png").convert("L")) < 128
     original = ~np.asarray(page.image, dtype=bool)  # mode "1": True is white
@@ -108,8 +109,27 @@ def test_a_document_of_only_blank_pages_keeps_them_rather_than_fail(tmp_path: Pa
 def test_no_pages_at_all_is_refused() -> None:
     with pytest.raises(NoPagesError):
         pages_to_pdf([], DPI)
+    with pytest.raises(NoPagesError):
+        processed_to_pdf([])
 
 
-def test_the_writer_refuses_an_empty_document() -> None:
-    with pytest.raises(ValueError, match="at least one page"):
-        write_pdf([])
+def test_the_same_pages_give_the_same_bytes() -> None:
+    page = process_page(scan_like(text_page(26), 8), DPI)
+    assert page is not None
+    assert processed_to_pdf([page]) == processed_to_pdf([page])
+
+
+def test_pages_keep_their_order_across_resolutions(tmp_path: Path) -> None:
+    text = process_page(scan_like(text_page(27), 9), DPI)
+    seal = process_page(scan_like(text_page(28, with_seal=True), 10), DPI)
+    assert text is not None
+    assert seal is not None
+    pdf = tmp_path / "mixed.pdf"
+    pdf.write_bytes(processed_to_pdf([text, seal, text, text]))
+    rows = _image_rows(pdf)
+    assert [(r["page"], r["enc"], r["x-ppi"]) for r in rows] == [
+        ("1", "ccitt", "200"),
+        ("2", "jpeg", "150"),
+        ("3", "ccitt", "200"),
+        ("4", "ccitt", "200"),
+    ]
