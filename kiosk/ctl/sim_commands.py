@@ -16,6 +16,9 @@ sample citizen is named by its number, never by its name or ID number).
     camera unplug|plug
     link up|down|slow
     gateway-status CODE STATE [NOTE]  the back office moves an application (code or id) on
+    vneid N                         the gateway accepts a new VNeID token for sample citizen N;
+                                    the phone showing its QR is put in front of the camera
+    vneid unknown                   a VNeID QR the gateway does not know (refused)
     clock +SECONDS                  move the simulated clock on (suffix m, h or d allowed)
     help                            the list of commands
 """
@@ -23,6 +26,7 @@ sample citizen is named by its number, never by its name or ID number).
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -81,6 +85,12 @@ class PrinterSim(Protocol):
     def paper_out_after_rows(self, n: int) -> None: ...
 
 
+class VneidRegistry(Protocol):
+    """What ``GatewayControl`` offers to accept a VNeID token (the VNeID app's back end)."""
+
+    def register_vneid(self, token: str, identity: dict[str, str]) -> None: ...
+
+
 class GatewayStates(Protocol):
     """What ``sync.gateway.control.GatewayControl`` offers for moving an application on."""
 
@@ -96,6 +106,7 @@ class SimTargets:
     printer: PrinterSim | None = None
     set_link: Callable[[str], object] | None = None
     gateway: GatewayStates | None = None
+    vneid: VneidRegistry | None = None
     find_application: Callable[[str], str | None] | None = None  # application code -> id
     shift_clock: Callable[[float], object] | None = None
     today: Callable[[], date] = lambda: datetime.now(UTC).date()
@@ -112,6 +123,15 @@ def sample_qr_payload(n: int, today: date) -> bytes:
     if not 1 <= n <= SAMPLE_COUNT:
         raise CtlError(f"sample citizens are numbered 1 to {SAMPLE_COUNT}, not {n}")
     return format_cccd(sample_citizens(today)[n - 1]).encode("utf-8")
+
+
+def vneid_fields(person: Identity) -> dict[str, str]:
+    """What the gateway answers for a VNeID token: the card QR's fields, dates ISO."""
+    return {
+        "citizen_id": person.citizen_id, "full_name": person.full_name,
+        "date_of_birth": person.date_of_birth.isoformat(), "gender": person.gender.value,
+        "address": person.address,
+    }
 
 
 def sample_pages(count: int, *, with_seal: bool = False, dpi: int = 200, first: int = 1) -> list[Image.Image]:
@@ -156,6 +176,7 @@ class SimCommands:
             "camera": self._camera,
             "link": self._link,
             "gateway-status": self._gateway_status,
+            "vneid": self._vneid,
             "clock": self._clock,
             "help": lambda _argv: {"commands": HELP},
         }
@@ -288,6 +309,20 @@ class SimCommands:
         except ValueError as exc:
             raise CtlError(f"gateway-status: the gateway refused: {exc}") from exc
         return {"application": code, "gateway_state": state}
+
+    def _vneid(self, argv: tuple[str, ...]) -> Any:
+        if len(argv) != 1:
+            raise CtlError(f"vneid: give a sample number, 1 to {SAMPLE_COUNT}, or 'unknown'")
+        qr = self._need(self.t.qr, "the camera")
+        token = f"VNEID:{uuid.uuid4().hex}"
+        if argv[0] == "unknown":
+            qr.inject(token.encode("utf-8"))
+            return {"vneid": "shown", "registered": False}
+        n = _int(argv[0], "vneid's sample number", 1, SAMPLE_COUNT)
+        person = sample_citizens(self.t.today())[n - 1]
+        self._need(self.t.vneid, "the gateway").register_vneid(token, vneid_fields(person))
+        qr.inject(token.encode("utf-8"))
+        return {"vneid": "shown", "registered": True, "sample": n}
 
     def _clock(self, argv: tuple[str, ...]) -> Any:
         if len(argv) != 1:

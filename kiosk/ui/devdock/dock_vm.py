@@ -137,6 +137,11 @@ class DockVm(QObject):
     def qr_text(self, text: str) -> None:
         self.run("qr", *([text] if text else []))
 
+    @slot(str)
+    def vneid(self, which: str) -> None:
+        """``which``: a sample number, or "unknown" (a token the gateway refuses)."""
+        self.run("vneid", which)
+
     @slot(int, bool)
     def feed(self, pages: int, seal: bool) -> None:
         self.run("feed", str(pages), *(["seal"] if seal else []))

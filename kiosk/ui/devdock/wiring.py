@@ -48,6 +48,7 @@ def sim_targets_for(
         printer=controls.get("printer"),
         set_link=set_link,
         gateway=gateway,
+        vneid=kiosk.gateway.control if kiosk.gateway is not None else None,
         find_application=find_application_in_store(store_path(kiosk.config)),
         shift_clock=sim_clock.shift if sim_clock is not None else None,
         today=lambda: kiosk.now().date(),

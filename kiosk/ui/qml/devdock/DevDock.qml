@@ -114,6 +114,28 @@ Window {
                 }
             }
 
+            Heading { text: adminI18n.t.dock_vneid }
+            Flow {
+                width: parent.width
+                spacing: units.mm(1.5)
+                Repeater {
+                    model: 3
+                    DButton {
+                        required property int index
+                        objectName: "dock_vneid_" + (index + 1)
+                        kind: "secondary"
+                        text: adminI18n.t.dock_vneid_sample.replace("%1", index + 1)
+                        onClicked: dock.vneid(String(index + 1))
+                    }
+                }
+                DButton {
+                    objectName: "dock_vneid_unknown"
+                    kind: "secondary"
+                    text: adminI18n.t.dock_vneid_unknown
+                    onClicked: dock.vneid("unknown")
+                }
+            }
+
             Heading { text: adminI18n.t.dock_pages }
             Flow {
                 width: parent.width
