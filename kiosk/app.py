@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from sync.gateway.server import RunningGateway
     from sync.netsim import FaultProxy
     from sync.otp import OtpRequest, OtpVerdict
+    from sync.vneid import VneidVerdict
 
 CATALOG_PATH = ASSETS_DIR / "catalog" / "procedures.json"
 HOLIDAYS_PATH = ASSETS_DIR / "holidays" / "vn.json"
@@ -152,7 +153,7 @@ def build_ui_services(kiosk: Kiosk, *, tts_engine: str = "speechd") -> UiService
         settings=settings,
         kiosk=KioskIdentity(config.kiosk.commune_name, config.kiosk.id, code_prefix=config.kiosk.code_prefix),
         seal=seal_function(kiosk.seal_context), sim=sim, online=lambda: link_online(kiosk.config),
-        otp=GatewayOtp(kiosk.config),
+        otp=GatewayOtp(kiosk.config), vneid=GatewayVneid(kiosk.config),
     )
 
 
@@ -187,6 +188,21 @@ class GatewayOtp:
         if agent is None:
             return OtpVerdict(OtpCheck.NO_LINK, reason="kiosk not provisioned for the gateway")
         return verify_otp(agent, application_id, code)
+
+
+class GatewayVneid:
+    """The UI's VneidPort: ``sync.vneid`` with the agent's configuration (blocking; off the GUI thread)."""
+
+    def __init__(self, config: KioskConfig) -> None:
+        self._otp = GatewayOtp(config)  # the same provisioning read
+
+    def verify(self, token: str) -> VneidVerdict:
+        from sync.api import VneidCheck, VneidVerdict, verify_vneid
+
+        agent = self._otp._agent()
+        if agent is None:
+            return VneidVerdict(VneidCheck.NO_LINK, reason="kiosk not provisioned for the gateway")
+        return verify_vneid(agent, token)
 
 
 def link_online(config: KioskConfig) -> bool:

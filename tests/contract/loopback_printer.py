@@ -21,7 +21,7 @@ from devices.printer.realtime_status import (
     PAPER_END_STOP_BIT,
     STATUS_OK,
 )
-from devices.receipt.decode import Command, CommandKind, parse_stream, raster_image
+from tests.support.escpos_decode import Command, CommandKind, parse_stream, raster_image
 
 _POLL_S = 0.02
 

@@ -19,12 +19,12 @@ from devices.printer.connection import (
 from devices.printer.escpos_printer import EscposPrinter
 from devices.printer.protocol import PrintOutcome
 from devices.printer.realtime_status import STATUS_REQUEST, interpret
-from devices.receipt.decode import parse_commands, raster_image
 from devices.receipt.escpos_bytes import escpos_job, raster_to_escpos
 from devices.receipt.model import Receipt
 from devices.receipt.render import render_receipt
 from devices.status import DeviceStatus
 from tests.contract.loopback_printer import LoopbackPrinter
+from tests.support.escpos_decode import parse_commands, raster_image
 
 CODE = "NB02-000311-8"
 TIMEOUT_S = 0.3

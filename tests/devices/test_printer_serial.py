@@ -15,9 +15,9 @@ from devices.printer.connection import SerialConnection
 from devices.printer.escpos_printer import EscposPrinter
 from devices.printer.protocol import PrintOutcome
 from devices.printer.realtime_status import STATUS_OK, STATUS_REQUEST
-from devices.receipt.decode import CommandKind, parse_stream
 from devices.receipt.escpos_bytes import escpos_job, raster_to_escpos
 from devices.status import DeviceStatus
+from tests.support.escpos_decode import CommandKind, parse_stream
 
 TIMEOUT_S = 0.25
 

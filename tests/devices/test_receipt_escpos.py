@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageOps
 
-from devices.receipt.decode import CommandKind, EscposDecodeError, parse_commands, raster_image
 from devices.receipt.escpos_bytes import escpos_job, raster_to_escpos
 from devices.receipt.model import Receipt
 from devices.receipt.render import render_receipt
+from tests.support.escpos_decode import CommandKind, EscposDecodeError, parse_commands, raster_image
 
 
 def _receipt(code: str, n_rows: int = 3) -> Receipt:

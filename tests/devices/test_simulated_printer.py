@@ -9,11 +9,11 @@ from PIL import Image, ImageChops
 
 from devices.printer.protocol import PrintOutcome
 from devices.printer.simulated import SimulatedPrinter
-from devices.receipt.decode import parse_commands, raster_image
 from devices.receipt.escpos_bytes import raster_to_escpos
 from devices.receipt.model import Receipt
 from devices.receipt.render import render_receipt
 from devices.status import DeviceStatus
+from tests.support.escpos_decode import parse_commands, raster_image
 
 
 def _slip(code: str) -> Image.Image:

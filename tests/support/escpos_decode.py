@@ -1,7 +1,8 @@
 """Parse the ESC/POS subset we emit back into commands and a raster image.
 
-Tests use it to prove the bytes are what a printer would print (decode, then read the QR), and
-the loopback test printer uses it to follow a stream and answer real-time status requests.
+Test-only: the kiosk never decodes its own slips. Tests use it to prove the bytes are what a
+printer would print (decode, then read the QR), and the loopback test printer uses it to follow a
+stream and answer real-time status requests.
 Unknown bytes raise: silently skipping them would hide a corrupt slip.
 """
 
