@@ -51,3 +51,53 @@ def test_every_state_and_message_id_is_translated(lang: str) -> None:
 def test_locales_have_the_same_ids() -> None:
     vi, en = (set(load_locale(lang, LOCALES_DIR)) for lang in ("vi", "en"))
     assert vi ^ en == set()
+
+
+_BAN = re.compile(r"\bbạn\b", re.IGNORECASE)
+
+
+def _catalog_texts(lang: str) -> list[tuple[str, str]]:
+    """Every citizen-facing text of the catalog in ``lang`` (keys ending in _vi / _en)."""
+    import json
+
+    from kiosk.paths import ASSETS_DIR
+
+    found: list[tuple[str, str]] = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(v, str) and k.endswith(f"_{lang}"):
+                    found.append((f"{where}.{k}", v))
+                else:
+                    walk(v, f"{where}.{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{where}[{i}]")
+
+    for name in ("procedures.json", "places.json"):
+        walk(json.loads((ASSETS_DIR / "catalog" / name).read_text(encoding="utf-8")), name)
+    return found
+
+
+def test_citizens_are_addressed_ong_ba_never_ban() -> None:
+    """"bạn" (friend / you, to a peer) is wrong for an elder: every citizen string says "Ông/Bà"."""
+    texts = list(load_locale("vi", LOCALES_DIR).items()) + _catalog_texts("vi")
+    assert len(texts) > 150
+    assert [k for k, v in texts if _BAN.search(v)] == []
+    assert [k for k, v in texts if "ông/bà" in v or "Ông/bà" in v] == []  # one spelling: Ông/Bà
+    addressed = [k for k, v in texts if "Ông/Bà" in v or "Ông Bà" in v]
+    assert len(addressed) > 20
+
+
+def test_the_test_catches_ban() -> None:
+    assert _BAN.search("Họ tên người bạn dự định kết hôn")
+    assert _BAN.search("Bạn cần giấy này để làm gì?")
+    assert not _BAN.search("Bản sao giấy tờ hộ tịch")  # "bản" (a copy) is another word
+
+
+def test_english_reads_naturally() -> None:
+    en = load_locale("en", LOCALES_DIR)
+    assert [k for k, v in en.items() if "(s)" in v] == []
+    assert en["review_document_page"] == "1 page"
+    assert en["review_document_none"] == "Not provided"
