@@ -49,7 +49,7 @@ def _tile_var(values: npt.NDArray[np.float32], tw: int, th: int) -> npt.NDArray[
     return np.asarray(np.maximum(mean_sq - mean * mean, 0.0), dtype=np.float32)
 
 
-def is_blurry(grey: npt.NDArray[np.uint8], dpi: int) -> bool:
-    """True when the page is too soft to be read comfortably."""
-    score = sharpness(grey, dpi)
+def is_blurry(score: float) -> bool:
+    """True when a page of this :func:`sharpness` is too soft to be read comfortably (a page
+    with no text, scoring 0.0, is not blurry)."""
     return 0.0 < score < BLURRY_BELOW

@@ -20,6 +20,7 @@ class PageWarning(StrEnum):
     """Things the citizen can fix by scanning again."""
 
     BLURRY = "blurry"
+    BLANK = "blank"  # no ink: the sheet was likely put in the wrong way up
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from PIL import Image
 
 from devices.imaging.binarize import binarize
 from devices.imaging.blank import is_blank
-from devices.imaging.blur import BLURRY_BELOW, sharpness
+from devices.imaging.blur import is_blurry, sharpness
 from devices.imaging.classify import classify
 from devices.imaging.crop import paper_box
 from devices.imaging.page import PageKind, PageWarning, ProcessedPage
@@ -50,7 +50,7 @@ def process_page(img: Image.Image, dpi: int, *, keep_blank: bool = False) -> Pro
     if not keep_blank and is_blank(grey):
         return None
     score = sharpness(grey, dpi)
-    warnings = frozenset({PageWarning.BLURRY}) if 0.0 < score < BLURRY_BELOW else frozenset()
+    warnings = frozenset({PageWarning.BLURRY}) if is_blurry(score) else frozenset()
     match kind:
         case PageKind.BILEVEL:
             image = binarize(grey, dpi)
@@ -62,6 +62,16 @@ def process_page(img: Image.Image, dpi: int, *, keep_blank: bool = False) -> Pro
             small, out_dpi = _reduce(_cut(rgb, box), dpi)
             image = Image.fromarray(whiten(small), "RGB")
     return ProcessedPage(image, kind, out_dpi, warnings, skew_deg=skew, sharpness=score)
+
+
+def page_warnings(img: Image.Image, dpi: int) -> frozenset[PageWarning]:
+    """What the citizen should hear about a page just scanned: blank, blurry, or nothing.
+
+    It runs the page through the same pipeline as sealing does, so what the kiosk says at the
+    scanner is what the seal will find.
+    """
+    page = process_page(img, dpi)
+    return frozenset({PageWarning.BLANK}) if page is None else page.warnings
 
 
 def _cut(img: npt.NDArray[np.uint8], box: Box | None) -> npt.NDArray[np.uint8]:

@@ -2,6 +2,8 @@
 
 The pages themselves go into the domain ``Session`` (encoded bytes); the view-model keeps the
 decoded images only to show thumbnails and to hand them to sealing, and drops them on wipe.
+Each page is also run through the imaging pipeline on the worker, so a blank or blurry page is
+pointed out while the citizen can still scan it again (sealing would only drop or keep it).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from PIL import Image
 from PySide6.QtCore import QObject, Signal
 
+from devices.imaging import PageWarning, page_warnings
 from devices.scanner.protocol import Scanner, ScanOutcome
 from devices.status import DeviceStatus
 from kiosk.domain.catalog_model import DocumentRequirement, Need
@@ -37,9 +40,21 @@ def encode_page(page: Image.Image) -> bytes:
     return buf.getvalue()
 
 
-def _scan_and_encode(scanner: Scanner) -> tuple[ScanOutcome, tuple[bytes, ...]]:
+Warnings = tuple[frozenset[PageWarning], ...]
+
+
+def _scan_and_encode(scanner: Scanner) -> tuple[ScanOutcome, tuple[bytes, ...], Warnings]:
     outcome = scanner.scan(source="feeder", dpi=SCAN_DPI, timeout_s=120.0)
-    return outcome, tuple(encode_page(p) for p in outcome.pages)
+    encoded = tuple(encode_page(p) for p in outcome.pages)
+    return outcome, encoded, tuple(page_warnings(p, outcome.dpi) for p in outcome.pages)
+
+
+def _pages_text(warnings: Warnings, kind: PageWarning, one: str, pages: str) -> str:
+    """``one`` for a one-page document, else ``pages`` with its "%1" set to the page numbers."""
+    numbers = [str(i + 1) for i, found in enumerate(warnings) if kind in found]
+    if not numbers:
+        return ""
+    return one if len(warnings) == 1 else pages.replace("%1", ", ".join(numbers))
 
 
 class DocumentsVm(QObject):
@@ -63,6 +78,7 @@ class DocumentsVm(QObject):
         self._session = session
         self.pages: dict[str, tuple[Image.Image, ...]] = {}
         self._thumbs: dict[str, list[str]] = {}
+        self._warnings: dict[str, Warnings] = {}
         self._message = ""
         self._scanning = False
         strings.changed.connect(self.changed)
@@ -78,6 +94,7 @@ class DocumentsVm(QObject):
     def wipe(self) -> None:
         self.pages = {}
         self._thumbs = {}
+        self._warnings = {}
         self._message = ""
         self._scanning = False
         self.changed.emit()
@@ -101,9 +118,20 @@ class DocumentsVm(QObject):
                 "required": item.need is Need.REQUIRED,
                 "pages": item.page_count,
                 "thumbs": self._thumbs.get(item.requirement.id, []),
+                "warning": self.warning_text(item.requirement.id),
             }
             for item in session.checklist()
         ]
+
+    def warning_text(self, doc_id: str) -> str:
+        """What to tell the citizen about this document's last scan ("" when all is well)."""
+        warnings = self._warnings.get(doc_id, ())
+        t = self._strings.text
+        parts = [
+            _pages_text(warnings, PageWarning.BLANK, t("documents_blank_one"), t("documents_blank_pages")),
+            _pages_text(warnings, PageWarning.BLURRY, t("documents_blurry_one"), t("documents_blurry_pages")),
+        ]
+        return " ".join(p for p in parts if p)
 
     def items_list(self) -> list[dict[str, Any]]:
         return self._get_items()
@@ -132,7 +160,9 @@ class DocumentsVm(QObject):
             lambda _exc: self._failed(),
         )
 
-    def _scanned(self, doc_id: str, outcome: ScanOutcome, encoded: tuple[bytes, ...]) -> None:
+    def _scanned(
+        self, doc_id: str, outcome: ScanOutcome, encoded: tuple[bytes, ...], warnings: Warnings
+    ) -> None:
         self._scanning = False
         session = self._session()
         session.set_busy("scanner", False)
@@ -140,6 +170,7 @@ class DocumentsVm(QObject):
             self._remove_all(doc_id)
             session.add_pages(doc_id, encoded)
             self.pages[doc_id] = outcome.pages
+            self._warnings[doc_id] = warnings
             self._thumbs[doc_id] = [
                 self._images.put(f"page/{doc_id}/{i}", p, max_side=THUMB_SIDE)
                 for i, p in enumerate(outcome.pages)
@@ -163,6 +194,7 @@ class DocumentsVm(QObject):
     def _forget(self, doc_id: str) -> None:
         self.pages.pop(doc_id, None)
         self._thumbs.pop(doc_id, None)
+        self._warnings.pop(doc_id, None)
         self._images.drop(f"page/{doc_id}/")
 
     @slot(str)

@@ -8,7 +8,7 @@ from PIL import Image
 
 from bench.imaging.pages import PAPER, text_page
 from bench.imaging.scanlike import scan_like
-from devices.imaging import PageKind, PageWarning, process_page
+from devices.imaging import PageKind, PageWarning, page_warnings, process_page
 from devices.imaging.skew import estimate_skew
 from devices.scanner.sample_pages import make_sample_page
 
@@ -79,6 +79,15 @@ def test_blur_is_flagged_and_a_sharp_scan_is_not(plain: Image.Image) -> None:
     assert PageWarning.BLURRY not in sharp.warnings
     assert PageWarning.BLURRY in soft.warnings
     assert soft.sharpness < sharp.sharpness / 10
+
+
+def test_scan_time_warnings_say_blank_blurry_or_nothing(plain: Image.Image) -> None:
+    sheet = Image.new("RGB", (1654, 2339), PAPER)
+    assert page_warnings(scan_like(sheet, 9, noise_sd=4), DPI) == {PageWarning.BLANK}
+    assert page_warnings(scan_like(plain, 9, blur_sigma=3.0), DPI) == {PageWarning.BLURRY}
+    assert page_warnings(scan_like(plain, 9, blur_sigma=0.6), DPI) == set()
+    # The simulated scanner's own sample pages (the demo's) must not be flagged.
+    assert page_warnings(make_sample_page("Giấy khai sinh", 3, dpi=DPI), DPI) == set()
 
 
 def test_a_text_page_is_bilevel_at_full_resolution(plain: Image.Image) -> None:

@@ -55,6 +55,24 @@ Item {
                                 color: theme.c.muted
                                 font.pixelSize: units.small_px
                             }
+                            Rectangle {
+                                objectName: "warning_" + modelData.id
+                                visible: modelData.warning.length > 0
+                                Accessible.role: Accessible.AlertMessage
+                                Accessible.name: modelData.warning
+                                width: parent.width
+                                height: visible ? warningText.implicitHeight + units.mm(3) : 0
+                                color: theme.c.danger
+                                radius: units.mm(1.5)
+                                Body {
+                                    id: warningText
+                                    anchors.centerIn: parent
+                                    width: parent.width - units.mm(4)
+                                    color: theme.c.danger_text
+                                    font.pixelSize: units.small_px
+                                    text: modelData.warning
+                                }
+                            }
                         }
                         Row {
                         spacing: units.mm(4)
