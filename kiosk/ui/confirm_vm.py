@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.ui.i18n import Strings
+from kiosk.ui.keypad import DigitBuffer
 from kiosk.ui.qtbind import qproperty, slot
 
 CODE_DIGITS = 6
@@ -20,7 +21,7 @@ class ConfirmVm(QObject):
         super().__init__(parent)
         self._strings = strings
         self._code = ""
-        self._typed = ""
+        self._keys = DigitBuffer(CODE_DIGITS)
         self._error = ""
         self._mode = ""  # "kiosk" | "otp_sending" | "otp"
         self._notice = ""
@@ -50,13 +51,13 @@ class ConfirmVm(QObject):
     def _reset(self, mode: str, code: str) -> None:
         self._mode = mode
         self._code = code
-        self._typed = ""
+        self._keys.clear()
         self._error = ""
         self._notice = ""
         self.busy = False
 
     def show_error(self, string_id: str) -> None:
-        self._typed = ""
+        self._keys.clear()
         self._error = self._strings.text(string_id)
         self.changed.emit()
 
@@ -67,7 +68,7 @@ class ConfirmVm(QObject):
         return " ".join(self._code[i : i + 3] for i in (0, 3)) if self._code else ""
 
     def _get_typed(self) -> str:
-        return self._typed
+        return self._keys.text
 
     def _get_error(self) -> str:
         return self._error
@@ -86,20 +87,19 @@ class ConfirmVm(QObject):
 
     @slot(str)
     def digit(self, d: str) -> None:
-        if len(self._typed) < CODE_DIGITS and d.isdigit():
-            self._typed += d
+        if self._keys.press(d):
             self._error = ""
             self.changed.emit()
 
     @slot()
     def erase(self) -> None:
-        self._typed = self._typed[:-1]
+        self._keys.erase()
         self.changed.emit()
 
     @slot()
     def submit(self) -> None:
-        if not self.busy and self._mode != "otp_sending" and len(self._typed) == CODE_DIGITS:
-            self.on_submit(self._typed)
+        if not self.busy and self._mode != "otp_sending" and self._keys.is_full():
+            self.on_submit(self._keys.text)
 
     @slot()
     def no_code(self) -> None:

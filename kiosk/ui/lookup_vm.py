@@ -8,6 +8,7 @@ from kiosk.domain.appcode import parse_code
 from kiosk.store.applications import SealedRecord, find_by_code
 from kiosk.store.db import Store
 from kiosk.ui.i18n import Strings
+from kiosk.ui.keypad import DigitBuffer
 from kiosk.ui.login_vm import QrSession
 from kiosk.ui.qtbind import qproperty, slot
 from kiosk.ui.status_text import describe_status
@@ -31,7 +32,7 @@ class LookupVm(QObject):
         self._strings = strings
         self._store = store
         self._qr = qr
-        self._typed = ""
+        self._keys = DigitBuffer(DIGITS)
         self._result = ""
         self._record: SealedRecord | None = None
 
@@ -44,7 +45,7 @@ class LookupVm(QObject):
         self.wipe()
 
     def wipe(self) -> None:
-        self._typed = ""
+        self._keys.clear()
         self._result = ""
         self._record = None
         self.changed.emit()
@@ -67,10 +68,11 @@ class LookupVm(QObject):
         self.changed.emit()
 
     def _get_typed(self) -> str:
+        typed = self._keys.text
         if not self._prefix:
-            return self._typed
-        shown = f"{self._prefix}-{self._typed[:6]}"
-        return shown + (f"-{self._typed[6:]}" if len(self._typed) > 6 else "")
+            return typed
+        shown = f"{self._prefix}-{typed[:6]}"
+        return shown + (f"-{typed[6:]}" if len(typed) > 6 else "")
 
     def _get_result(self) -> str:
         return self._result
@@ -80,18 +82,18 @@ class LookupVm(QObject):
 
     @slot(str)
     def digit(self, d: str) -> None:
-        if len(self._typed) < DIGITS and d.isdigit():
-            self._typed += d
+        if self._keys.press(d):
             self.changed.emit()
 
     @slot()
     def erase(self) -> None:
-        self._typed = self._typed[:-1]
+        self._keys.erase()
         self.changed.emit()
 
     @slot()
     def submit(self) -> None:
-        if self._prefix and len(self._typed) == DIGITS:
-            self.find(f"{self._prefix}-{self._typed[:6]}-{self._typed[6]}")
+        typed = self._keys.text
+        if self._prefix and self._keys.is_full():
+            self.find(f"{self._prefix}-{typed[:6]}-{typed[6]}")
         else:
-            self.find(self._typed)
+            self.find(typed)

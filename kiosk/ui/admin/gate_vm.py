@@ -16,6 +16,7 @@ from kiosk.admin.audit import audit
 from kiosk.admin.pin import PinCheck, PinGuard, PinOutcome, Role
 from kiosk.ui.admin.services import AdminServices
 from kiosk.ui.admin.strings import AdminStrings
+from kiosk.ui.keypad import DigitBuffer
 from kiosk.ui.qtbind import qproperty, slot
 from kiosk.ui.worker import DeviceWorker
 
@@ -58,7 +59,7 @@ class GateVm(QObject):
         self._open = False
         self._page = "pin"  # pin | technician | staff
         self._role: Role | None = None
-        self._typed = ""
+        self._keys = DigitBuffer(MAX_DIGITS)
         self._message = ""
         self._locked_until = 0.0
         self._checking = False
@@ -78,7 +79,7 @@ class GateVm(QObject):
         return "" if self._role is None else self._role.value
 
     def typed_count(self) -> int:
-        return len(self._typed)
+        return len(self._keys)
 
     def message_text(self) -> str:
         return self._message
@@ -134,7 +135,8 @@ class GateVm(QObject):
         if self._open:
             return
         self._s.on_open()
-        self._open, self._page, self._role, self._typed = True, "pin", None, ""
+        self._open, self._page, self._role = True, "pin", None
+        self._keys.clear()
         self.refresh_lock()
         if self.is_locked():
             self._tick.start()
@@ -142,22 +144,21 @@ class GateVm(QObject):
 
     @slot(str)
     def digit(self, d: str) -> None:
-        if self._page != "pin" or self._checking or self.is_locked() or not d.isdigit():
+        if self._page != "pin" or self._checking or self.is_locked():
             return
-        if len(self._typed) < MAX_DIGITS:
-            self._typed += d
+        if self._keys.press(d):
             self.changed.emit()
 
     @slot()
     def erase(self) -> None:
-        self._typed = self._typed[:-1]
+        self._keys.erase()
         self.changed.emit()
 
     @slot()
     def submit(self) -> None:
-        if self._page != "pin" or self._checking or self.is_locked() or not self._typed:
+        if self._page != "pin" or self._checking or self.is_locked() or not len(self._keys):
             return
-        pin, self._typed, self._checking = self._typed, "", True
+        pin, self._checking = self._keys.take(), True
         self._message = self._strings.text("pin_checking")
         self.changed.emit()
         self._worker.run(lambda: self._check_and_audit(pin), self._checked, self._failed)
@@ -208,7 +209,8 @@ class GateVm(QObject):
         if self._role is not None:
             actor = self._role.value
             audit(self._s.store, actor, "logout")
-        self._open, self._page, self._role, self._typed, self._message = False, "pin", None, "", ""
+        self._open, self._page, self._role, self._message = False, "pin", None, ""
+        self._keys.clear()
         self._tick.stop()
         self.changed.emit()
         self.closed.emit()
