@@ -11,9 +11,9 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from devices.fonts import REGULAR_FONT
 from kiosk.config import KioskConfig
 from kiosk.devices_root import DeviceSet, build_devices
 from kiosk.domain.catalog import Catalog, load_catalog
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 CATALOG_PATH = ASSETS_DIR / "catalog" / "procedures.json"
 HOLIDAYS_PATH = ASSETS_DIR / "holidays" / "vn.json"
-FONT_DIR = Path("/usr/share/fonts/truetype/noto")
 
 
 def utc_now() -> datetime:
@@ -149,7 +148,7 @@ def build_ui_services(kiosk: Kiosk, *, tts_engine: str = "speechd") -> UiService
     return UiServices(
         catalog=kiosk.catalog, clock=kiosk.monotonic, now=kiosk.now, store=kiosk.store,
         qr_reader=kiosk.devices.qr_reader, scanner=kiosk.devices.scanner,
-        printer=kiosk.devices.printer, receipt_font=FONT_DIR / "NotoSans-Regular.ttf",
+        printer=kiosk.devices.printer, receipt_font=REGULAR_FONT,
         settings=settings,
         kiosk=KioskIdentity(config.kiosk.commune_name, config.kiosk.id, code_prefix=config.kiosk.code_prefix),
         seal=seal_function(kiosk.seal_context), sim=sim, online=lambda: link_online(kiosk.config),

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from devices.fonts import BOLD_FONT, REGULAR_FONT
 from devices.receipt.model import Receipt
 from devices.receipt.qr_image import qr_image, qr_modules
 
-DEFAULT_FONT = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
-DEFAULT_BOLD_FONT = Path("/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf")
+DEFAULT_FONT = REGULAR_FONT
+DEFAULT_BOLD_FONT = BOLD_FONT
 MIN_QR_MODULE_DOTS = 4
 MAX_QR_MODULE_DOTS = 8
 _THRESHOLD = 140

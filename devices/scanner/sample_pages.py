@@ -15,8 +15,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-DEFAULT_FONT = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
-DEFAULT_BOLD_FONT = Path("/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf")
+from devices.fonts import BOLD_FONT, REGULAR_FONT
+
+DEFAULT_FONT = REGULAR_FONT
+DEFAULT_BOLD_FONT = BOLD_FONT
 A4_MM = (210.0, 297.0)
 SEAL_RED = (200, 30, 35)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from devices.fonts import REGULAR_FONT, installed
 from devices.printer.simulated import SimulatedPrinter
 from devices.qr.simulated import SimulatedQrReader
 from devices.scanner.simulated import SimulatedScanner
@@ -26,8 +27,6 @@ from kiosk.store.applications import SealedRecord
 from kiosk.store.db import Store, open_store
 from kiosk.submission import SealContext, seal_function
 from kiosk.ui.services import Draft, KioskIdentity, SimControls, UiServices, UiSettings
-
-NOTO = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
 
 
 def make_seal(store: Store, catalog: Catalog, keys: SealingKeys) -> Callable[[Draft], SealedRecord]:
@@ -63,7 +62,7 @@ def build_sim_services(
         qr_reader=qr,
         scanner=scanner,
         printer=printer,
-        receipt_font=NOTO if NOTO.is_file() else None,
+        receipt_font=installed(REGULAR_FONT),
         settings=settings or UiSettings(panel_dpi=96.0, width_mm=285.75, height_mm=508.0, tts_engine="mock"),
         kiosk=KioskIdentity(commune_name="Xã Quế Châu", kiosk_id="KIOSK-DEMO-01", code_prefix="QN01"),
         seal=make_seal(store, catalog, keys),

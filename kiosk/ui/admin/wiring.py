@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from devices.fonts import REGULAR_FONT, installed
 from kiosk.admin.pin import PinGuard
 from kiosk.layout import pins_path, store_path
 from kiosk.ui.admin.services import (
@@ -29,8 +30,6 @@ from kiosk.ui.admin.services import (
 
 if TYPE_CHECKING:
     from kiosk.app import Kiosk
-
-FONT = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
 
 
 def admin_services_for(
@@ -71,7 +70,7 @@ def admin_services_for(
             config.kiosk.id,
             lambda: ed25519_public_from_b64(read_gateway_record(config).signing_public_key),
         ),
-        receipt_font=FONT if FONT.is_file() else None,
+        receipt_font=installed(REGULAR_FONT),
         on_open=on_open,
         hold_s=hold_s,
         scanner_source=config.devices.scanner.source,
