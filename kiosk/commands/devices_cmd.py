@@ -34,13 +34,14 @@ def describe_payload(payload: bytes) -> dict[str, Any]:
 
 
 def _read_file(path: Path) -> dict[str, Any]:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import UnidentifiedImageError
 
     from devices.qr.decode import decode_image
+    from devices.qr.image_file import open_capped
 
     try:
-        with Image.open(path) as img:
-            img.load()
+        # A decompression bomb raises ImageTooLargeError before a pixel is decoded.
+        with open_capped(path) as img:
             payloads = decode_image(img.convert("RGB"))
     except FileNotFoundError:
         return {"file": str(path), "error": "file not found"}
@@ -52,8 +53,14 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 
 def decode_qr(args: argparse.Namespace, config: KioskConfig) -> int:
+    from devices.qr.image_file import ImageTooLargeError
+
     del config
-    results = [_read_file(path) for path in args.files]
+    try:
+        results = [_read_file(path) for path in args.files]
+    except ImageTooLargeError as exc:
+        print(f"kiosk devices decode-qr: {exc}", file=sys.stderr)
+        return 2
     for result in results:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     ok = all(any(c["valid"] for c in r.get("codes", [])) for r in results)
