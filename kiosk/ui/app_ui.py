@@ -15,6 +15,7 @@ from kiosk.ui.documents_vm import DocumentsVm
 from kiosk.ui.done_vm import DoneVm
 from kiosk.ui.flow_vm import FlowVm
 from kiosk.ui.form_vm import FormVm
+from kiosk.ui.guide_vm import GuideVm
 from kiosk.ui.i18n import Strings
 from kiosk.ui.idle_vm import IdleVm
 from kiosk.ui.images import PROVIDER_ID, ImageStore
@@ -109,6 +110,7 @@ def build_ui(services: UiServices) -> KioskUi:
         images=images,
         tips_after_s=st.login_tips_s,
         online=services.online,
+        vneid=services.vneid,
         parent=engine,
     )
     confirm = ConfirmVm(strings, engine)
@@ -137,6 +139,9 @@ def build_ui(services: UiServices) -> KioskUi:
         store_worker=store_w,
         parent=engine,
     )
+    guide = GuideVm(strings, services.catalog, screen=flow.current_screen, screen_changed=flow.changed,
+                    say=voice.say, call_officer=done.call_officer, choose=flow.choose_procedure,
+                    parent=engine)
     ctx = engine.rootContext()
     for name, obj in (
         ("units", units),
@@ -152,6 +157,7 @@ def build_ui(services: UiServices) -> KioskUi:
         ("lookup", lookup),
         ("queue", queue),
         ("idle", idle),
+        ("guide", guide),
     ):
         ctx.setContextProperty(name, obj)
     ctx.setContextProperty("panelWidthMm", st.width_mm)

@@ -152,6 +152,7 @@ class _SessionBench:
         self.wait(lambda: flow.current_screen() == "welcome")
         lat.append(self.tap("startButton"))
         lat.append(self.tap("proc_HT-XNHN"))
+        lat.append(self.tap("procedureGo"))
         # a different payload each time: the reader drops a repeat within its window
         payload = format_cccd(DEMO_CITIZEN, trailing_empty=self.count % 2).encode()
         kit.qr.control.inject(payload)

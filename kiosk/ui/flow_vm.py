@@ -92,6 +92,7 @@ class FlowVm(QObject):
         self._draft: Draft | None = None
         login.on_identity = self._logged_in
         login.on_tips = lambda: voice.prompt("login_tips")
+        login.on_say = voice.say
         confirm.on_submit = self._code_typed
         confirm.on_no_code = lambda: self._kiosk_code_instead("confirm_otp_fallback")
         done.on_printed = lambda: session.set_busy("printer", False)

@@ -51,6 +51,7 @@ def walk_to_documents(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
     tap(ui, qtbot, "startButton")
     wait_screen(ui, qtbot, "procedure")
     tap(ui, qtbot, "proc_HT-XNHN")
+    tap(ui, qtbot, "procedureGo")
     wait_screen(ui, qtbot, "login")
     kit.qr.control.inject(b"not an identity")
     qtbot.waitUntil(lambda: find(ui, "loginMessage") is not None, timeout=5000)  # type: ignore[attr-defined]

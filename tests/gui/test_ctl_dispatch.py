@@ -79,6 +79,7 @@ def walk_session_by_ctl(qtbot: Any, path: Path) -> str:
     c("tap", "startButton")
     c("wait-screen", "procedure")
     c("tap", "proc_HT-XNHN")
+    c("tap", "procedureGo")  # after the procedure's fee, time and documents
     c("wait-screen", "login")
     c("qr-sample", "1")
     c("wait-screen", "question")

@@ -80,6 +80,7 @@ def test_the_dock_drives_a_full_session_with_a_paper_out_and_a_link_outage(
     kiosk_tap(ui, qtbot, "startButton")
     wait_screen(ui, qtbot, "procedure")
     kiosk_tap(ui, qtbot, "proc_HT-XNHN")
+    kiosk_tap(ui, qtbot, "procedureGo")
     wait_screen(ui, qtbot, "login")
     tap(qtbot, dw, "dock_qr_sample_2")
     wait_screen(ui, qtbot, "question")

@@ -200,15 +200,18 @@ def test_login_tips_appear_and_are_spoken_when_nothing_is_read(
     try:
         tap(ui, qtbot, "startButton")
         tap(ui, qtbot, "proc_HT-KT")
+        tap(ui, qtbot, "procedureGo")
         wait_screen(ui, qtbot, "login")
         assert find(ui, "loginTips") is None
         qtbot.waitUntil(lambda: find(ui, "loginTips") is not None, timeout=3000)  # type: ignore[attr-defined]
         assert ui.voice.history[-1] == ui.strings.text("voice_login_tips")
         tap(ui, qtbot, "repeatButton")
         assert ui.voice.history[-1] == ui.strings.text("voice_login_tips")
-        tap(ui, qtbot, "nextButton")  # "Gọi cán bộ": the alternative to the card
-        wait_screen(ui, qtbot, "queue")
-        assert ui.flow.session.procedure is None
+        tap(ui, qtbot, "helpCallStaff")  # "Gọi cán bộ": staff come, the session stays
+        qtbot.waitUntil(lambda: find(ui, "helpCalledNote") is not None, timeout=3000)  # type: ignore[attr-defined]
+        assert ui.flow.current_screen() == "login"
+        assert ui.flow.session.procedure is not None
+        assert ui.voice.history[-1] == ui.strings.text("help_called")
     finally:
         ui.close()
         kit.store.close()

@@ -28,10 +28,17 @@ Window {
             anchors.right: parent.right
         }
 
+        HelpStrip {
+            id: helpStrip
+            anchors.top: topBar.bottom
+            anchors.left: parent.left
+            anchors.right: parent.right
+        }
+
         Loader {
             id: screenLoader
             objectName: "screenLoader"
-            anchors.top: topBar.bottom
+            anchors.top: helpStrip.bottom
             anchors.left: parent.left
             anchors.right: parent.right
             anchors.bottom: parent.bottom
@@ -39,6 +46,8 @@ Window {
             source: "screens/" + flow.screen + ".qml"
         }
     }
+
+    CancelDialog { }
 
     IdleOverlay { }
 

@@ -33,6 +33,7 @@ step "the citizen chooses a procedure and shows the ID card's QR"
 ctl tap startButton
 ctl wait-screen procedure
 ctl tap proc_HT-XNHN
+ctl tap procedureGo
 ctl wait-screen login
 ctl qr-sample 1
 ctl wait-screen question

@@ -6,22 +6,25 @@ Item {
     property bool showBack: true
     property string nextText: ""
     property bool nextEnabled: true
+    property string backText: i18n.t.nav_back
+    property string backName: "backButton"
+    property string nextName: "nextButton"
     signal back()
     signal next()
     implicitHeight: Math.max(units.mm(22), backBtn.implicitHeight, nextBtn.implicitHeight)
     KButton {
         id: backBtn
-        objectName: "backButton"
+        objectName: nav.backName
         visible: nav.showBack
         anchors.left: parent.left
         anchors.verticalCenter: parent.verticalCenter
-        text: i18n.t.nav_back
+        text: nav.backText
         kind: "secondary"
         onClicked: nav.back()
     }
     KButton {
         id: nextBtn
-        objectName: "nextButton"
+        objectName: nav.nextName
         visible: nav.nextText.length > 0
         anchors.right: parent.right
         anchors.verticalCenter: parent.verticalCenter

@@ -90,8 +90,6 @@ Item {
     NavBar {
         anchors.bottom: parent.bottom
         width: parent.width
-        nextText: i18n.t.nav_call_officer
         onBack: flow.back()
-        onNext: flow.open_queue()
     }
 }

@@ -2,9 +2,12 @@ import QtQuick
 import "../components"
 
 Item {
+    id: screen
     objectName: "screen_procedure"
+    readonly property bool showingDetails: guide.preview.code !== undefined
     Item {
         id: header
+        visible: !screen.showingDetails
         width: parent.width
         height: Math.max(title.implicitHeight, back.implicitHeight)
         Heading {
@@ -25,6 +28,7 @@ Item {
     }
     Flickable {
         id: flick
+        visible: !screen.showingDetails
         anchors.top: header.bottom
         anchors.topMargin: units.mm(3)
         anchors.bottom: parent.bottom
@@ -59,7 +63,7 @@ Item {
                                 width: parent.width
                                 text: modelData.title
                                 sub: modelData.summary
-                                onClicked: flow.choose_procedure(modelData.code)
+                                onClicked: guide.preview_procedure(modelData.code)
                             }
                         }
                     }
@@ -70,7 +74,7 @@ Item {
     Rectangle {
         id: more
         objectName: "scrollHint"
-        visible: col.height > flick.height && !flick.atYEnd
+        visible: !screen.showingDetails && col.height > flick.height && !flick.atYEnd
         anchors.bottom: parent.bottom
         anchors.horizontalCenter: parent.horizontalCenter
         width: hint.implicitWidth + units.mm(10)
@@ -86,5 +90,73 @@ Item {
             font.bold: true
             text: i18n.t.scroll_more
         }
+    }
+
+    // Before login: what this procedure asks of the citizen (shown and spoken).
+    Flickable {
+        id: details
+        objectName: "procedureDetails"
+        visible: screen.showingDetails
+        anchors.top: parent.top
+        anchors.bottom: detailsNav.top
+        anchors.bottomMargin: units.mm(4)
+        width: parent.width
+        contentHeight: facts.implicitHeight
+        clip: true
+        Column {
+            id: facts
+            width: parent.width
+            spacing: units.mm(5)
+            Heading {
+                objectName: "detailsTitle"
+                text: screen.showingDetails ? i18n.t.info_title.replace("%1", guide.preview.title) : ""
+            }
+            Repeater {
+                model: screen.showingDetails ? [
+                    { name: "detailsFee", label: i18n.t.info_fee_label, value: guide.preview.fee },
+                    { name: "detailsTime", label: i18n.t.info_time_label, value: guide.preview.time },
+                    { name: "detailsDocuments", label: i18n.t.info_documents_label,
+                      value: guide.preview.documents.join("\n") },
+                    { name: "detailsReturn", label: i18n.t.info_return_label, value: guide.preview.come_back }
+                ] : []
+                Rectangle {
+                    required property var modelData
+                    objectName: modelData.name
+                    width: facts.width
+                    height: fact.implicitHeight + units.mm(8)
+                    color: theme.c.surface
+                    border.color: theme.c.border
+                    border.width: units.mm(0.5)
+                    radius: units.mm(2)
+                    Column {
+                        id: fact
+                        anchors.centerIn: parent
+                        width: parent.width - units.mm(8)
+                        spacing: units.mm(2)
+                        Body {
+                            text: modelData.label
+                            font.bold: true
+                            color: theme.c.muted
+                        }
+                        Body {
+                            text: modelData.value
+                            font.pixelSize: units.body_px * 1.1
+                        }
+                    }
+                }
+            }
+        }
+    }
+    NavBar {
+        id: detailsNav
+        visible: screen.showingDetails
+        anchors.bottom: parent.bottom
+        width: parent.width
+        backText: i18n.t.info_other
+        backName: "procedureOther"
+        nextName: "procedureGo"
+        nextText: i18n.t.info_go
+        onBack: guide.close_preview()
+        onNext: guide.go()
     }
 }
