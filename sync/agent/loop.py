@@ -127,6 +127,7 @@ class Agent:
         except GatewayError as err:
             return self._offline(report, err.failure)
         self.uploader.sizer.limit(limits.max_chunk)
+        self.uploader.create_with_upload = limits.creation_with_upload
         report.link = LinkState.ONLINE
         self._publish(LinkState.ONLINE, f"gateway {limits.gateway_version}".strip())
         self._drain(report)

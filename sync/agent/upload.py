@@ -4,6 +4,10 @@ The order follows the protocol's rule "documents first, then an idempotent commi
 step is safe to repeat: the PUT de-duplicates on the application id, uploads resume from the
 gateway's offset (the offset we persisted is only a hint; the gateway's HEAD is the truth), and
 the commit answers the same receipt again. So a kill at any instant costs at most one chunk.
+
+To a gateway whose ping names ``creation-with-upload`` the create carries the first chunk: a
+one-page document then costs one request instead of two (about 870 B of signed headers less on
+2G). Any other gateway gets the plain create and PATCHes, as before.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ class Uploader:
     monotonic: Callable[[], float]
     still_leased: Callable[[], bool] = lambda: True
     chunk_bytes_sent: int = 0  # document bytes handed to PATCH, resends included (bench)
+    create_with_upload: bool = False  # the gateway's ping named creation-with-upload
 
     def send(self, app: PendingApplication) -> Outcome:
         try:
@@ -110,11 +115,13 @@ class Uploader:
     def _upload(self, app_id: str, doc: DocumentRow) -> None:
         """Upload one document from wherever the gateway has it; raises on what we can't fix."""
         data = self._read(doc)
-        offset = self.client.create_upload(app_id, doc.doc_id, doc.size, doc.sha256)
+        offset = self._create(app_id, doc, data)
         if offset > doc.size:
             offset = self.client.upload_offset(app_id, doc.doc_id)
         if offset >= doc.size:
             self.outbox.save_offset(app_id, doc.doc_id, doc.size, done=True)
+        elif offset > 0:
+            self.outbox.save_offset(app_id, doc.doc_id, offset)
         stalls = 0
         while offset < doc.size:
             if stalls >= MAX_STALLS_PER_DOCUMENT:
@@ -136,6 +143,27 @@ class Uploader:
                 stalls += 1
             offset = new_offset
             self.outbox.save_offset(app_id, doc.doc_id, offset, done=offset >= doc.size)
+
+    def _create(self, app_id: str, doc: DocumentRow, data: bytes) -> int:
+        """Create the upload, with its first chunk when the gateway takes one; the offset."""
+        # Only a fresh start carries bytes: resuming (an offset was saved) the gateway is
+        # likely past 0 and would ignore them, so that is a plain create, then PATCHes.
+        fresh = self.create_with_upload and doc.upload_offset == 0
+        chunk = data[: self.sizer.size] if fresh else b""
+        if not chunk:
+            return self.client.create_upload(app_id, doc.doc_id, doc.size, doc.sha256)
+        started = self.monotonic()
+        self.chunk_bytes_sent += len(chunk)
+        try:
+            offset = self.client.create_upload(app_id, doc.doc_id, doc.size, doc.sha256,
+                                               first_chunk=chunk)
+        except GatewayError as err:
+            # The gateway records the creation before it looks at the chunk, so the chunk's
+            # refusals (413, 460, the whole document's hash) are recovered as a PATCH's are.
+            return self._recover(app_id, doc, err.failure, len(chunk))
+        if offset == len(chunk):
+            self.sizer.observe(len(chunk), self.monotonic() - started)
+        return offset
 
     def _recover(self, app_id: str, doc: DocumentRow, failure: Failure, sent: int) -> int:
         """Act on a failed PATCH; return the offset to continue from, or raise."""

@@ -67,6 +67,7 @@ class Limits:
     max_document: int
     clock_skew_s: float
     gateway_version: str
+    creation_with_upload: bool = False  # Tus-Extension names it: a create may carry a chunk
 
 
 def sha256_b64(data: bytes) -> str:
@@ -189,6 +190,8 @@ class GatewayClient:
             max_document=int(a.header(h.MAX_DOCUMENT) or 1 << 30),
             clock_skew_s=self.skew_s,
             gateway_version=a.header(h.GATEWAY_VERSION) or "",
+            creation_with_upload=h.CREATION_WITH_UPLOAD in {
+                x.strip() for x in (a.header(h.TUS_EXTENSION) or "").split(",")},
         )
 
     def put_application(self, application_id: str, manifest_json: bytes) -> dict[str, Any]:
@@ -199,11 +202,16 @@ class GatewayClient:
         return f"/v1/applications/{application_id}/documents/{quote(doc_id, safe='')}"
 
     def create_upload(self, application_id: str, doc_id: str, size: int,
-                      sha256_hex: str) -> int:
+                      sha256_hex: str, first_chunk: bytes = b"") -> int:
+        """Create (or find) the upload; its offset. ``first_chunk`` (only to a gateway whose
+        ping named creation-with-upload) travels in the create as the bytes at offset 0."""
         full = "sha256 " + base64.b64encode(bytes.fromhex(sha256_hex)).decode("ascii")
-        a = self.exchange("POST", self._doc_path(application_id, doc_id),
-                          extra={h.UPLOAD_LENGTH: str(size), h.UPLOAD_CHECKSUM_FULL: full},
-                          ok=(200, 201, 204), during_upload=True)
+        extra = {h.UPLOAD_LENGTH: str(size), h.UPLOAD_CHECKSUM_FULL: full}
+        if first_chunk:
+            extra.update({"Content-Type": h.OFFSET_OCTET_STREAM,
+                          h.UPLOAD_CHECKSUM: sha256_b64(first_chunk)})
+        a = self.exchange("POST", self._doc_path(application_id, doc_id), body=first_chunk,
+                          extra=extra, ok=(200, 201, 204), during_upload=True)
         return a.offset() if a.header(h.UPLOAD_OFFSET) is not None else 0
 
     def upload_offset(self, application_id: str, doc_id: str) -> int:

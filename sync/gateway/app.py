@@ -242,6 +242,8 @@ class GatewayApp:
             h.GATEWAY_VERSION: GATEWAY_VERSION,
             h.MAX_CHUNK: str(self.limits.max_chunk),
             h.MAX_DOCUMENT: str(self.limits.max_document),
+            h.TUS_EXTENSION: (f"creation,{h.CREATION_WITH_UPLOAD},checksum"
+                              if self.limits.creation_with_upload else "creation,checksum"),
         })
 
     def _own_application(self, kiosk_id: str, application_id: str) -> None:
@@ -272,7 +274,8 @@ class GatewayApp:
     def _doc_create(self, c: Call) -> Response:
         self._own_application(c.kiosk_id, c.p["app"])
         return self.uploads.create(
-            c.req, doc_key(c.p["app"], c.p["doc"]), self.limits.max_document, declare=False
+            c.req, doc_key(c.p["app"], c.p["doc"]), self.limits.max_document, declare=False,
+            verify=self._doc_verifier(c.p["app"], c.p["doc"]),
         )
 
     def _doc_head(self, c: Call) -> Response:
@@ -282,12 +285,14 @@ class GatewayApp:
     def _doc_patch(self, c: Call) -> Response:
         self._own_application(c.kiosk_id, c.p["app"])
         app, doc = c.p["app"], c.p["doc"]
+        return self.uploads.patch(c.req, doc_key(app, doc), self._doc_verifier(app, doc))
 
+    def _doc_verifier(self, app: str, doc: str) -> Callable[[Path], Response | None]:
         def verify(path: Path) -> Response | None:
             why = self.applications.verify_document(app, doc, path.read_bytes())
             return None if why is None else problem(422, ProblemCode.VALIDATION, False, why)
 
-        return self.uploads.patch(c.req, doc_key(app, doc), verify)
+        return verify
 
     def _own_kiosk(self, kiosk_id: str, p: Mapping[str, str]) -> None:
         if p["kiosk"] != kiosk_id:

@@ -19,3 +19,6 @@ class GatewayLimits:
     max_clock_skew_s: int = 15 * 60
     max_pull_limit: int = 1000
     max_missing_seqs: int = 1000
+    # Advertised on /ping as a tus extension; off, the gateway acts as one that predates it
+    # (a create must come without a body), for the agent's backward-compatibility tests.
+    creation_with_upload: bool = True

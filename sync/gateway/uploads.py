@@ -1,4 +1,11 @@
-"""Resumable uploads (tus 1.0 core + creation + checksum), shared by documents and bundles.
+"""Resumable uploads (tus 1.0 core + creation + creation-with-upload + checksum), shared by
+documents and bundles.
+
+Creation with upload: a create (POST) may carry the first chunk as its body, with the PATCH's
+``Content-Type: application/offset+octet-stream`` and ``Upload-Checksum`` (its offset is 0).
+The creation is recorded first, then the chunk is taken exactly like a PATCH at offset 0; when
+the upload is already past 0 (a repeated create after a lost answer) the body is ignored and the
+answer tells the current offset, so a repeat is as harmless as a plain create's.
 
 The offset in SQLite is the truth; the file may hold more bytes than the offset after a crash
 between the write and the row update, so every PATCH first truncates the file to the offset.
@@ -139,9 +146,11 @@ class UploadArea:
         self.path_for(row.key).unlink(missing_ok=True)
         return True
 
-    def create(self, req: Request, key: str, max_length: int, *, declare: bool) -> Response:
+    def create(self, req: Request, key: str, max_length: int, *, declare: bool,
+               verify: Verifier | None = None) -> Response:
         """POST: tus creation. ``declare`` lets a bundle declare itself; documents are declared
-        by their manifest and must match it."""
+        by their manifest and must match it. A body is the first chunk (creation-with-upload),
+        checked and finished like a PATCH's (``verify`` as for PATCH)."""
         length_text = req.header(h.UPLOAD_LENGTH)
         checksum_text = req.header(h.UPLOAD_CHECKSUM_FULL)
         if length_text is None or not length_text.isdigit() or checksum_text is None:
@@ -170,7 +179,31 @@ class UploadArea:
             self._touch(conn, key)
         fresh = self.get(key)
         assert fresh is not None
+        if req.body:
+            if not self._limits.creation_with_upload:
+                refuse(400, ProblemCode.VALIDATION, False,
+                       "this gateway does not take a chunk in the create")
+            return self._create_with_upload(req, key, verify)
         return empty(201, {"Location": req.path, **self._state_headers(fresh)})
+
+    def _create_with_upload(self, req: Request, key: str, verify: Verifier | None) -> Response:
+        """The create's body is the chunk at offset 0; answered 201 with the new offset (only
+        the headers the kiosk reads: every byte counts on 2G), or the chunk's refusal."""
+        with self._locks.held(key) as taken:
+            if not taken:
+                return problem(423, ProblemCode.IN_PROGRESS, True,
+                               "another PATCH of this upload is running")
+            row = self.get(key)
+            assert row is not None
+            if row.verified or row.offset != 0:
+                # A repeat after a lost answer: the bytes are there already; say where we are.
+                return empty(201, {h.UPLOAD_OFFSET: str(row.offset),
+                                   h.TUS_RESUMABLE: h.TUS_VERSION})
+            self._check_chunk(req, row, offset=0)
+            done = self._write_chunk(row, req.body, verify)
+            if isinstance(done, Response):
+                return done
+            return empty(201, {h.UPLOAD_OFFSET: str(done), h.TUS_RESUMABLE: h.TUS_VERSION})
 
     def head(self, key: str) -> Response:
         """HEAD is the kiosk coming back: it renews the expiry, so Upload-Expires is always at
@@ -197,7 +230,8 @@ class UploadArea:
             refuse(410, ProblemCode.UPLOAD_GONE, False, "upload expired: start over")
         return row
 
-    def _check_chunk(self, req: Request, row: UploadRow) -> None:
+    def _check_chunk(self, req: Request, row: UploadRow, offset: int | None = None) -> None:
+        """A chunk's checks; ``offset`` is given for a create's body (no Upload-Offset header)."""
         if (req.header(h.CONTENT_TYPE) or "").split(";")[0].strip() != h.OFFSET_OCTET_STREAM:
             refuse(415, ProblemCode.VALIDATION, False,
                    f"Content-Type must be {h.OFFSET_OCTET_STREAM}")
@@ -205,7 +239,7 @@ class UploadArea:
             refuse(413, ProblemCode.CHUNK_TOO_LARGE, True,
                    f"at most {self._limits.max_chunk} bytes per PATCH",
                    headers={h.MAX_CHUNK: str(self._limits.max_chunk)})
-        offset_text = req.header(h.UPLOAD_OFFSET)
+        offset_text = req.header(h.UPLOAD_OFFSET) if offset is None else str(offset)
         if offset_text is None or not offset_text.isdigit():
             refuse(400, ProblemCode.VALIDATION, False, "Upload-Offset is required")
         if int(offset_text) != row.offset:
@@ -222,9 +256,17 @@ class UploadArea:
     def _patch_locked(self, req: Request, key: str, verify: Verifier | None) -> Response:
         row = self._live_row(key)
         self._check_chunk(req, row)
-        chunk = req.body
         if row.verified:
             return empty(204, {h.UPLOAD_OFFSET: str(row.offset), h.TUS_RESUMABLE: h.TUS_VERSION})
+        done = self._write_chunk(row, req.body, verify)
+        if isinstance(done, Response):
+            return done
+        return empty(204, {h.UPLOAD_OFFSET: str(done), h.TUS_RESUMABLE: h.TUS_VERSION})
+
+    def _write_chunk(self, row: UploadRow, chunk: bytes, verify: Verifier | None) -> int | Response:
+        """Append a checked chunk at the row's offset (lock held); the new offset, or the
+        refusal of the finished upload (which is then reset to 0)."""
+        key = row.key
         path = self.path_for(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("r+b" if path.exists() else "w+b") as f:
@@ -241,7 +283,7 @@ class UploadArea:
             refused = self._finish(row, path, verify)
             if refused is not None:
                 return refused
-        return empty(204, {h.UPLOAD_OFFSET: str(new_offset), h.TUS_RESUMABLE: h.TUS_VERSION})
+        return new_offset
 
     def _finish(self, row: UploadRow, path: Path, verify: Verifier | None) -> Response | None:
         refused: Response | None = None
