@@ -18,9 +18,18 @@ from kiosk.domain.text import clean, nfc
 
 MIN_FIELDS: Final = 7
 OLDEST_PLAUSIBLE_AGE: Final = 125
-_ID_RE: Final = re.compile(r"\d{12}")
-_OLD_ID_RE: Final = re.compile(r"\d{9}")
-_DATE_RE: Final = re.compile(r"\d{8}")
+# Length caps. A card's QR line is about 150 characters; anything far longer is not one, and a
+# name or address must fit the slip, the screen and the sealed form. No QR holds over 2953 bytes.
+MAX_PAYLOAD_BYTES: Final = 2953
+MAX_LINE_CHARS: Final = 600
+MAX_FIELDS: Final = 16
+MAX_NAME_CHARS: Final = 100
+MAX_ADDRESS_CHARS: Final = 300
+# ASCII digits only: `\d` would also match "٠١٢" (Arabic-Indic) and other scripts' digits, which
+# `int()` then reads as numbers.
+_ID_RE: Final = re.compile(r"[0-9]{12}")
+_OLD_ID_RE: Final = re.compile(r"[0-9]{9}")
+_DATE_RE: Final = re.compile(r"[0-9]{8}")
 # Scripts that never occur on a Vietnamese card: their presence means bytes were decoded with the
 # wrong charset (zbar's Shift-JIS/Big5 guess), or U+FFFD marks bytes that were lost.
 _GARBLE_RE: Final = re.compile(
@@ -197,14 +206,16 @@ def _parse(payload: bytes | str, today: date) -> Identity:
     if old_id and not _OLD_ID_RE.fullmatch(old_id):
         raise _Reject(RejectCode.BAD_OLD_ID)
     full_name = clean(raw_name)
-    if not full_name or any(not (ch.isalpha() or ch in " '-") for ch in full_name):
+    if not full_name or len(full_name) > MAX_NAME_CHARS:
+        raise _Reject(RejectCode.BAD_NAME)
+    if any(not (ch.isalpha() or ch in " '-") for ch in full_name):
         raise _Reject(RejectCode.BAD_NAME)
     birth = _birth_date(raw_birth, today)
     gender = _gender(raw_gender)
     if citizen_id[3] != century_gender_digit(birth, gender) or citizen_id[4:6] != f"{birth.year % 100:02d}":
         raise _Reject(RejectCode.ID_MISMATCH)
     address = clean(raw_address)
-    if not address:
+    if not address or len(address) > MAX_ADDRESS_CHARS:
         raise _Reject(RejectCode.BAD_ADDRESS)
     issue = _date(raw_issue, RejectCode.BAD_ISSUE_DATE) if raw_issue else None
     if issue is not None and not birth <= issue <= today:
@@ -227,7 +238,13 @@ def _fields(text: str) -> list[str]:
         raise _Reject(RejectCode.EMPTY)
     if "|" not in stripped:
         raise _Reject(RejectCode.VNEID_NEEDS_NETWORK if looks_like_vneid(stripped) else RejectCode.NOT_CCCD)
+    if len(stripped) > MAX_LINE_CHARS or stripped.count("|") >= MAX_FIELDS:
+        raise _Reject(RejectCode.NOT_CCCD)
     if _GARBLE_RE.search(stripped) or _CONTROL_RE.search(stripped) or _is_double_encoded(stripped):
+        raise _Reject(RejectCode.GARBLED_TEXT)
+    if any(ch.isdigit() and not ch.isascii() for ch in stripped):
+        # A card writes every number in ASCII digits; "٠١٢" or "²" anywhere means a forged or
+        # misdecoded line, even in the free-text address.
         raise _Reject(RejectCode.GARBLED_TEXT)
     fields = [f.strip() for f in stripped.split("|")]
     if len(fields) < MIN_FIELDS:
@@ -245,6 +262,9 @@ def _birth_date(raw: str, today: date) -> date:
 
 
 def _decode(payload: bytes | str) -> str:
+    # More than any QR code can hold: refused before any work is done on it.
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise _Reject(RejectCode.NOT_CCCD)
     if isinstance(payload, str):
         return nfc(payload)
     try:
