@@ -150,7 +150,11 @@ def build_ui_services(kiosk: Kiosk, *, tts_engine: str = "speechd") -> UiService
         qr_reader=kiosk.devices.qr_reader, scanner=kiosk.devices.scanner,
         printer=kiosk.devices.printer, receipt_font=REGULAR_FONT,
         settings=settings,
-        kiosk=KioskIdentity(config.kiosk.commune_name, config.kiosk.id, code_prefix=config.kiosk.code_prefix),
+        kiosk=KioskIdentity(
+            config.kiosk.commune_name, config.kiosk.id, code_prefix=config.kiosk.code_prefix,
+            authority=config.kiosk.authority, collect_at=config.kiosk.collect_at,
+            office_hours=config.kiosk.office_hours, hotline=config.kiosk.hotline,
+        ),
         seal=seal_function(kiosk.seal_context), sim=sim, online=lambda: link_online(kiosk.config),
         otp=GatewayOtp(kiosk.config), vneid=GatewayVneid(kiosk.config),
     )

@@ -30,6 +30,12 @@ class KioskSection(_Section):
     commune_name: Annotated[str, Field(min_length=1)] = "Xã Tân Phú"
     commune_code: Annotated[str, Field(pattern=r"^[0-9]{5}$")] = "26734"
     authority: Annotated[str, Field(min_length=1)] = "UBND xã Tân Phú"
+    # printed on the receiving slip and said on the done screen
+    collect_at: str = ""  # where results are collected; empty: the one-stop desk of the authority
+    office_hours: Annotated[str, Field(min_length=1)] = (
+        "sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu"
+    )
+    hotline: str = ""  # the office's hotline; the slip omits the line when empty
 
 
 class PathsSection(_Section):

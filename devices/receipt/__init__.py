@@ -1,5 +1,5 @@
 """The receipt slip: content model, Pillow raster rendering and ESC/POS encoding."""
 
-from devices.receipt.model import Receipt
+from devices.receipt.model import Block, Line, Qr, Receipt, Row, Rule
 
-__all__ = ["Receipt"]
+__all__ = ["Block", "Line", "Qr", "Receipt", "Row", "Rule"]

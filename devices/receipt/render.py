@@ -3,6 +3,11 @@
 Vietnamese code pages on ESC/POS printers are unreliable, so the slip is drawn with a real
 Vietnamese TTF at the printer's dot width and printed as an image. Text is wrapped (breaking
 inside over-long words if it must) so that nothing is ever clipped.
+
+Sizes are in printer dots at 8 dots/mm (203 dpi: both 58 mm and 80 mm thermal printers), so a
+letter is the same size on either paper: body text has a cap height of at least 2.5 mm. Titles,
+values and the code are printed with the bold face of the same family (``NotoSans-Bold`` next to
+``NotoSans-Regular``), found next to the regular font unless given.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from devices.fonts import BOLD_FONT, REGULAR_FONT
-from devices.receipt.model import Receipt
+from devices.receipt.model import Block, Line, Qr, Receipt, Row, Rule
 from devices.receipt.qr_image import qr_image, qr_modules
 
 DEFAULT_FONT = REGULAR_FONT
@@ -22,6 +27,12 @@ DEFAULT_BOLD_FONT = BOLD_FONT
 MIN_QR_MODULE_DOTS = 4
 MAX_QR_MODULE_DOTS = 8
 _THRESHOLD = 140
+DOTS_PER_MM = 8
+CAP_HEIGHT_EM = 0.714  # Noto Sans: cap height / em
+MIN_CAP_MM = 2.5
+BODY_PX = 30  # cap 21.4 dots = 2.68 mm
+TITLE_PX = 36
+BIG_PX = 72
 
 
 @lru_cache(maxsize=32)
@@ -122,10 +133,87 @@ class _Canvas:
 def _big_text_font(text: str, bold: Path, width: int, start: int) -> ImageFont.FreeTypeFont:
     """The largest bold size (down to a floor) at which the code fits on one line."""
     size = start
-    floor = max(12, start // 3)
+    floor = max(BODY_PX, start // 3)
     while size > floor and not _fits(text, _font(bold, size), width):
         size -= 2
     return _font(bold, size)
+
+
+def bold_font_for(regular: Path) -> Path:
+    """The bold face next to ``regular`` (``*-Regular.ttf`` -> ``*-Bold.ttf``), else Noto Sans Bold.
+
+    Only when neither exists does bold text fall back to the regular face.
+    """
+    if "Regular" in regular.name:
+        sibling = regular.with_name(regular.name.replace("Regular", "Bold"))
+        if sibling.is_file():
+            return sibling
+    return DEFAULT_BOLD_FONT if DEFAULT_BOLD_FONT.is_file() else regular
+
+
+class _Fonts:
+    def __init__(self, regular: Path, bold: Path) -> None:
+        self.body = _font(regular, BODY_PX)
+        self.bold = _font(bold, BODY_PX)
+        self.title = _font(bold, TITLE_PX)
+        self.large = _font(bold, round(BODY_PX * 1.4))
+        self.bold_path = bold
+
+    def of(self, style: str) -> ImageFont.FreeTypeFont:
+        return {"title": self.title, "bold": self.bold, "body": self.body}[style]
+
+
+def _row(canvas: _Canvas, fonts: _Fonts, row: Row, pad: int) -> Image.Image:
+    value_font = fonts.large if row.large else (fonts.bold if row.bold else fonts.body)
+    if row.stacked:
+        top = canvas.text_block(wrap_text(row.label, fonts.body, canvas.inner), fonts.body, centre=False)
+        below = canvas.text_block(wrap_text(row.value, value_font, canvas.inner), value_font,
+                                  centre=False)
+        out = Image.new("L", (canvas.width, top.height + below.height), 255)
+        out.paste(top, (0, 0))
+        out.paste(below, (0, top.height))
+        return out
+    label_w = canvas.inner * 2 // 5
+    value_x = label_w + pad
+    labels = wrap_text(row.label, fonts.body, label_w)
+    values = wrap_text(row.value, value_font, canvas.inner - value_x)
+    left = canvas.text_block(labels, fonts.body, centre=False)
+    right = canvas.text_block(values, value_font, centre=False, x0=value_x)
+    out = Image.new("L", (canvas.width, max(left.height, right.height)), 255)
+    out.paste(left, (0, 0))
+    x = canvas.margin + value_x
+    out.paste(right.crop((x, 0, canvas.width, right.height)), (x, 0))
+    return out
+
+
+def _qr(canvas: _Canvas, text: str) -> Image.Image:
+    modules = qr_modules(text) + 8
+    module_dots = min(MAX_QR_MODULE_DOTS, canvas.inner // modules)
+    if module_dots < MIN_QR_MODULE_DOTS:
+        raise ValueError(f"QR text too long to print scannably at {canvas.width} dots ({modules} modules)")
+    code = qr_image(text, module_dots=module_dots).convert("L")
+    block = Image.new("L", (canvas.width, code.height), 255)
+    block.paste(code, ((canvas.width - code.width) // 2, 0))
+    return block
+
+
+def _add(canvas: _Canvas, fonts: _Fonts, block: Block, pad: int) -> None:
+    match block:
+        case Rule():
+            canvas.rule(pad * 2)
+        case Qr(text=text):
+            canvas.gap(pad)
+            canvas.add(_qr(canvas, text))
+            canvas.gap(pad)
+        case Row():
+            canvas.add(_row(canvas, fonts, block, pad))
+        case Line(text=text, style="big"):
+            big = _big_text_font(_nfc(text), fonts.bold_path, canvas.inner, BIG_PX)
+            canvas.add(canvas.text_block(wrap_text(text, big, canvas.inner), big, centre=True))
+        case Line(text=text, style=style, align=align):
+            font = fonts.of(style)
+            canvas.add(canvas.text_block(wrap_text(text, font, canvas.inner), font,
+                                         centre=align == "centre"))
 
 
 def render_receipt(
@@ -135,59 +223,13 @@ def render_receipt(
     *,
     bold_font_path: Path | None = None,
 ) -> Image.Image:
-    """Lay the slip out at ``dot_width`` dots and return a "1" image (black = 0).
-
-    Sizes scale with the dot width so a 58 mm (384-dot) slip keeps the same proportions as an
-    80 mm (576-dot) one.
-    """
+    """Lay the slip out at ``dot_width`` dots and return a "1" image (black = 0)."""
     regular_path = font_path or DEFAULT_FONT
-    bold_path = bold_font_path or (DEFAULT_BOLD_FONT if font_path is None else font_path)
-    scale = dot_width / 576
-    body = _font(regular_path, max(12, round(24 * scale)))
-    body_bold = _font(bold_path, max(12, round(24 * scale)))
-    heading = _font(bold_path, max(14, round(28 * scale)))
-    small = _font(regular_path, max(11, round(20 * scale)))
-    canvas = _Canvas(dot_width, margin=max(8, round(16 * scale)))
-    pad = max(6, round(12 * scale))
-
+    fonts = _Fonts(regular_path, bold_font_path or bold_font_for(regular_path))
+    canvas = _Canvas(dot_width, margin=max(8, round(2 * DOTS_PER_MM)))
+    pad = round(1.5 * DOTS_PER_MM)
     canvas.gap(pad)
-    for line in r.header:
-        canvas.add(canvas.text_block(wrap_text(line, heading, canvas.inner), heading, centre=True))
-    canvas.rule(pad * 2)
-
-    label_w = canvas.inner * 2 // 5
-    value_x = label_w + pad
-    for label, value in r.rows:
-        labels = wrap_text(label, body, label_w)
-        values = wrap_text(value, body_bold, canvas.inner - value_x)
-        left = canvas.text_block(labels, body, centre=False)
-        right = canvas.text_block(values, body_bold, centre=False, x0=value_x)
-        row = Image.new("L", (dot_width, max(left.height, right.height)), 255)
-        row.paste(left, (0, 0))
-        row.paste(
-            right.crop((canvas.margin + value_x, 0, dot_width, right.height)), (canvas.margin + value_x, 0)
-        )
-        canvas.add(row)
-
-    if r.big_text:
-        canvas.rule(pad * 2)
-        big = _big_text_font(_nfc(r.big_text), bold_path, canvas.inner, round(72 * scale))
-        canvas.add(canvas.text_block(wrap_text(r.big_text, big, canvas.inner), big, centre=True))
-
-    if r.qr_text:
-        canvas.gap(pad)
-        modules = qr_modules(r.qr_text) + 8
-        module_dots = min(MAX_QR_MODULE_DOTS, canvas.inner // modules)
-        if module_dots < MIN_QR_MODULE_DOTS:
-            raise ValueError(f"QR text too long to print scannably at {dot_width} dots ({modules} modules)")
-        code = qr_image(r.qr_text, module_dots=module_dots).convert("L")
-        block = Image.new("L", (dot_width, code.height), 255)
-        block.paste(code, ((dot_width - code.width) // 2, 0))
-        canvas.add(block)
-
-    if r.footer:
-        canvas.rule(pad * 2)
-        for line in r.footer:
-            canvas.add(canvas.text_block(wrap_text(line, small, canvas.inner), small, centre=True))
+    for block in r.as_blocks():
+        _add(canvas, fonts, block, pad)
     canvas.gap(pad * 2)
     return canvas.image()

@@ -1,4 +1,9 @@
-"""Done: the code, the appointment, the slip printing on the printer's worker (never lost)."""
+"""Done: the code, the appointment, the slip printing on the printer's worker (never lost).
+
+When the printer fails, staff are called at once (``officer_called``, which the composition root
+logs for staff) and the code is said again: many citizens have no phone camera to photograph the
+screen. Staff put paper back and press "In lại phiếu".
+"""
 
 from __future__ import annotations
 
@@ -38,12 +43,17 @@ class DoneVm(QObject):
         self._state = ""
         self._slip_url = ""
         self._officer_called = False
+        self._facts: dict[str, str] = {}
         self.slip_image: Image.Image | None = None
         self.last_result: PrintResult | None = None
         self.on_printed: Callable[[], None] = lambda: None
         self.on_printing: Callable[[], None] = lambda: None
+        self.on_say: Callable[[str], None] = lambda _t: None
 
-    def show(self, code: str, appointment: str, receipt: Receipt) -> None:
+    def show(self, code: str, appointment: str, receipt: Receipt,
+             facts: dict[str, str] | None = None) -> None:
+        """``facts``: the done screen's lines (hours, where, fee) and ``said_print_failed``."""
+        self._facts = dict(facts or {})
         img = render_receipt(receipt, self._printer.dot_width, self._font_path)
         self.slip_image = img
         self._code = code
@@ -58,11 +68,22 @@ class DoneVm(QObject):
         self._state = "printed" if result.outcome is PrintOutcome.PRINTED else "failed"
         self.on_printed()
         self.changed.emit()
+        if self._state == "failed":
+            self._print_failed()
 
     def _crashed(self, _exc: BaseException) -> None:
         self._state = "failed"
         self.on_printed()
         self.changed.emit()
+        self._print_failed()
+
+    def _print_failed(self) -> None:
+        """Staff are called (once per slip) and the code is said again."""
+        if not self._officer_called:
+            self.call_officer()
+        said = self._facts.get("said_print_failed")
+        if said:
+            self.on_say(said)
 
     def is_printing(self) -> bool:
         return self._state == "printing"
@@ -71,6 +92,7 @@ class DoneVm(QObject):
         self._officer_called = False
         self._code = ""
         self._appointment = ""
+        self._facts = {}
         self._state = ""
         self._slip_url = ""
         self.slip_image = None
@@ -82,6 +104,9 @@ class DoneVm(QObject):
     def _get_appointment(self) -> str:
         return self._appointment
 
+    def _get_facts(self) -> dict[str, str]:
+        return {k: v for k, v in self._facts.items() if not k.startswith("said")}
+
     def _get_state(self) -> str:
         return self._state
 
@@ -92,6 +117,7 @@ class DoneVm(QObject):
     appointment = qproperty(str, _get_appointment, notify=changed)
     print_state = qproperty(str, _get_state, notify=changed)
     slip_url = qproperty(str, _get_slip_url, notify=changed)
+    facts = qproperty("QVariantMap", _get_facts, notify=changed)
 
     @slot()
     def reprint(self) -> None:

@@ -31,7 +31,7 @@ from kiosk.ui.lookup_vm import LookupVm
 from kiosk.ui.qtbind import qproperty, slot
 from kiosk.ui.queue_vm import QueueVm
 from kiosk.ui.services import Draft, UiServices
-from kiosk.ui.slip import appointment_slip
+from kiosk.ui.slip import appointment_slip, done_facts, office_of, received_of
 from kiosk.ui.theme import Theme
 from kiosk.ui.units import Units
 from kiosk.ui.voice import Voice
@@ -97,6 +97,7 @@ class FlowVm(QObject):
         confirm.on_no_code = lambda: self._kiosk_code_instead("confirm_otp_fallback")
         done.on_printed = lambda: session.set_busy("printer", False)
         done.on_printing = lambda: session.set_busy("printer", True)
+        done.on_say = voice.say
         idle.on_countdown = lambda: voice.prompt("idle")
         idle.on_seconds = lambda n: voice.say(strings.text("idle_seconds_left").replace("%1", str(n)))
         idle.on_timeout = self._timed_out
@@ -441,18 +442,14 @@ class FlowVm(QObject):
         self._draft = None
         self.sealed.emit(record)
         procedure = self._s.catalog.get(record.procedure_code)
-        appointment = record.appointment_date.strftime("%d/%m/%Y")
-        receipt = appointment_slip(
-            self._strings, record, procedure, self._s.kiosk.commune_name, self._s.kiosk.kiosk_id
-        )
+        got = received_of(record, procedure, self._confirmed)
+        office = office_of(self._s.kiosk)
+        receipt = appointment_slip(self._strings, got, office)  # the office's slip, in Vietnamese
+        facts = done_facts(self._strings, got, office)
+        self._voice.say(facts["said"])  # before printing: a printer failure is said after it
         self.session.set_busy("printer", True)
-        self.done.show(record.application_code, appointment, receipt)
+        self.done.show(record.application_code, facts["appointment"], receipt, facts)
         self._sync()
-        self._voice.say(
-            self._strings.text("voice_done")
-            .replace("%1", " ".join(record.application_code.replace("-", "")))
-            .replace("%2", appointment)
-        )
 
     # -- the end of a session --------------------------------------------------------------------
     @slot(int)

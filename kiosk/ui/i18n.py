@@ -36,6 +36,10 @@ class Strings(QObject):
     def text(self, string_id: str) -> str:
         return self._tables[self._lang][string_id]
 
+    def text_in(self, lang: str, string_id: str) -> str:
+        """A string in a given language (the slip is always Vietnamese)."""
+        return self._tables[lang][string_id]
+
     def lang_code(self) -> str:
         return self._lang
 

@@ -44,6 +44,10 @@ class KioskIdentity:
     commune_name: str
     kiosk_id: str
     code_prefix: str = ""  # e.g. "K07": citizens type only the digits of this kiosk's codes
+    authority: str = ""  # the receiving office on the slip, e.g. "UBND xã Quế Châu"
+    collect_at: str = ""  # where results are collected (default: the one-stop desk of the authority)
+    office_hours: str = "sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu"
+    hotline: str = ""  # printed on the slip when set
 
 
 @dataclass(frozen=True)

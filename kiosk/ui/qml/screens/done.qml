@@ -27,9 +27,45 @@ Item {
                 font.bold: true
                 text: done.code
             }
-            Body {
-                objectName: "doneAppointment"
-                text: i18n.t.done_appointment.arg(done.appointment)
+            Rectangle {
+                objectName: "doneAppointmentBox"
+                width: parent.width
+                height: appt.implicitHeight + units.mm(8)
+                color: theme.c.surface
+                border.color: theme.c.border
+                border.width: units.mm(0.5)
+                radius: units.mm(2)
+                Column {
+                    id: appt
+                    anchors.centerIn: parent
+                    width: parent.width - units.mm(8)
+                    spacing: units.mm(2)
+                    Body {
+                        text: i18n.t.done_appointment_label
+                        font.bold: true
+                    }
+                    Text {
+                        objectName: "doneAppointment"
+                        width: parent.width
+                        wrapMode: Text.WordWrap
+                        color: theme.c.text
+                        font.pixelSize: units.huge_px * 0.8
+                        font.bold: true
+                        text: done.appointment
+                    }
+                    Body {
+                        objectName: "doneHours"
+                        text: done.facts.hours || ""
+                    }
+                    Body {
+                        objectName: "doneWhere"
+                        text: done.facts.where || ""
+                    }
+                    Body {
+                        objectName: "doneFee"
+                        text: done.facts.fee || ""
+                    }
+                }
             }
             Rectangle {
                 objectName: "donePrintState"
@@ -58,13 +94,6 @@ Item {
                 visible: done.print_state === "failed"
                 text: i18n.t.done_reprint
                 onClicked: done.reprint()
-            }
-            KButton {
-                objectName: "callOfficerButton"
-                visible: done.print_state === "failed" && !done.officer_notified
-                kind: "danger"
-                text: i18n.t.nav_call_officer
-                onClicked: done.call_officer()
             }
         }
         Rectangle {
