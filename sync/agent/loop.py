@@ -22,6 +22,7 @@ from kiosk.store.schema import (
 )
 from sync.agent.chunks import ChunkSizer
 from sync.agent.config import AgentConfig
+from sync.agent.heartbeat import HeartbeatSender
 from sync.agent.link import LinkReport, LinkState
 from sync.agent.outcome import LeaseLost, Quarantined, QueuePaused, RetryLater, Sent
 from sync.agent.pullback import check_ack, pull_status, send_ratings
@@ -81,6 +82,8 @@ class Agent:
         self.uploader = Uploader(self.client, self.outbox, ChunkSizer(), monotonic,
                                  still_leased=self.lease.keep)
         self._send_now_seen = self.outbox.get_state(SYNC_KEY_SEND_NOW_REQUESTED_AT)
+        self.heartbeat = HeartbeatSender(self.client, self.outbox, config.kiosk_id,
+                                         config.db_path, clock=clock)
 
     def close(self) -> None:
         self.lease.release()
@@ -135,10 +138,21 @@ class Agent:
             self._pull_back(report)
             self.backoff.succeeded()
             self.outbox.set_state(SYNC_KEY_LAST_SUCCESS_AT, iso(self._clock()))
+        if report.paused is None and report.link is LinkState.ONLINE:
+            self._heartbeat(report)
         _log_pass(report)
         return report
 
+    def _heartbeat(self, report: PassReport) -> None:
+        """Every few minutes and on change; a failed heartbeat is only a note."""
+        try:
+            if self.heartbeat.maybe_send():
+                report.notes.append("heartbeat sent")
+        except GatewayError as err:
+            report.notes.append(f"heartbeat failed: {err.failure.describe()}")
+
     def _offline(self, report: PassReport, failure: Failure) -> PassReport:
+        self.heartbeat.record_error(failure.code)
         report.link = LinkState.OFFLINE
         report.retry = failure
         delay = self.backoff.failed(failure.retry_after_s)
@@ -158,7 +172,9 @@ class Agent:
                     report.sent += 1
                 case Quarantined():
                     report.quarantined += 1
+                    self.heartbeat.record_error("quarantined")
                 case RetryLater(failure=failure) if _whole_link(failure):
+                    self.heartbeat.record_error(failure.code)
                     delay = self.backoff.failed(failure.retry_after_s)
                     self.outbox.retry_later(app.application_id, self._clock() + delay,
                                             failure.describe())
@@ -167,6 +183,7 @@ class Agent:
                                   else LinkState.ONLINE, failure.describe())
                     return
                 case RetryLater(failure=failure):
+                    self.heartbeat.record_error(failure.code)
                     # This application only: it waits on its own schedule, the queue goes on.
                     delay = (failure.retry_after_s if failure.retry_after_s is not None
                              else self.backoff.delay_for(app.attempts))
@@ -175,6 +192,7 @@ class Agent:
                                             failure.describe())
                     report.deferred += 1
                 case QueuePaused(failure=failure):
+                    self.heartbeat.record_error(failure.code)
                     self.backoff.failed()
                     report.paused = failure
                     report.link = LinkState.PAUSED
@@ -199,6 +217,7 @@ class Agent:
             try:
                 report.notes.append(f"{name}: {step()}")
             except GatewayError as err:
+                self.heartbeat.record_error(err.failure.code)
                 report.notes.append(f"{name} failed: {err.failure.describe()}")
 
     # -- drivers ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ place in front of it.
 from __future__ import annotations
 
 import collections
+import ipaddress
 import logging
 import re
 import threading
@@ -19,8 +20,10 @@ from sync.gateway.applications import ApplicationDesk
 from sync.gateway.bundles import BundleDesk
 from sync.gateway.citizen import CitizenDesk
 from sync.gateway.faults import CANNED, Fault, FaultKind, FaultScript
+from sync.gateway.heartbeat import HeartbeatDesk
 from sync.gateway.keys import GatewayKeys, load_or_create_keys
 from sync.gateway.limits import GatewayLimits
+from sync.gateway.metrics import FleetMetrics
 from sync.gateway.request import Request
 from sync.gateway.responses import Refusal, Response, Signing, empty, problem, refuse
 from sync.gateway.store import GatewayStore
@@ -100,6 +103,8 @@ class GatewayApp:
             clock=clock,
             limits=limits,
         )
+        self.heartbeats = HeartbeatDesk(self.store, clock)
+        self.metrics = FleetMetrics(self.heartbeats, clock)
         self._log: collections.deque[LoggedRequest] = collections.deque(maxlen=REQUEST_LOG_SIZE)
         self._log_lock = threading.Lock()
         self._routes = self._build_routes()
@@ -113,6 +118,8 @@ class GatewayApp:
     def dispatch(self, req: Request) -> Response:
         if req.path.startswith("/_control/"):
             return self._control(req)
+        if req.path == "/metrics":
+            return self._metrics(req)
         fault = self.faults.take(req.method, req.path)
         response = self._apply(req, fault.kind if fault else FaultKind.PASSTHROUGH, fault)
         with self._log_lock:
@@ -226,6 +233,7 @@ class GatewayApp:
             r("POST", rf"{app_path}/commit", self._commit),
             r("GET", rf"/v1/kiosks/{KIOSK}/applications", self._pull),
             r("GET", rf"/v1/kiosks/{KIOSK}/ack", self._ack),
+            r("POST", rf"/v1/kiosks/{KIOSK}/heartbeat", self._heartbeat),
             r("POST", r"/v1/otp", self._otp),
             r("POST", r"/v1/otp/verify", self._otp_verify),
             r("POST", r"/v1/identity/vneid", self._vneid),
@@ -305,6 +313,26 @@ class GatewayApp:
     def _ack(self, c: Call) -> Response:
         self._own_kiosk(c.kiosk_id, c.p)
         return self.applications.ack(c.kiosk_id)
+
+    def _heartbeat(self, c: Call) -> Response:
+        self._own_kiosk(c.kiosk_id, c.p)
+        response = self.heartbeats.receive(c.kiosk_id, c.req.body)
+        self.metrics.heartbeats.inc()
+        return response
+
+    def _metrics(self, req: Request) -> Response:
+        """Prometheus scrapes without a kiosk's signature: loopback and private networks only
+        (a province's Prometheus sits beside the gateway or behind its reverse proxy)."""
+        if req.method != "GET":
+            return problem(405, ProblemCode.METHOD_NOT_ALLOWED, False, headers={"Allow": "GET"})
+        try:
+            client = ipaddress.ip_address(req.client_host.removeprefix("::ffff:"))
+        except ValueError:
+            client = None
+        if client is None or not (client.is_loopback or client.is_private):
+            return problem(403, ProblemCode.FORBIDDEN, False, "metrics are for the province's "
+                           "own network")
+        return self.metrics.response()
 
     def _otp(self, c: Call) -> Response:
         return self.citizens.request_otp(_json(c.req))
