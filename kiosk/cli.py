@@ -117,6 +117,12 @@ def _add_admin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     inst.add_argument("--root", type=Path, default=Path("/"), help="staging root (default /)")
 
 
+def _is_store_error(exc: BaseException) -> bool:
+    """A ``kiosk.store`` error (checked without importing the store for every command)."""
+    errors = sys.modules.get("kiosk.store.errors")
+    return errors is not None and isinstance(exc, errors.StoreError)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -130,6 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except ProvisioningError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if not _is_store_error(exc):
+            raise
+        print(f"kiosk: {exc}", file=sys.stderr)  # lost, damaged or unavailable store: one line
         return 2
     except KeyboardInterrupt:
         return 130

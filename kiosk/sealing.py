@@ -9,11 +9,9 @@ K lives only in this function's frame: once it returns, the kiosk cannot read th
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import uuid
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple, Protocol
@@ -34,6 +32,7 @@ from kiosk.store.db import Store
 from kiosk.store.errors import StateConflictError, StoreUnavailable
 from kiosk.store.files import FileWriter, atomic_write, ensure_dir
 from kiosk.store.schema import DOCS_DIRNAME, ApplicationState
+from kiosk.store.sweep import discard_unsealed
 from sync.protocol.canonical import sha256_hex
 from sync.protocol.envelope import new_application_key, seal_document, seal_payload
 from sync.protocol.messages import (
@@ -166,9 +165,8 @@ def seal(
                     writer(app_dir, entry.doc_id, data)
                 _insert(conn, store.now_text(), app, manifest, appointment_date)
     except BaseException:
-        if attempted:  # still no row: whatever reached the disk is an orphan, remove it now
-            with suppress(OSError):
-                shutil.rmtree(app_dir)
+        if attempted:  # no row: delete what reached the disk (only once proven unreferenced)
+            discard_unsealed(store, application_id)
         raise
     return _hand_over(store, application_id)
 

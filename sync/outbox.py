@@ -14,13 +14,14 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
+from kiosk.store import core
 from kiosk.store import schema as s
+from kiosk.store.errors import classify
 from kiosk.store.schema import ApplicationState as St
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = core.BUSY_TIMEOUT_MS
 STALE_SEALED_S = 600.0
 
 SENDABLE: tuple[St, ...] = (St.QUEUED, St.UPLOADING, St.COMMITTING, St.RETRY_WAIT, St.EXPORTED)
@@ -42,13 +43,10 @@ def _json_list(states: Sequence[St]) -> str:
     return json.dumps([str(x) for x in states])
 
 
-def iso(epoch_s: float) -> str:
-    """The store's time format: ISO 8601 UTC with Z, to the second."""
-    return datetime.fromtimestamp(epoch_s, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+iso = core.iso_from_epoch
+"""The store's time format (:mod:`kiosk.store.core`) from the agent's epoch seconds."""
 
-
-def parse_iso(text: str) -> float:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+parse_iso = core.epoch_from_iso
 
 
 @dataclass(frozen=True)
@@ -95,12 +93,15 @@ class Outbox:
         self.db_path = Path(db_path)
         self.data_dir = self.db_path.parent
         self._clock = clock
-        self._db = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None)
-        self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
+        # An existing store only: the agent never creates one (the kiosk would take an empty
+        # file for a new store). A missing file raises StoreUnavailable(CANNOT_OPEN).
+        try:
+            self._db = core.connect(self.db_path, create=False)
+        except sqlite3.Error as exc:
+            unavailable = classify(exc)
+            if unavailable is None:
+                raise
+            raise unavailable from exc
 
     def close(self) -> None:
         self._db.close()
@@ -209,13 +210,9 @@ class Outbox:
 
     def _transition(self, db: sqlite3.Connection, app_id: str, old: St, new: St, detail: str,
                     **columns: object) -> None:
-        sets = ", ".join(f"{c} = ?" for c in ("state", "updated_at", *columns))
-        # Column names come from this module's own keyword arguments, never from input.
-        db.execute(f"UPDATE applications SET {sets} WHERE application_id = ?",
-                   (new, self.now_iso(), *columns.values(), app_id))
-        db.execute(
-            "INSERT INTO application_events(application_id, at, from_state, to_state, "
-            "detail) VALUES (?, ?, ?, ?, ?)", (app_id, self.now_iso(), old, new, detail[:500]))
+        """The store's one transition (legal-move table, event row); ``old`` is compared."""
+        core.transition(db, app_id, new, at=self.now_iso(), detail=detail, expected_from=old,
+                        columns=columns)
 
     def transition(self, app_id: str, new: St, detail: str = "", **columns: object) -> None:
         """Write the new state and its event row (before the action it announces)."""
@@ -254,7 +251,10 @@ class Outbox:
         rows = self._db.execute(
             "SELECT doc_id, size, sha256, path, upload_offset, uploaded_at FROM documents "
             "WHERE application_id = ? ORDER BY doc_id", (app_id,)).fetchall()
-        return [DocumentRow(r[0], r[1], r[2], self.data_dir / r[3], r[4], r[5] is not None)
+        # The file's place is derived from the ids (the path column is only a copy of it): a
+        # damaged column can neither hide a document nor point the agent outside docs/.
+        return [DocumentRow(r[0], r[1], r[2], self.data_dir / s.DOCS_DIRNAME / app_id / r[0],
+                            r[4], r[5] is not None)
                 for r in rows]
 
     def save_offset(self, app_id: str, doc_id: str, offset: int, *, done: bool = False) -> None:

@@ -17,14 +17,13 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from kiosk.store import core
 from kiosk.store import schema as s
+from kiosk.store.errors import StoreError, classify
 from kiosk.store.schema import ApplicationState as St
-
-BUSY_TIMEOUT_MS = 10_000
 
 
 class StaffActionError(Exception):
@@ -40,10 +39,6 @@ class Requeued:
     damaged: bool  # the start-up sweep found its files damaged: the agent will not send it
 
 
-def _iso(epoch_s: float) -> str:
-    return datetime.fromtimestamp(epoch_s, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def requeue_quarantined(
     db_path: Path,
     code_or_id: str,
@@ -56,13 +51,17 @@ def requeue_quarantined(
     key = code_or_id.strip()
     if not key:
         raise StaffActionError("give an application code (like K01-000123-4)")
-    db = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
-        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA foreign_keys=ON")
+        db = core.connect(db_path, create=False)
+    except sqlite3.Error as exc:
+        unavailable = classify(exc)
+        if unavailable is None:
+            raise
+        raise unavailable from exc
+    try:
         db.execute("BEGIN IMMEDIATE")
         try:
-            done = _requeue(db, key, actor, why, _iso(clock()))
+            done = _requeue(db, key, actor, why, core.iso_from_epoch(clock()))
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -83,15 +82,11 @@ def _requeue(db: sqlite3.Connection, key: str, actor: str, why: str, now: str) -
     app_id, code, seq, state, reason, damaged = row
     if state != St.QUARANTINED:
         raise StaffActionError(f"{code} is {state}, not quarantined: nothing to retry")
-    db.execute(
-        f"UPDATE {s.APPLICATIONS} SET state = ?, quarantine_reason = NULL, attempts = 0, "
-        f"next_attempt_at = NULL, last_error = NULL, updated_at = ? WHERE application_id = ?",
-        (St.QUEUED, now, app_id),
-    )
-    db.execute(
-        f"INSERT INTO {s.APPLICATION_EVENTS}(application_id, at, from_state, to_state, detail) "
-        f"VALUES (?, ?, ?, ?, ?)",
-        (app_id, now, St.QUARANTINED, St.QUEUED, f"{actor}: {why} (was: {reason or '-'})"[:500]),
+    core.transition(
+        db, str(app_id), St.QUEUED, at=now, detail=f"{actor}: {why} (was: {reason or '-'})",
+        expected_from=St.QUARANTINED,
+        columns={"quarantine_reason": None, "attempts": 0, "next_attempt_at": None,
+                 "last_error": None},
     )
     db.execute(
         f"INSERT INTO {s.AUDIT_LOG}(at, actor, action, detail) VALUES (?, ?, ?, ?)",
@@ -105,6 +100,9 @@ def retry_cli(db_path: Path, code: str, out: TextIO = sys.stdout, *, actor: str 
     try:
         done = requeue_quarantined(db_path, code, actor=actor)
     except StaffActionError as exc:
+        out.write(f"retry refused: {exc}\n")
+        return 2
+    except StoreError as exc:
         out.write(f"retry refused: {exc}\n")
         return 2
     out.write(f"{done.application_code} (#{done.kiosk_seq}) is queued again; "

@@ -26,13 +26,13 @@ def set_pin(args: argparse.Namespace, config: KioskConfig) -> int:
     if sys.stdin.isatty() and _read_pin("again: ") != pin:
         print("the two PINs differ; nothing changed", file=sys.stderr)
         return 2
+    store = open_kiosk_store(config)  # first: a lost or damaged store refuses before any write
     try:
-        PinGuard(pins_path(config), time.time).set_pin(role, pin)
-    except ValueError as exc:
-        print(f"refused: {exc}", file=sys.stderr)
-        return 2
-    store = open_kiosk_store(config)
-    try:
+        try:
+            PinGuard(pins_path(config), time.time).set_pin(role, pin)
+        except ValueError as exc:
+            print(f"refused: {exc}", file=sys.stderr)
+            return 2
         audit(store, "cli", "set_pin", role.value)
     finally:
         store.close()

@@ -12,9 +12,28 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kiosk.store import core, seqmark
+from kiosk.store.core import record_event
 from kiosk.store.db import Store, iso_utc, parse_iso_utc
-from kiosk.store.errors import StateConflictError, UnknownApplicationError
-from kiosk.store.schema import COUNTER_KIOSK_SEQ, ApplicationState
+from kiosk.store.errors import UnknownApplicationError
+from kiosk.store.schema import ApplicationState
+
+__all__ = [
+    "ApplicationEvent",
+    "DocumentRecord",
+    "SealedRecord",
+    "allocate_kiosk_seq",
+    "count_by_state",
+    "documents_of",
+    "events_of",
+    "find_by_code",
+    "get_application",
+    "insert_sealed",
+    "list_applications",
+    "manifest_json",
+    "record_event",
+    "transition",
+]
 
 
 @dataclass(frozen=True)
@@ -173,23 +192,6 @@ def events_of(store: Store, application_id: str) -> list[ApplicationEvent]:
     ]
 
 
-def record_event(
-    conn: sqlite3.Connection,
-    *,
-    application_id: str,
-    at: str,
-    from_state: ApplicationState | None,
-    to_state: ApplicationState,
-    detail: str = "",
-) -> None:
-    """Append one event row; call inside the transaction that changes the state."""
-    conn.execute(
-        "INSERT INTO application_events(application_id, at, from_state, to_state, detail) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (application_id, at, from_state, to_state, detail),
-    )
-
-
 def transition(
     store: Store,
     application_id: str,
@@ -198,40 +200,16 @@ def transition(
     detail: str = "",
     expected_from: ApplicationState | Sequence[ApplicationState] | None = None,
 ) -> SealedRecord:
-    """Move an application to ``to_state`` and record why, atomically.
+    """Move an application to ``to_state`` and record why, atomically (see
+    :func:`kiosk.store.core.transition`: illegal moves raise ``IllegalTransitionError``).
 
     ``expected_from`` makes it a compare-and-set: when another process has moved the
     application first, ``StateConflictError`` is raised and nothing changes.
     """
-    allowed: set[str] | None
-    if expected_from is None:
-        allowed = None
-    elif isinstance(expected_from, ApplicationState):
-        allowed = {str(expected_from)}
-    else:
-        allowed = {str(s) for s in expected_from}
     at = store.now_text()
     with store.write() as conn:
-        row = conn.execute(
-            "SELECT state FROM applications WHERE application_id = ?", (application_id,)
-        ).fetchone()
-        if row is None:
-            raise UnknownApplicationError(application_id)
-        current = ApplicationState(row["state"])
-        if allowed is not None and str(current) not in allowed:
-            raise StateConflictError(f"{application_id} is {current}, expected one of {allowed}")
-        conn.execute(
-            "UPDATE applications SET state = ?, updated_at = ? WHERE application_id = ?",
-            (to_state, at, application_id),
-        )
-        record_event(
-            conn,
-            application_id=application_id,
-            at=at,
-            from_state=current,
-            to_state=to_state,
-            detail=detail,
-        )
+        core.transition(conn, application_id, to_state, at=at, detail=detail,
+                        expected_from=expected_from)
     record = get_application(store, application_id)
     assert record is not None
     return record
@@ -240,13 +218,11 @@ def transition(
 def allocate_kiosk_seq(conn: sqlite3.Connection) -> int:
     """The next kiosk_seq; call inside the sealing transaction (rolled back with it).
 
-    A counter row, not ``max(kiosk_seq) + 1``, so a purged row never frees its number.
+    A counter row, not ``max(kiosk_seq) + 1``, so a purged row never frees its number; and a
+    high-water mark file beside the database, written before the number is used, so a lost or
+    replaced database never hands a number out twice (:mod:`kiosk.store.seqmark`).
     """
-    row = conn.execute(
-        "UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value",
-        (COUNTER_KIOSK_SEQ,),
-    ).fetchone()
-    return int(row[0])
+    return seqmark.reserve(conn)
 
 
 def insert_sealed(

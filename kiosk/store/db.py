@@ -12,35 +12,33 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
+from kiosk.store import core, seqmark
+from kiosk.store.core import iso_utc, parse_iso_utc, utc_now
 from kiosk.store.errors import StoreTooNewError, classify
+from kiosk.store.health import check_before_open, check_integrity, damaged_store
 from kiosk.store.schema import DOCS_DIRNAME, MIGRATIONS, SCHEMA_VERSION
 
 Clock = Callable[[], datetime]
 
-DEFAULT_BUSY_TIMEOUT_MS = 5000
+DEFAULT_BUSY_TIMEOUT_MS = core.BUSY_TIMEOUT_MS
 
-
-def utc_now() -> datetime:
-    """The real clock (tests inject their own)."""
-    return datetime.now(UTC)
-
-
-def iso_utc(moment: datetime) -> str:
-    """The store's (and the protocol's) time format: UTC, ``Z``, to the second."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: the store keeps UTC times only")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_iso_utc(text: str) -> datetime:
-    """Inverse of :func:`iso_utc`."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+__all__ = [
+    "DEFAULT_BUSY_TIMEOUT_MS",
+    "Clock",
+    "Store",
+    "connect",
+    "iso_utc",
+    "migrate",
+    "open_store",
+    "parse_iso_utc",
+    "utc_now",
+]
 
 
 class Store:
@@ -60,6 +58,7 @@ class Store:
         self.clock = clock
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
+        self._seq_noted = 0
 
     def now_text(self) -> str:
         """The injected clock's time in the store's format."""
@@ -85,6 +84,8 @@ class Store:
                 if unavailable is not None and unavailable is not exc:
                     raise unavailable from exc
                 raise
+            # after the commit: a kiosk_seq it made real goes to the mark file (never raises)
+            self._seq_noted = seqmark.note_committed(self.conn, self._seq_noted)
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         """All rows of one read (rows addressable by column name)."""
@@ -141,23 +142,8 @@ def _user_version(conn: sqlite3.Connection) -> int:
 
 
 def connect(path: Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> sqlite3.Connection:
-    """A raw connection with the store's pragmas (WAL, FULL sync, foreign keys, busy timeout).
-
-    Autocommit mode (``isolation_level=None``): transactions are always explicit.
-    """
-    conn = sqlite3.connect(
-        path, isolation_level=None, timeout=busy_timeout_ms / 1000, check_same_thread=False
-    )
-    try:
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+    """A raw connection with the store's pragmas (see :func:`kiosk.store.core.connect`)."""
+    return core.connect(path, busy_timeout_ms=busy_timeout_ms)
 
 
 def open_store(
@@ -166,21 +152,31 @@ def open_store(
     clock: Clock = utc_now,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
     target_version: int = SCHEMA_VERSION,
+    check: bool = True,
 ) -> Store:
-    """Open (creating if needed) and migrate the store at ``path``.
+    """Open (creating if needed), check and migrate the store at ``path``.
 
-    Documents live beside it in ``<path's folder>/docs``. Raises ``StoreUnavailable`` when the
-    environment prevents it (read-only, disk full, locked) and ``StoreTooNewError`` for a newer file.
+    Documents live beside it in ``<path's folder>/docs``. Before anything is written,
+    ``check`` refuses (``StoreRefusedError``, one line for the technician, nothing changed) a
+    store that is missing or empty while documents exist, that fails ``PRAGMA integrity_check``,
+    or whose kiosk_seq mark is unreadable. Raises ``StoreUnavailable`` when the environment
+    prevents it (read-only, disk full, locked) and ``StoreTooNewError`` for a newer file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if check:
+        check_before_open(path)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         conn = connect(path, busy_timeout_ms)
-    except (sqlite3.OperationalError, OSError) as exc:
+    except (sqlite3.DatabaseError, OSError) as exc:
         unavailable = classify(exc)
         if unavailable is not None:
             raise unavailable from exc
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            raise damaged_store(path, str(exc)) from exc
         raise
     try:
+        if check:
+            check_integrity(conn, path)
         migrate(conn, target_version)
     except BaseException as exc:
         conn.close()
@@ -188,4 +184,6 @@ def open_store(
         if unavailable is not None:
             raise unavailable from exc
         raise
-    return Store(conn, path, clock)
+    store = Store(conn, path, clock)
+    store._seq_noted = seqmark.note_committed(conn)  # an upgraded kiosk's first mark
+    return store

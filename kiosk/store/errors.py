@@ -48,6 +48,19 @@ class StoreTooNewError(StoreError):
     """The file was written by a newer kiosk; refusing beats silently misreading it."""
 
 
+class StoreRefusedError(StoreError):
+    """The store is not safe to use (lost, replaced, damaged): the kiosk refuses to start.
+
+    The message is one line for the technician: what is wrong, what to do, and that nothing was
+    changed (the refusal comes before any write, so the documents and the file are as found).
+    """
+
+    def __init__(self, what: str, todo: str) -> None:
+        super().__init__(f"{what}; {todo}; nothing was changed")
+        self.what = what
+        self.todo = todo
+
+
 class UnknownApplicationError(StoreError):
     """No application with that id or code."""
 

@@ -10,6 +10,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from kiosk.store.health import check_existing_store
 from kiosk.store.schema import (
     SYNC_KEY_LAST_SUCCESS_AT,
     SYNC_KEY_LEASE_EXPIRES_AT,
@@ -40,6 +41,9 @@ class SyncStatus:
 
 
 def read_status(db_path: Path) -> SyncStatus:
+    """The status from the store; ``StoreError`` (one line for the technician) when the data
+    folder or the store is missing, empty or damaged, or the disk refuses to be read."""
+    check_existing_store(db_path)
     with Outbox(db_path, time.time) as outbox:
         return SyncStatus(
             link=LinkReport.from_json(outbox.get_state(SYNC_KEY_LINK_STATE)),

@@ -18,6 +18,7 @@ from kiosk.store import (
     Unavailability,
     open_store,
 )
+from kiosk.store.core import BUSY_TIMEOUT_MS
 from kiosk.store.db import connect
 from kiosk.store.errors import classify
 from kiosk.store.schema import MIGRATIONS
@@ -34,7 +35,8 @@ def test_store_is_wal_full_sync_with_foreign_keys_and_current_schema(store: Stor
     assert _pragma(store, "synchronous") == 2  # FULL
     assert _pragma(store, "foreign_keys") == 1
     assert _pragma(store, "user_version") == SCHEMA_VERSION
-    assert _pragma(store, "busy_timeout") == 5000
+    assert _pragma(store, "busy_timeout") == BUSY_TIMEOUT_MS  # one timeout for every process
+    assert _pragma(store, "secure_delete") == 1
 
 
 def _columns(conn: sqlite3.Connection) -> dict[str, list[str]]:

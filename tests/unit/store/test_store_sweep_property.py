@@ -1,4 +1,6 @@
-"""Whatever mess a crash or a technician leaves in the docs folder, one sweep sorts it out."""
+"""Whatever mess a crash or a technician leaves in the docs folder, one sweep sorts it out,
+and nothing a citizen sealed is ever deleted: orphans are set aside, and more unknown folders
+than a power cut can leave make the sweep refuse with nothing touched."""
 
 from __future__ import annotations
 
@@ -11,8 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.sealing import SealingKeys, seal
+import pytest
+
 from kiosk.store import documents_of, list_applications, open_store, sweep
+from kiosk.store.errors import StoreRefusedError
 from kiosk.store.files import is_temp_name
+from kiosk.store.sweep import QUARANTINE_DIRNAME
 from tests.unit.store.store_fakes import make_application, make_documents
 
 APPS = 3
@@ -34,6 +40,8 @@ def test_one_sweep_makes_disk_and_rows_agree(actions: list[tuple[str, int, int]]
             for i in range(APPS)
         ]
         expected_damaged: set[str] = set()
+        orphans: set[str] = set()
+        strays = 0
         for action, app_index, doc_index in actions:
             record = records[app_index]
             app_dir = store.docs_dir / record.application_id
@@ -47,13 +55,26 @@ def test_one_sweep_makes_disk_and_rows_agree(actions: list[tuple[str, int, int]]
             elif action == "temp":
                 (app_dir / f".{doc.name}.{doc_index}.tmp").write_bytes(b"half")
             elif action == "stray":
+                if not (app_dir / f"stray{doc_index}").exists():
+                    strays += 1
                 (app_dir / f"stray{doc_index}").write_bytes(b"?")
             elif action == "orphan_dir":
                 orphan = store.docs_dir / f"00000000-0000-4000-8000-00000000000{doc_index}"
                 orphan.mkdir(exist_ok=True)
                 (orphan / "doc1").write_bytes(b"never committed")
+                orphans.add(orphan.name)
+
+        if len(orphans) > 1:  # more than a power cut leaves: an old database, refuse
+            before = sorted((str(p), p.stat().st_size) for p in store.docs_dir.rglob("*"))
+            with pytest.raises(StoreRefusedError):
+                sweep(store)
+            assert sorted((str(p), p.stat().st_size) for p in store.docs_dir.rglob("*")) == before
+            return
 
         sweep(store)
+        aside = store.data_dir / QUARANTINE_DIRNAME
+        kept = [p for p in aside.rglob("*") if p.is_file()] if aside.exists() else []
+        assert len(kept) == strays + len(orphans)  # set aside, not deleted
 
         damaged = {r.application_id for r in list_applications(store) if r.damaged_reason}
         assert damaged == expected_damaged
