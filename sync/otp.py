@@ -33,6 +33,7 @@ class OtpRequest:
     kind: OtpSent
     expires_at: str = ""  # ISO 8601 UTC, when sent
     reason: str = ""      # the problem code / detail, when not sent
+    phone_masked: str = ""  # where it was sent, e.g. "09*****678" (empty if the gateway does not say)
 
     @property
     def sent(self) -> bool:
@@ -71,13 +72,16 @@ def request_otp(config: AgentConfig, application_id: str, citizen_id: str, *,
         try:
             answer = client.exchange("POST", "/v1/otp", body=body,
                                      extra={"Content-Type": h.JSON}, ok=(200, 202))
-            expires = answer.json().get("expires_at")
+            data = answer.json()
+            expires = data.get("expires_at")
+            phone = data.get("phone_masked")
         except GatewayError as exc:
             f = exc.failure
             if f.status is None:
                 return OtpRequest(OtpSent.NO_LINK, reason=f.detail)
             return OtpRequest(OtpSent.REFUSED, reason=f"{f.code}: {f.detail}".strip(": "))
-    return OtpRequest(OtpSent.SENT, expires_at=expires if isinstance(expires, str) else "")
+    return OtpRequest(OtpSent.SENT, expires_at=expires if isinstance(expires, str) else "",
+                      phone_masked=phone if isinstance(phone, str) else "")
 
 
 def verify_otp(config: AgentConfig, application_id: str, code: str, *,

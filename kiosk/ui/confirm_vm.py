@@ -25,6 +25,7 @@ class ConfirmVm(QObject):
         self._error = ""
         self._mode = ""  # "kiosk" | "otp_sending" | "otp"
         self._notice = ""
+        self._sent_to = ""  # the masked phone the OTP went to, when the gateway said
         self.busy = False
         self.on_submit: Callable[[str], None] = lambda _c: None
         self.on_no_code: Callable[[], None] = lambda: None
@@ -40,9 +41,23 @@ class ConfirmVm(QObject):
         self._reset("otp_sending", "")
         self.changed.emit()
 
-    def otp_sent(self) -> None:
+    def otp_sent(self, phone_masked: str = "") -> None:
         self._mode = "otp"
+        self._sent_to = phone_masked
         self.changed.emit()
+
+    def sent_text(self) -> str:
+        """Where the code went, as shown: "... tới số điện thoại 09*****678 của Ông/Bà."."""
+        if not self._sent_to:
+            return self._strings.text("confirm_otp_sent")
+        return self._strings.text("confirm_otp_sent_to").replace("%1", self._sent_to)
+
+    def sent_said(self) -> str:
+        """Where the code went, as said: the last digits one by one, never the stars."""
+        tail = "".join(c for c in self._sent_to[-4:] if c.isdigit())
+        if not tail:
+            return self._strings.text("confirm_otp_sent")
+        return self._strings.text("voice_otp_sent_to").replace("%1", " ".join(tail))
 
     def wipe(self) -> None:
         self._reset("", "")
@@ -54,6 +69,7 @@ class ConfirmVm(QObject):
         self._keys.clear()
         self._error = ""
         self._notice = ""
+        self._sent_to = ""
         self.busy = False
 
     def show_error(self, string_id: str) -> None:
@@ -84,6 +100,7 @@ class ConfirmVm(QObject):
     error = qproperty(str, _get_error, notify=changed)
     mode = qproperty(str, _get_mode, notify=changed)
     notice = qproperty(str, _get_notice, notify=changed)
+    sent = qproperty(str, sent_text, notify=changed)
 
     @slot(str)
     def digit(self, d: str) -> None:

@@ -314,8 +314,8 @@ class FlowVm(QObject):
             if not self._otp_current(round_no):
                 return
             if result.sent:
-                self.confirm.otp_sent()
-                self._voice.say(self._strings.text("confirm_otp_sent"))
+                self.confirm.otp_sent(result.phone_masked)
+                self._voice.say(self._strings.text("voice_declaration") + " " + self.confirm.sent_said())
             else:
                 self._kiosk_code_instead("confirm_otp_unavailable")
 

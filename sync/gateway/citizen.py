@@ -6,6 +6,7 @@ way a tester reads the phone. VNeID tokens are accepted once registered through 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import secrets
@@ -22,6 +23,20 @@ from sync.protocol.times import format_utc
 log = logging.getLogger(__name__)
 
 VNEID_FIELDS = ("citizen_id", "full_name", "date_of_birth", "gender", "address")
+
+
+def registered_phone(citizen_id: str) -> str:
+    """The phone "registered" for a citizen: the reference gateway has no population register,
+    so it is a fixed fake mobile number made from the ID (the same citizen, the same number)."""
+    digits = str(int.from_bytes(hashlib.sha256(citizen_id.encode()).digest()[:8], "big"))
+    return "09" + digits[-8:].rjust(8, "0")
+
+
+def mask_phone(phone: str) -> str:
+    """All but the first two and last three digits hidden: "0912345678" -> "09*****678"."""
+    if len(phone) <= 5:
+        return "*" * len(phone)
+    return phone[:2] + "*" * (len(phone) - 5) + phone[-3:]
 
 
 def _string(body: Mapping[str, object], key: str) -> str:
@@ -54,7 +69,8 @@ class CitizenDesk:
             )
         log.info("OTP for application %s: %s (no SMS here; also GET /_control/otp/%s)",
                  application_id, code, application_id)
-        return json_response(202, {"expires_at": format_utc(expires)})
+        return json_response(202, {"expires_at": format_utc(expires),
+                                   "phone_masked": mask_phone(registered_phone(citizen_id))})
 
     def verify_otp(self, body: Mapping[str, object]) -> Response:
         application_id = _string(body, "application_id")

@@ -18,8 +18,9 @@ GOOD = "424242"
 
 
 class FakeOtp:
-    def __init__(self, *, link: bool = True) -> None:
+    def __init__(self, *, link: bool = True, phone: str = "") -> None:
         self.link = link
+        self.phone = phone
         self.requests: list[tuple[str, str]] = []
         self.verified: list[tuple[str, str]] = []
 
@@ -27,7 +28,7 @@ class FakeOtp:
         self.requests.append((application_id, citizen_id))
         if not self.link:
             return OtpRequest(OtpSent.NO_LINK, reason="down")
-        return OtpRequest(OtpSent.SENT, expires_at="2030-01-01T00:05:00Z")
+        return OtpRequest(OtpSent.SENT, expires_at="2030-01-01T00:05:00Z", phone_masked=self.phone)
 
     def verify(self, application_id: str, code: str) -> OtpVerdict:
         self.verified.append((application_id, code))
@@ -84,7 +85,8 @@ def test_otp_accepted_seals_with_method_otp(ui: KioskUi, kit: SimKit, qtbot: obj
     assert otp.requests[0][1] == CITIZEN.citizen_id
     assert ui.flow.confirm.code == ""  # no kiosk code shown
     assert find(ui, "confirmNoCode") is not None
-    assert ui.voice.history[-1] == ui.strings.text("confirm_otp_sent")
+    assert ui.voice.history[-1].endswith(ui.strings.text("confirm_otp_sent"))
+    assert ui.voice.history[-1].startswith(ui.strings.text("voice_declaration"))
     _type(ui, qtbot, GOOD)
     wait_screen(ui, qtbot, "done")
     assert len(sealed) == 1
@@ -135,3 +137,29 @@ def test_not_received_button_falls_back(ui: KioskUi, kit: SimKit, qtbot: object,
     _type(ui, qtbot, ui.flow.confirm.current_code())
     wait_screen(ui, qtbot, "done")
     assert sealed[0].method == "kiosk_code"
+
+
+@pytest.mark.parametrize("otp", [FakeOtp(phone="09*****678")])
+def test_the_code_says_where_it_went_and_what_it_confirms(ui: KioskUi, kit: SimKit,
+                                                          qtbot: object) -> None:
+    _to_confirm(ui, kit, qtbot)
+    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "otp", timeout=5000)  # type: ignore[attr-defined]
+    assert find(ui, "confirmDeclaration") is not None
+    body = find(ui, "confirmBody")
+    assert body is not None
+    assert "09*****678" in body.property("text")  # shown as the gateway masked it
+    said = ui.voice.history[-1]
+    assert said.startswith(ui.strings.text("voice_declaration"))  # the declaration, then where
+    assert "6 7 8" in said
+    assert "*" not in said  # stars are never read out
+
+
+@pytest.mark.parametrize("otp", [FakeOtp(link=False)])
+def test_the_kiosk_code_comes_after_the_declaration(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+    _to_confirm(ui, kit, qtbot)
+    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "kiosk", timeout=5000)  # type: ignore[attr-defined]
+    assert find(ui, "confirmDeclaration") is not None
+    said = ui.voice.history[-1]
+    declaration = "Tôi xin cam đoan những thông tin trên là đúng sự thật"
+    assert declaration in said
+    assert said.index(declaration) < said.index(" ".join(ui.flow.confirm.current_code()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import uuid
 from collections.abc import Iterator
@@ -51,6 +52,9 @@ def test_request_then_verify(tmp_path: Path, gateway: RunningGateway, clock: Fak
     assert sent.kind is OtpSent.SENT
     assert sent.sent
     assert sent.expires_at.endswith("Z")
+    assert re.fullmatch(r"09\*{5}\d{3}", sent.phone_masked)  # where it went, masked
+    again = request_otp(config, str(uuid.uuid4()), CITIZEN, clock=clock)
+    assert again.phone_masked == sent.phone_masked  # the citizen's one registered phone
     code = gateway.control.otp_code(app_id)
     assert code is not None
     assert len(code) == 6

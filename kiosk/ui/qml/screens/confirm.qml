@@ -12,6 +12,22 @@ Item {
             width: portrait ? parent.width : parent.width * 0.45
             spacing: units.mm(6)
             Heading { text: i18n.t.confirm_title }
+            Rectangle {  // what the code confirms, before the code
+                objectName: "confirmDeclaration"
+                width: parent.width
+                height: decl.implicitHeight + units.mm(8)
+                color: theme.c.surface
+                border.color: theme.c.border
+                border.width: units.mm(0.5)
+                radius: units.mm(2)
+                Body {
+                    id: decl
+                    anchors.centerIn: parent
+                    width: parent.width - units.mm(8)
+                    font.bold: true
+                    text: i18n.t.confirm_declaration
+                }
+            }
             Body {
                 objectName: "confirmNotice"
                 visible: confirm.notice.length > 0
@@ -21,7 +37,7 @@ Item {
             Body {
                 objectName: "confirmBody"
                 text: confirm.mode === "otp_sending" ? i18n.t.confirm_otp_sending
-                      : confirm.mode === "otp" ? i18n.t.confirm_otp_sent
+                      : confirm.mode === "otp" ? confirm.sent
                       : i18n.t.confirm_body
             }
             Text {
