@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtQml import QQmlApplicationEngine
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtGui import QFont, QGuiApplication, QWindow
+from PySide6.QtQml import QQmlApplicationEngine, QQmlEngine
 from PySide6.QtQuick import QQuickWindow
 
 from kiosk.domain.session import Session
@@ -40,6 +42,29 @@ def prepare_environment() -> None:
     os.environ.setdefault("QT_VIRTUALKEYBOARD_DESKTOP_DISABLE", "0")
 
 
+def dispose_engine(engine: QQmlEngine) -> None:
+    """Close and delete ``engine`` with every window and object it owns, now, on this thread.
+
+    ``deleteLater`` alone leaves the engine alive until some later event loop runs, which in a
+    test suite is the *next* test's: an old engine and its windows then die in the middle of a new
+    engine's work. Call this from outside any slot of the objects being deleted (after
+    ``app.exec()`` returns, or from a test's teardown).
+    """
+    if isinstance(engine, QQmlApplicationEngine):
+        for root in engine.rootObjects():
+            if isinstance(root, QWindow):
+                root.close()
+    engine.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # The view-models' Python wrappers sit in reference cycles (closures, slots) and outlive their
+    # C++ objects until the cyclic GC runs. Left to chance, that GC runs in the middle of the next
+    # engine's work, after Qt has handed the freed addresses to new objects, and shiboken then
+    # acts on a stale wrapper whose address now belongs to a live object (it crashed
+    # QQmlEngine::singletonInstance during engine.load). Collect them now, while nothing reuses
+    # those addresses.
+    gc.collect()
+
+
 def apply_font(app: QGuiApplication) -> None:
     font = QFont(FONT_FAMILY)
     app.setFont(font)
@@ -63,10 +88,10 @@ class KioskUi:
         self.flow.idle.stop()
         self.flow.login.end()
         self.flow.lookup.end()
+        self.voice.stop()
         for w in self.workers:
             w.close()
-        self.window.close()
-        self.engine.deleteLater()
+        dispose_engine(self.engine)
 
 
 def make_session(services: UiServices) -> Session:
@@ -97,6 +122,7 @@ def build_ui(services: UiServices) -> KioskUi:
     scan_w = DeviceWorker("scanner", engine)
     print_w = DeviceWorker("printer", engine)
     store_w = DeviceWorker("store", engine)
+    otp_w = DeviceWorker("otp", engine)
     session = make_session(services)
     qr = QrSession(services.qr_reader, qr_w, engine)
     form = FormVm(strings, services.catalog, engine)
@@ -111,6 +137,7 @@ def build_ui(services: UiServices) -> KioskUi:
         tips_after_s=st.login_tips_s,
         online=services.online,
         vneid=services.vneid,
+        net_worker=otp_w,  # the gateway's citizen calls (VNeID, OTP) share one thread
         parent=engine,
     )
     confirm = ConfirmVm(strings, engine)
@@ -137,6 +164,7 @@ def build_ui(services: UiServices) -> KioskUi:
         images=images,
         parts=(form, docs, login, confirm, done, lookup, queue, idle),
         store_worker=store_w,
+        otp_worker=otp_w,
         parent=engine,
     )
     guide = GuideVm(strings, services.catalog, screen=flow.current_screen, screen_changed=flow.changed,
@@ -178,5 +206,5 @@ def build_ui(services: UiServices) -> KioskUi:
         units=units,
         theme=theme,
         images=images,
-        workers=(qr_w, scan_w, print_w, store_w),
+        workers=(qr_w, scan_w, print_w, store_w, otp_w),
     )

@@ -67,7 +67,7 @@ class FlowVm(QObject):
         images: ImageStore,
         parts: tuple[FormVm, DocumentsVm, LoginVm, ConfirmVm, DoneVm, LookupVm, QueueVm, IdleVm],
         store_worker: DeviceWorker,
-        otp_worker: DeviceWorker | None = None,
+        otp_worker: DeviceWorker,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -82,7 +82,7 @@ class FlowVm(QObject):
         self.form, self.docs, self.login, self.confirm = form, docs, login, confirm
         self.done, self.lookup, self.queue, self.idle = done, lookup, queue, idle
         self._store_worker = store_worker
-        self._otp_worker = otp_worker or DeviceWorker("otp", self)
+        self._otp_worker = otp_worker
         self._otp_app_id: uuid.UUID | None = None  # the application id the OTP was asked for
         self._otp_round = 0  # answers of an earlier request (or session) are ignored
         self._extra: str | None = None  # "lookup" / "queue": screens outside the session

@@ -58,3 +58,4 @@ def ui(qapp: object, kit: SimKit) -> Iterator[KioskUi]:
     u = build_ui(kit.services)
     yield u
     u.close()
+

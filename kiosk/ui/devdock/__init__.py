@@ -37,6 +37,7 @@ class DevDock:
     def close(self) -> None:
         self.vm.stop()
         self.window.close()
+        self.window.deleteLater()
 
 
 def recent_codes_from(store: Store, limit: int = 8) -> Callable[[], list[str]]:
@@ -76,6 +77,9 @@ def open_dev_dock(
     if not isinstance(window, QQuickWindow):
         raise RuntimeError("DevDock.qml is not a Window")
     QQmlEngine.setObjectOwnership(window, QQmlEngine.ObjectOwnership.CppOwnership)  # not the JS GC's
+    # Owned by the same parent as its context: a dock window left alive after its context and
+    # engine are gone would evaluate bindings against freed objects the next time events run.
+    QObject.setParent(window, parent)  # the QObject parent: QWindow.setParent would embed it
     window.setX(kiosk_window.x() + kiosk_window.width() + GAP_PX)
     window.setY(kiosk_window.y())
     window.setHeight(max(kiosk_window.height(), 600))

@@ -1,0 +1,98 @@
+"""Guards every test keeps: no thread, Qt window or QML engine outlives it; no logged warning.
+
+A GUI test that leaves a worker thread running, or a QML engine whose ``deleteLater`` is still
+pending, lets that object die in the middle of a later test (that is how a QQmlApplicationEngine
+crashed ``engine.load`` of the next test once in two runs). These fixtures make such a leak fail
+the test that caused it, where the cause is still visible.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+THREAD_GRACE_S = 5.0
+
+
+def _new_threads(before: set[threading.Thread]) -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t not in before and t.is_alive()]
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that leaves a Python thread running after its fixtures are torn down."""
+    before = set(threading.enumerate())
+    yield
+    if request.node.get_closest_marker("leaks_threads_ok"):
+        return
+    for thread in _new_threads(before):
+        thread.join(timeout=THREAD_GRACE_S)
+    leaked = _new_threads(before)
+    if leaked:
+        names = ", ".join(sorted(t.name for t in leaked))
+        pytest.fail(f"test left {len(leaked)} thread(s) running: {names}", pytrace=False)
+
+
+class _WarningTrap(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_logged_warnings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A WARNING or worse logged through Python's logging fails the test, as a Qt warning does.
+
+    A test that asks for ``caplog`` reads the log itself and owns what it finds there; a test that
+    provokes a warning on purpose says so with ``@pytest.mark.log_warnings_expected``.
+    """
+    trap = _WarningTrap()
+    root = logging.getLogger()
+    root.addHandler(trap)
+    try:
+        yield
+    finally:
+        root.removeHandler(trap)
+    if "caplog" in request.fixturenames or request.node.get_closest_marker("log_warnings_expected"):
+        return
+    if trap.records:
+        lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in trap.records[:10])
+        pytest.fail(f"test logged {len(trap.records)} warning(s):\n{lines}", pytrace=False)
+
+
+def _live_qml_engines() -> list[object]:
+    from PySide6.QtQml import QQmlEngine
+    from shiboken6 import Shiboken
+
+    return [o for o in gc.get_objects() if isinstance(o, QQmlEngine) and Shiboken.isValid(o)]
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_qt_objects(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A GUI test leaves no window and no QML engine alive (checked only where Qt is loaded)."""
+    if request.node.get_closest_marker("gui") is None:
+        yield
+        return
+    from PySide6.QtGui import QGuiApplication
+
+    engines_before = {id(e) for e in _live_qml_engines()}
+    windows_before = set(QGuiApplication.allWindows()) if QGuiApplication.instance() else set()
+    yield
+    if QGuiApplication.instance() is None:
+        return
+    windows = [w for w in QGuiApplication.allWindows() if w not in windows_before]
+    engines = [e for e in _live_qml_engines() if id(e) not in engines_before]
+    problems = []
+    if windows:
+        problems.append(f"{len(windows)} window(s): " + ", ".join(type(w).__name__ for w in windows))
+    if engines:
+        problems.append(f"{len(engines)} QML engine(s): " + ", ".join(type(e).__name__ for e in engines))
+    if problems:
+        pytest.fail("test left Qt objects alive: " + "; ".join(problems), pytrace=False)
