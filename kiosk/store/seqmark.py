@@ -11,8 +11,8 @@ the database (``kiosk_seq.json``), written atomically and fsynced:
 - ``committed``: written after a commit made a number real (best effort: the reservation already
   protects it, this only tells a rolled-back reservation from a committed one).
 
-The next number is ``max(counter, committed) + 1``, unless a reservation above that shows the
-database lost a committed number; then it continues after the reservation. A seal that rolls
+The next number is ``counter + 1`` while the database is at least as far as ``committed``; a
+database behind ``committed`` (replaced, restored) continues after everything ever reserved. A seal that rolls
 back leaves ``reserved = counter + 1`` and the next seal reuses that number, so no gap appears
 (the gateway acknowledges only a contiguous run of numbers).
 """
@@ -72,7 +72,11 @@ def write_mark(path: Path, mark: SeqMark) -> None:
 
 def next_seq(counter: int, mark: SeqMark) -> int:
     """The number to hand out next, given the database's counter and the file's mark."""
-    base = max(counter, mark.committed)
+    if counter < mark.committed:
+        # The database is behind a number known to be committed: it was replaced or restored.
+        # Whatever was reserved after that may have been committed too: continue after it all.
+        return mark.highest + 1
+    base = counter
     if mark.reserved > base + 1:
         # A number above base was reserved after base + 1 was already in use: this database
         # lost committed applications. Continue after everything ever reserved.

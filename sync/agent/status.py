@@ -17,6 +17,7 @@ from kiosk.store.schema import (
     SYNC_KEY_LEASE_HOLDER,
     SYNC_KEY_LINK_STATE,
 )
+from kiosk.store.sweep import quarantine_summary
 from sync.agent.link import LinkReport
 from sync.outbox import Outbox, QuarantinedApplication, RetryingApplication
 
@@ -31,6 +32,9 @@ class SyncStatus:
     retrying: tuple[RetryingApplication, ...]  # transient refusals, each on its own schedule
     agent: str | None               # the lease holder, when its lease is live
     agent_lease_expires_at: str | None
+    # files the start-up sweep moved out of docs/ (never deleted): staff must look at them
+    set_aside_files: int = 0
+    set_aside_folder: str = ""
 
     def to_dict(self) -> dict[str, object]:
         d = asdict(self)
@@ -44,6 +48,7 @@ def read_status(db_path: Path) -> SyncStatus:
     """The status from the store; ``StoreError`` (one line for the technician) when the data
     folder or the store is missing, empty or damaged, or the disk refuses to be read."""
     check_existing_store(db_path)
+    aside = quarantine_summary(db_path.parent)
     with Outbox(db_path, time.time) as outbox:
         return SyncStatus(
             link=LinkReport.from_json(outbox.get_state(SYNC_KEY_LINK_STATE)),
@@ -54,6 +59,8 @@ def read_status(db_path: Path) -> SyncStatus:
             retrying=tuple(outbox.retrying()),
             agent=outbox.get_state(SYNC_KEY_LEASE_HOLDER),
             agent_lease_expires_at=outbox.get_state(SYNC_KEY_LEASE_EXPIRES_AT),
+            set_aside_files=aside.files,
+            set_aside_folder=str(aside.folder),
         )
 
 
@@ -75,4 +82,7 @@ def format_status(st: SyncStatus) -> str:
     lines.append(f"quarantined: {len(st.quarantined)}")
     lines += [f"  #{q.kiosk_seq} {q.application_code} {q.application_id}: {q.reason}"
               for q in st.quarantined]
+    if st.set_aside_files:
+        lines.append(f"set aside: {st.set_aside_files} file(s) the database does not know, kept in "
+                     f"{st.set_aside_folder} (never deleted; call the vendor before removing them)")
     return "\n".join(lines)

@@ -25,7 +25,8 @@ def _flip_one_path_byte(db: Path) -> str:
     checkpoint(db)
     raw = bytearray(db.read_bytes())
     where = raw.find(path.encode("ascii"))
-    assert where >= 0 and raw.count(path.encode("ascii")) == 1
+    assert where >= 0
+    assert raw.count(path.encode("ascii")) == 1
     at = where + len("docs/") + 3  # a hex digit of the application id
     raw[at] = ord("0") if raw[at] != ord("0") else ord("1")
     db.write_bytes(bytes(raw))
@@ -44,6 +45,7 @@ def test_a_flipped_byte_in_a_path_keeps_the_file_and_the_application_sound(tmp_p
         sweep(store)
         assert documents_snapshot(config) == before
         record = get_application(store, app_id)
-        assert record is not None and record.damaged_reason is None
+        assert record is not None
+        assert record.damaged_reason is None
         # the sweep put the derived path back (the file is proven by its size and hash)
         assert store.query("SELECT count(*) FROM documents WHERE path = ?", (original,))[0][0] == 1

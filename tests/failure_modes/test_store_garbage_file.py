@@ -41,8 +41,12 @@ def _scribbled(db: Path) -> None:
     db.write_bytes(bytes(raw))
 
 
-@pytest.mark.parametrize("damage", [_garbage, _truncated, _scribbled], ids=["garbage", "truncated", "scribbled"])
-@pytest.mark.parametrize("command", [("sim", "submit", "--count", "1"), ("sync", "status")], ids=["submit", "status"])
+@pytest.mark.parametrize(
+    "damage", [_garbage, _truncated, _scribbled], ids=["garbage", "truncated", "scribbled"]
+)
+@pytest.mark.parametrize(
+    "command", [("sim", "submit", "--count", "1"), ("sync", "status")], ids=["submit", "status"]
+)
 def test_a_damaged_store_file_is_refused_in_one_line(
     tmp_path: Path, damage: object, command: tuple[str, ...]
 ) -> None:

@@ -34,7 +34,8 @@ def test_a_missing_store_refuses_set_pin_and_keeps_every_document(tmp_path: Path
 
     assert done.returncode == 2, done.stdout + done.stderr
     line = one_line(done.stderr)
-    assert "kiosk.sqlite3" in line and "nothing was changed" in line
+    assert "kiosk.sqlite3" in line
+    assert "nothing was changed" in line
     assert documents_snapshot(config) == before
     assert not db.exists()
     assert (pins.read_bytes() if pins.exists() else None) == pins_before

@@ -41,5 +41,6 @@ def test_an_old_backup_refuses_to_start_and_keeps_newer_documents(tmp_path: Path
 
     assert done.returncode == 2, done.stdout + done.stderr
     line = one_line(done.stderr)
-    assert "docs" in line and "nothing was changed" in line
+    assert "docs" in line
+    assert "nothing was changed" in line
     assert documents_snapshot(config) == before

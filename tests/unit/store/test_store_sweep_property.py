@@ -8,13 +8,12 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.sealing import SealingKeys, seal
-import pytest
-
 from kiosk.store import documents_of, list_applications, open_store, sweep
 from kiosk.store.errors import StoreRefusedError
 from kiosk.store.files import is_temp_name
