@@ -42,6 +42,12 @@ class PathsSection(_Section):
     data_dir: Path = Path("var/kiosk")
 
 
+class StoreSection(_Section):
+    # Acknowledged applications' documents and sealed payload are purged this many days after the
+    # gateway's ACK (a tombstone of ids, code, hashes and dates stays).
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
+
+
 class DisplaySection(_Section):
     dpi: Annotated[float, Field(gt=40, le=600)] = 96.0
     width_px: Annotated[int, Field(ge=480, le=7680)] = 1080
@@ -126,6 +132,7 @@ class VoiceSection(_Section):
 class KioskConfig(_Section):
     kiosk: KioskSection = KioskSection()
     paths: PathsSection = PathsSection()
+    store: StoreSection = StoreSection()
     display: DisplaySection = DisplaySection()
     session: SessionSection = SessionSection()
     voice: VoiceSection = VoiceSection()

@@ -24,6 +24,7 @@ from kiosk.store.schema import (
     SYNC_STATE,
     ApplicationState,
 )
+from kiosk.store.sweep import quarantine_summary
 
 WAITING = (ApplicationState.SEALED, ApplicationState.QUEUED, ApplicationState.UPLOADING,
            ApplicationState.COMMITTING, ApplicationState.RETRY_WAIT, ApplicationState.EXPORTED)
@@ -57,6 +58,12 @@ def render(db_path: Path, now: datetime, devices: Mapping[str, Health] | None = 
             f"SELECT count(*) FROM {QUEUE_TICKETS} WHERE day = ?", [day]).fetchone()[0]
         ratings_today = conn.execute(
             f"SELECT count(*) FROM {RATINGS} WHERE substr(at, 1, 10) = ?", [day]).fetchone()[0]
+        purged = conn.execute(
+            f"SELECT count(*) FROM {APPLICATIONS} WHERE purged_at IS NOT NULL").fetchone()[0]
+        purged_today = conn.execute(
+            f"SELECT count(*) FROM {APPLICATIONS} WHERE substr(purged_at, 1, 10) = ?",
+            [day]).fetchone()[0]
+    aside = quarantine_summary(db_path.parent)
 
     out += ["# HELP dvc_kiosk_applications Sealed applications on this kiosk by pipeline state.",
             "# TYPE dvc_kiosk_applications gauge"]
@@ -75,13 +82,21 @@ def render(db_path: Path, now: datetime, devices: Mapping[str, Health] | None = 
             "confirmed (0: never).",
             "# TYPE dvc_kiosk_last_successful_sync_timestamp_seconds gauge",
             f"dvc_kiosk_last_successful_sync_timestamp_seconds {last or 0:.0f}"]
+    out += ["# HELP dvc_kiosk_purged_applications Acknowledged applications whose documents and "
+            "payload were purged after retention (a tombstone stays).",
+            "# TYPE dvc_kiosk_purged_applications gauge",
+            f"dvc_kiosk_purged_applications {purged}"]
+    out += ["# HELP dvc_kiosk_set_aside_files Files the start-up sweep moved out of docs/ "
+            "(never deleted; staff must look).",
+            "# TYPE dvc_kiosk_set_aside_files gauge",
+            f"dvc_kiosk_set_aside_files {aside.files}"]
     out += ["# HELP dvc_kiosk_device_status 1 for each device's current status.",
             "# TYPE dvc_kiosk_device_status gauge"]
     for name, health in sorted((devices or {}).items()):
         out += [f'dvc_kiosk_device_status{{device="{name}",status="{s.value}"}} '
                 f"{1 if health.status is s else 0}" for s in DeviceStatus]
     activity = {"applications_sealed": sealed_today, "queue_tickets": tickets_today,
-                "ratings": ratings_today, **(daily or {})}
+                "ratings": ratings_today, "applications_purged": purged_today, **(daily or {})}
     out += ["# HELP dvc_kiosk_today Activity since midnight UTC (sessions, slips, ...).",
             "# TYPE dvc_kiosk_today gauge"]
     out += [f'dvc_kiosk_today{{what="{k}"}} {v}' for k, v in sorted(activity.items())]

@@ -14,11 +14,13 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kiosk.store import core
 from kiosk.store import schema as s
 from kiosk.store.errors import classify
+from kiosk.store.retention import purge_expired, purged_count
 from kiosk.store.schema import ApplicationState as St
 
 BUSY_TIMEOUT_MS = core.BUSY_TIMEOUT_MS
@@ -327,6 +329,18 @@ class Outbox:
             db.executemany("UPDATE queue_tickets SET sent_at = ? WHERE day = ? "
                            "AND field = ? AND sent_at IS NULL",
                            [(self.now_iso(), d, f) for d, f in days_fields])
+
+    # -- retention ----------------------------------------------------------------------------
+    def purge_acknowledged(self, retention_days: float) -> int:
+        """Purge the content of applications acknowledged ``retention_days`` ago or more
+        (tombstones stay; see :mod:`kiosk.store.retention`). Returns how many were purged."""
+        now = datetime.fromtimestamp(self._clock(), UTC)
+        report = purge_expired(self._db, self.data_dir, now=now,
+                               retention=timedelta(days=retention_days))
+        return report.purged
+
+    def purged_count(self) -> int:
+        return purged_count(self._db)
 
     # -- status report ------------------------------------------------------------------------
     def counts_by_state(self) -> dict[str, int]:

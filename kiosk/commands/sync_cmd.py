@@ -29,7 +29,8 @@ def agent_config(config: KioskConfig) -> AgentConfig:
     record = read_gateway_record(config)
     ensure_kiosk_key(config)
     return AgentConfig.from_files(store_path(config), record.url, config.kiosk.id,
-                                  kiosk_key_path(config), record.signing_public_key)
+                                  kiosk_key_path(config), record.signing_public_key,
+                                  retention_days=config.store.retention_days)
 
 
 def provision(args: argparse.Namespace, config: KioskConfig) -> int:

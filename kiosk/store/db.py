@@ -87,6 +87,12 @@ class Store:
             # after the commit: a kiosk_seq it made real goes to the mark file (never raises)
             self._seq_noted = seqmark.note_committed(self.conn, self._seq_noted)
 
+    @contextmanager
+    def write_lock(self) -> Iterator[sqlite3.Connection]:
+        """This store's lock without a transaction, for helpers that run their own (purge)."""
+        with self._lock:
+            yield self.conn
+
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         """All rows of one read (rows addressable by column name)."""
         with self._lock:

@@ -30,10 +30,13 @@ class AgentConfig:
     lease_term_s: float = 60.0
     backoff_cap_s: float = 300.0
     status_page_limit: int = 100
+    retention_days: float = 30.0  # acknowledged applications' content is purged after this
 
     @classmethod
     def from_files(cls, db_path: Path, gateway_url: str, kiosk_id: str, kiosk_key_path: Path,
-                   gateway_signing_public_key_b64: str) -> AgentConfig:
+                   gateway_signing_public_key_b64: str, *,
+                   retention_days: float = 30.0) -> AgentConfig:
         return cls(db_path=db_path, gateway_url=gateway_url, kiosk_id=kiosk_id,
                    kiosk_key=load_signing_key(kiosk_key_path),
-                   gateway_signing_key=ed25519_public_from_b64(gateway_signing_public_key_b64))
+                   gateway_signing_key=ed25519_public_from_b64(gateway_signing_public_key_b64),
+                   retention_days=retention_days)

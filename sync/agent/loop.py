@@ -115,6 +115,14 @@ class Agent:
                             None if nxt is None else iso(nxt))
         self.outbox.set_state(SYNC_KEY_LINK_STATE, report.to_json())
 
+    def _purge(self, report: PassReport) -> None:
+        """Acknowledged applications' content goes after the retention (no link needed)."""
+        purged = self.outbox.purge_acknowledged(self.config.retention_days)
+        if purged:
+            report.notes.append(f"purged {purged} acknowledged application(s)")
+            log.info("purged %d acknowledged application(s) after %s days", purged,
+                     self.config.retention_days)
+
     # -- one pass ------------------------------------------------------------------------
     def run_pass(self) -> PassReport:
         report = PassReport()
@@ -125,6 +133,7 @@ class Agent:
             return report
         self._send_now_requested()
         self.outbox.promote_sealed()
+        self._purge(report)
         try:
             limits = self.client.ping()
         except GatewayError as err:

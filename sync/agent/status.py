@@ -35,6 +35,7 @@ class SyncStatus:
     # files the start-up sweep moved out of docs/ (never deleted): staff must look at them
     set_aside_files: int = 0
     set_aside_folder: str = ""
+    purged: int = 0  # acknowledged applications whose content was purged (tombstones)
 
     def to_dict(self) -> dict[str, object]:
         d = asdict(self)
@@ -61,6 +62,7 @@ def read_status(db_path: Path) -> SyncStatus:
             agent_lease_expires_at=outbox.get_state(SYNC_KEY_LEASE_EXPIRES_AT),
             set_aside_files=aside.files,
             set_aside_folder=str(aside.folder),
+            purged=outbox.purged_count(),
         )
 
 
@@ -76,6 +78,8 @@ def format_status(st: SyncStatus) -> str:
               f"last success: {st.last_success_at or 'never'}",
               f"agent: {st.agent or 'not running'}"
               + (f" (lease until {st.agent_lease_expires_at})" if st.agent else "")]
+    lines.append(f"purged after retention: {st.purged} (documents and payload deleted, "
+                 "tombstone kept)")
     lines.append(f"retrying: {len(st.retrying)}")
     lines += [f"  #{r.kiosk_seq} {r.application_code}: {r.last_error} "
               f"(next try {r.next_attempt_at or 'now'})" for r in st.retrying]
