@@ -73,15 +73,16 @@ def seal_applications(
     page_bytes: int = 20_000,
     docs: Sequence[tuple[str, int]] = DEFAULT_DOCS,
     seed: int = 1,
+    confirmed_at: datetime | None = None,
 ) -> list[SealedApp]:
-    """Seal ``count`` applications through the kiosk's sealer."""
+    """Seal ``count`` applications through the kiosk's sealer (confirmed now, or when told)."""
     rng = random.Random(seed)
     keys = SealingKeys(kiosk_id=kiosk_id, kiosk_prefix="K01", gateway_enc_pub=gateway_enc_pub)
     made: list[SealedApp] = []
     with open_store(db_path) as store:
         for _ in range(count):
             app = _Application(uuid.UUID(int=rng.getrandbits(128), version=4),
-                               datetime.now(UTC).replace(microsecond=0))
+                               (confirmed_at or datetime.now(UTC)).replace(microsecond=0))
             pages = [DocumentToSeal(doc_id, "scan", n, rng.randbytes(page_bytes * n))
                      for doc_id, n in docs]
             record = seal(store, app, pages, keys=keys, appointment_date=date(2026, 12, 1))

@@ -98,3 +98,29 @@ def test_rules_and_dashboard_name_only_metrics_the_gateway_serves(tmp_path: Path
     assert {"dvc_fleet_kiosk_up", "dvc_fleet_kiosk_queue_depth",
             "dvc_fleet_kiosk_oldest_unsent_age_seconds", "dvc_fleet_kiosk_device_status",
             "dvc_fleet_kiosk_info"} <= in_dashboard
+
+
+def test_scrapes_backfill_into_a_prometheus_tsdb(tmp_path: Path) -> None:
+    """The dashboard PNG's pipeline (monitoring/fleet_demo.py): /metrics scrapes with their
+    times become OpenMetrics that promtool turns into TSDB blocks."""
+    from monitoring.fleet_demo import to_openmetrics
+
+    clock = FakeClock()
+    with running_gateway(tmp_path / "gw", clock) as gw, registered_kiosk(gw, clock) as k:
+        beat = {"kiosk_id": k.kiosk_id, "sent_at": "2026-11-18T08:00:00Z",
+                "software_version": "0.1.0", "devices": {"printer": "ready"}}
+        assert k.json_call("POST", f"/v1/kiosks/{k.kiosk_id}/heartbeat", beat).status == 200
+        scrapes = []
+        for _ in range(3):
+            scrapes.append((clock(), requests.get(gw.url + "/metrics", timeout=5).text))
+            clock.advance(60)
+    text = to_openmetrics(scrapes)
+    assert text.endswith("# EOF\n")
+    assert "# TYPE dvc_fleet_kiosk info" in text
+    assert text.count('dvc_fleet_kiosk_up{kiosk="KX-001"} 1.0') == 3
+    (tmp_path / "fleet.om").write_text(text, "utf-8")
+    done = subprocess.run([promtool(), "tsdb", "create-blocks-from", "openmetrics",
+                           str(tmp_path / "fleet.om"), str(tmp_path / "tsdb")],
+                          capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert any((tmp_path / "tsdb").iterdir())
