@@ -30,12 +30,16 @@ class TextSample:
 
 
 SKIP = ("keyboard",)  # the Qt Virtual Keyboard draws with its own style
+MODALS = ("idleOverlay", "cancelDialog")  # while one is up, only what is on it can be touched
 
 
 def _visible_items(ui: KioskUi) -> list[tuple[QQuickItem, float]]:
-    """Every visible item with its effective opacity."""
+    """Every visible item with its effective opacity (only a modal's own, while one is up)."""
     out: list[tuple[QQuickItem, float]] = []
     stack: list[tuple[QQuickItem, float]] = [(ui.window.contentItem(), 1.0)]
+    for item in ui.window.contentItem().childItems():
+        if item.objectName() in MODALS and item.isVisible():
+            stack = [(c, 1.0) for c in item.childItems()]
     while stack:
         item, opacity = stack.pop()
         if not item.isVisible() or item.opacity() == 0 or item.objectName() in SKIP:

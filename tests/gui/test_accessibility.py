@@ -53,11 +53,21 @@ def walk_all_screens(ui: KioskUi, kit: SimKit, qtbot: object, visit: Callable[[s
     flow.start()
     wait_screen(ui, qtbot, "procedure")
     visit("procedure")
-    flow.choose_procedure("HT-XNHN")
+    guide = ui.engine.rootContext().contextProperty("guide")
+    guide.preview_procedure("HT-XNHN")  # fee, time, documents before login
+    qtbot.waitUntil(lambda: find(ui, "procedureDetails") is not None, timeout=5000)  # type: ignore[attr-defined]
+    visit("procedure_details")
+    guide.go()
     wait_screen(ui, qtbot, "login")
     kit.qr.control.inject(b"garbage")
     qtbot.waitUntil(lambda: find(ui, "loginMessage") is not None, timeout=5000)  # type: ignore[attr-defined]
+    guide.call_staff()  # help from a mid-session screen
+    qtbot.waitUntil(lambda: find(ui, "helpCalledNote") is not None, timeout=5000)  # type: ignore[attr-defined]
     visit("login")
+    guide.ask_cancel()
+    qtbot.waitUntil(lambda: find(ui, "cancelDialog") is not None, timeout=5000)  # type: ignore[attr-defined]
+    visit("login_cancel_dialog")
+    guide.keep_going()
     kit.qr.control.inject(format_cccd(CITIZEN).encode())
     wait_screen(ui, qtbot, "question")
     while flow.current_screen() == "question":
@@ -117,6 +127,8 @@ def test_every_screen_meets_sizes_and_contrast(
     visit("queue")
     ui.flow.home()
     assert len(measured) >= 12
+    assert measured["login_cancel_dialog"] == 2, measured  # under a modal: only its two answers
+    del measured["login_cancel_dialog"]
     assert all(n >= 5 for n in measured.values()), measured  # the top bar alone has five
     assert problems == [], "\n".join(problems)
 

@@ -43,6 +43,7 @@ def test_every_button_and_text_field_is_named() -> None:
 def test_tappable_rectangles_declare_an_accessible_button() -> None:
     for qml in _own_files():
         text = qml.read_text(encoding="utf-8")
-        if "TapHandler" in text and qml.name not in ("Main.qml", "IdleOverlay.qml"):
+        # modal overlays hold an empty TapHandler only to swallow taps meant for the screen below
+        if "TapHandler" in text and qml.name not in ("Main.qml", "IdleOverlay.qml", "CancelDialog.qml"):
             assert "Accessible.role: Accessible.Button" in text, qml.name
             assert "Accessible.name:" in text, qml.name

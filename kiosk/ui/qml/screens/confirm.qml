@@ -3,9 +3,18 @@ import "../components"
 
 Item {
     objectName: "screen_confirm"
+    // Scrolls only when the largest text does not fit; the hint below says so.
+    Flickable {
+        id: flick
+        anchors.top: parent.top
+        anchors.bottom: nav.top
+        anchors.bottomMargin: units.mm(3)
+        width: parent.width
+        contentHeight: grid.height
+        clip: true
     Grid {
-        anchors.fill: parent
-        anchors.bottomMargin: nav.height
+        id: grid
+        width: parent.width
         columns: portrait ? 1 : 2
         spacing: units.mm(portrait ? 6 : 12)
         Column {
@@ -55,12 +64,13 @@ Item {
             }
             Rectangle {
                 width: parent.width
-                height: units.mm(24)
+                height: Math.max(units.mm(24), typedText.implicitHeight + units.mm(4))
                 color: theme.c.background
                 border.color: theme.c.border
                 border.width: units.mm(0.8)
                 radius: units.mm(2)
                 Text {
+                    id: typedText
                     objectName: "confirmTyped"
                     anchors.centerIn: parent
                     color: theme.c.text
@@ -87,12 +97,15 @@ Item {
         }
         Keypad {
             prefix: "confirm"
+            keyWidth: portrait ? (grid.width - 2 * spacing) / 3 : key * 1.6
             okEnabled: confirm.typed.length === 6 && confirm.mode !== "otp_sending"
             onDigit: (d) => confirm.digit(d)
             onErase: confirm.erase()
             onOk: confirm.submit()
         }
     }
+    }
+    ScrollHint { flick: flick }
     NavBar {
         id: nav
         anchors.bottom: parent.bottom
