@@ -169,10 +169,16 @@ def parse_config(text: str, *, source: str = "<config>", base_dir: Path | None =
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:  # arrays or tables nested thousands deep
+        raise ConfigError(f"{source}: not valid TOML: nested too deeply; the kiosk will not "
+                          "start: fix or replace the file") from exc
     try:
         config = KioskConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source)) from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{source}: the configuration is nested too deeply; the kiosk will not "
+                          "start: fix or replace the file") from exc
     if base_dir is not None and not config.paths.data_dir.is_absolute():
         paths = PathsSection(data_dir=base_dir / config.paths.data_dir)
         config = config.model_copy(update={"paths": paths})

@@ -100,7 +100,7 @@ class Outbox:
         try:
             self._db = core.connect(self.db_path, create=False)
         except sqlite3.Error as exc:
-            unavailable = classify(exc)
+            unavailable = classify(exc, self.data_dir)
             if unavailable is None:
                 raise
             raise unavailable from exc

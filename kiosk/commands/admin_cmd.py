@@ -12,6 +12,7 @@ from kiosk.admin.pin import PinGuard, Role
 from kiosk.app import open_kiosk_store
 from kiosk.config import KioskConfig
 from kiosk.layout import pins_path
+from kiosk.store.errors import StoreUnavailable, classify
 
 
 def _read_pin(prompt: str) -> str:
@@ -33,7 +34,18 @@ def set_pin(args: argparse.Namespace, config: KioskConfig) -> int:
         except ValueError as exc:
             print(f"refused: {exc}", file=sys.stderr)
             return 2
-        audit(store, "cli", "set_pin", role.value)
+        except OSError as exc:  # the file is written atomically: the old PIN is still in force
+            unavailable = classify(exc, pins_path(config).parent)
+            what = str(unavailable) if unavailable is not None else f"{exc.strerror or exc}"
+            print(f"the {role.value} PIN was not changed (the old one still works): {what}",
+                  file=sys.stderr)
+            return 2
+        try:
+            audit(store, "cli", "set_pin", role.value)
+        except StoreUnavailable as exc:
+            print(f"the {role.value} PIN is set, but the audit log could not record it: {exc}",
+                  file=sys.stderr)
+            return 2
     finally:
         store.close()
     print(f"{role.value} PIN set")

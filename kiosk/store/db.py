@@ -174,7 +174,7 @@ def open_store(
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = connect(path, busy_timeout_ms)
     except (sqlite3.DatabaseError, OSError) as exc:
-        unavailable = classify(exc)
+        unavailable = classify(exc, path.parent)
         if unavailable is not None:
             raise unavailable from exc
         if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
@@ -186,7 +186,7 @@ def open_store(
         migrate(conn, target_version)
     except BaseException as exc:
         conn.close()
-        unavailable = classify(exc)
+        unavailable = classify(exc, path.parent)
         if unavailable is not None:
             raise unavailable from exc
         raise

@@ -8,8 +8,10 @@ detail. Anything else (a constraint violated, bad SQL) is a bug and propagates u
 from __future__ import annotations
 
 import errno
+import shutil
 import sqlite3
 from enum import StrEnum
+from pathlib import Path
 
 
 class Unavailability(StrEnum):
@@ -31,6 +33,18 @@ _MESSAGES = {
 }
 
 
+_TODO = {
+    Unavailability.DISK_FULL: "free space on the kiosk's disk (df -h), then try again",
+    Unavailability.READ_ONLY: "check that the disk is mounted read-write and the data folder "
+                              "belongs to the kiosk's user",
+    Unavailability.BUSY: "another kiosk process holds the database: try again in a minute",
+    Unavailability.IO_ERROR: "the storage may be failing or full: check df -h, copy the data "
+                             "folder for the vendor",
+    Unavailability.CANNOT_OPEN: "check paths.data_dir in the configuration and the folder's "
+                                "permissions",
+}
+
+
 class StoreError(Exception):
     """Base of the store's own errors."""
 
@@ -39,7 +53,7 @@ class StoreUnavailable(StoreError):  # noqa: N818 (the name the other packages u
     """The environment (disk, permissions, another process) stops the store; not a bug."""
 
     def __init__(self, reason: Unavailability, detail: str) -> None:
-        super().__init__(f"{_MESSAGES[reason]} ({detail})")
+        super().__init__(f"{_MESSAGES[reason]} ({detail}); {_TODO[reason]}")
         self.reason = reason
         self.detail = detail
 
@@ -89,14 +103,31 @@ _ERRNO_REASONS = {
 }
 
 
-def classify(exc: BaseException) -> StoreUnavailable | None:
-    """The environment failure ``exc`` stands for, or None when it is a bug."""
+FULL_BELOW_BYTES = 1 << 20
+"""A filesystem with less free space than this counts as full when SQLite reports an I/O error
+(it says "disk I/O error", not "disk full", when it cannot grow its shared-memory file)."""
+
+
+def _nearly_full(where: Path) -> bool:
+    try:
+        return shutil.disk_usage(where).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
+
+
+def classify(exc: BaseException, where: Path | None = None) -> StoreUnavailable | None:
+    """The environment failure ``exc`` stands for, or None when it is a bug.
+
+    ``where`` (the data folder) lets an SQLite I/O error on a full filesystem be told as such.
+    """
     if isinstance(exc, StoreUnavailable):
         return exc
     if isinstance(exc, sqlite3.OperationalError):
         name = getattr(exc, "sqlite_errorname", "") or ""
         reason = _SQLITE_REASONS.get("_".join(name.split("_")[:2]))
         if reason is None and "disk is full" in str(exc):
+            reason = Unavailability.DISK_FULL
+        if reason is Unavailability.IO_ERROR and where is not None and _nearly_full(where):
             reason = Unavailability.DISK_FULL
         return None if reason is None else StoreUnavailable(reason, f"{name}: {exc}")
     if isinstance(exc, OSError) and exc.errno in _ERRNO_REASONS:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Final
 
 from kiosk.store import core
-from kiosk.store.errors import StoreRefusedError
+from kiosk.store.errors import StoreRefusedError, classify
 from kiosk.store.files import is_temp_name
 from kiosk.store.schema import DOCS_DIRNAME
 from kiosk.store.seqmark import mark_path, read_mark
@@ -114,11 +114,14 @@ def check_existing_store(path: Path) -> None:
         )
     try:
         conn = core.connect(path, create=False)
+        try:
+            check_integrity(conn, path)
+        finally:
+            conn.close()
     except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError):
+        if not isinstance(exc, sqlite3.OperationalError):
+            raise damaged_store(path, str(exc)) from exc
+        unavailable = classify(exc, path.parent)
+        if unavailable is None:
             raise
-        raise damaged_store(path, str(exc)) from exc
-    try:
-        check_integrity(conn, path)
-    finally:
-        conn.close()
+        raise unavailable from exc

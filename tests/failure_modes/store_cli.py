@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 KIOSK = [sys.executable, "-m", "kiosk.cli"]
@@ -63,3 +65,45 @@ def one_line(text: str) -> str:
     assert len(lines) == 1, text
     assert "Traceback" not in text, text
     return lines[0]
+
+
+def write_config(folder: Path, data_dir: str = "data") -> Path:
+    """A minimal configuration in ``folder`` whose data folder is ``data_dir`` (relative)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "kiosk.toml"
+    config.write_text(f'[paths]\ndata_dir = "{data_dir}"\n', "utf-8")
+    return config
+
+
+@contextmanager
+def small_disk(where: Path, size: str = "4m") -> Iterator[Path]:
+    """A real, small filesystem (tmpfs) mounted at ``where``; skips when mounting is not allowed."""
+    import os
+
+    import pytest
+
+    where.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(where)],
+                             capture_output=True, text=True, check=False, timeout=30)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True, check=False, timeout=30)
+
+
+def fill(disk: Path) -> None:
+    """Fill ``disk`` to the last byte (a file of zeros written until ENOSPC)."""
+    import errno
+
+    for name, block in (("filler", b"\0" * 65536), ("filler-tail", b"\0")):
+        with (disk / name).open("wb", buffering=0) as handle:
+            try:
+                while True:
+                    handle.write(block)
+            except OSError as exc:
+                if exc.errno != errno.ENOSPC:
+                    raise

@@ -1,0 +1,23 @@
+"""``kiosk sync status`` with a data folder that does not exist (a typo in paths.data_dir, an
+unmounted disk): one line saying so and what to check, exit 2, and no folder is created.
+
+Before the fix: a ``sqlite3.OperationalError: unable to open database file`` traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.failure_modes.store_cli import kiosk, one_line, write_config
+
+
+def test_status_on_a_missing_data_folder_says_what_to_check(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "no-such-folder")
+
+    done = kiosk(config, "sync", "status")
+
+    assert done.returncode == 2, done.stdout + done.stderr
+    line = one_line(done.stderr)
+    assert "does not exist" in line
+    assert "paths.data_dir" in line
+    assert not (tmp_path / "no-such-folder").exists()
