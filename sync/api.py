@@ -11,12 +11,14 @@ import uuid
 from pathlib import Path
 
 from kiosk.store.schema import SYNC_KEY_SEND_NOW_REQUESTED_AT
+from sync.agent.heartbeat import KioskFacts, publish_kiosk_facts
 from sync.agent.link import LinkReport, LinkState
 from sync.agent.status import SyncStatus, format_status, read_status
 from sync.outbox import Outbox, QuarantinedApplication, RetryingApplication, iso
 from sync.vneid import VneidCheck, VneidVerdict, verify_vneid
 
 __all__ = [
+    "KioskFacts",
     "LinkReport",
     "LinkState",
     "QuarantinedApplication",
@@ -25,6 +27,7 @@ __all__ = [
     "VneidCheck",
     "VneidVerdict",
     "format_status",
+    "publish_kiosk_facts",
     "read_status",
     "request_send_now",
     "verify_vneid",

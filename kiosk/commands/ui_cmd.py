@@ -112,17 +112,31 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
 
 def _metrics_timer(kiosk: Kiosk, ui: KioskUi) -> QTimer:
     """Prometheus textfile metrics every minute (node_exporter's textfile collector reads them)."""
+    import contextlib
+    import hashlib
+    import sqlite3
+
     from PySide6.QtCore import QTimer
 
     from kiosk.layout import metrics_dir, store_path
     from kiosk.metrics import render, write_textfile
+    from sync.api import KioskFacts, publish_kiosk_facts
+
+    config_version = "cfg-" + hashlib.sha256(
+        kiosk.config.model_dump_json().encode("utf-8")).hexdigest()[:12]
 
     def write() -> None:
+        health = kiosk.devices.health()
         try:
-            text = render(store_path(kiosk.config), kiosk.now(), kiosk.devices.health())
+            text = render(store_path(kiosk.config), kiosk.now(), health)
             write_textfile(metrics_dir(kiosk.config), text)
         except OSError:
             pass  # a full or read-only disk must not stop the kiosk; the store reports it
+        # What the agent's heartbeat carries and cannot know itself.
+        with contextlib.suppress(OSError, sqlite3.Error):
+            publish_kiosk_facts(store_path(kiosk.config), KioskFacts(
+                config_version=config_version, catalog_version=kiosk.catalog.version,
+                devices={name: h.status.value for name, h in health.items()}))
 
     timer = QTimer(ui.engine)
     timer.setInterval(60_000)

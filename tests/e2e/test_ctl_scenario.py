@@ -12,8 +12,10 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -81,3 +83,12 @@ def test_paper_out_and_link_outage_scenario(tmp_path: Path) -> None:
     metrics = (tmp_path / "data/metrics/dvc_kiosk.prom").read_text("utf-8")
     assert "dvc_kiosk_queue_depth" in metrics
     assert 'dvc_kiosk_device_status{device="printer",status=' in metrics
+    # The agent's heartbeat took what the running UI published to the (embedded) gateway.
+    with closing(sqlite3.connect(tmp_path / "data/gateway/gateway.sqlite3")) as gw:
+        (body,) = gw.execute("SELECT body FROM heartbeats").fetchone()
+    beat = json.loads(body)
+    assert beat["catalog_version"]
+    assert beat["config_version"].startswith("cfg-")
+    assert set(beat["devices"]) == {"camera", "scanner", "printer"}
+    assert beat["queue"]
+    assert beat["software_version"]
