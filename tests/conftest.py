@@ -16,6 +16,15 @@ from collections.abc import Iterator
 import pytest
 
 THREAD_GRACE_S = 5.0
+QT_FIXTURES = frozenset({"qapp", "qtbot", "ui"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives Qt carries the ``gui`` marker (``-m "not gui"`` then means no Qt)."""
+    for item in items:
+        uses_qt = QT_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if (uses_qt or "tests/gui/" in item.nodeid) and item.get_closest_marker("gui") is None:
+            item.add_marker(pytest.mark.gui)
 
 
 def _new_threads(before: set[threading.Thread]) -> list[threading.Thread]:

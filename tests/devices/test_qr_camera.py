@@ -126,6 +126,7 @@ def test_decodes_only_every_nth_frame(tmp_path: Path) -> None:
     assert len(calls) == 3
 
 
+@pytest.mark.log_warnings_expected
 def test_a_failing_callback_does_not_stop_the_camera(tmp_path: Path) -> None:
     video = write_mjpg(tmp_path / "two.avi", [scene(CCCD_HUYNH)] * 3 + [scene(CCCD_DANG, at=(300, 60))] * 3)
     seen: list[bytes] = []

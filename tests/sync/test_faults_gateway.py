@@ -137,6 +137,7 @@ def test_document_hash_three_times_quarantines(rig: Rig, upload_mode: str) -> No
     rig.assert_on_gateway([apps[1]], quarantined=[apps[0]])
 
 
+@pytest.mark.log_warnings_expected
 def test_auth_refused_pauses_the_whole_queue_and_says_so(rig: Rig) -> None:
     apps = rig.seal(2, page_bytes=1000)
     rig.gateway.control.script(Fault.answer(403, method="PUT"))

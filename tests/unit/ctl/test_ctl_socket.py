@@ -31,6 +31,7 @@ def test_round_trip_with_vietnamese_text(server: ControlServer) -> None:
     assert server.path.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.log_warnings_expected
 def test_refusal_and_internal_error_are_messages(server: ControlServer) -> None:
     with pytest.raises(CtlError, match="unknown command 'nope'"):
         call(server.path, "nope", [], timeout_s=10)

@@ -4,6 +4,8 @@ import io
 import json
 import logging
 
+import pytest
+
 from kiosk.events import Event
 from kiosk.logs import configure, log_event
 
@@ -22,6 +24,7 @@ def test_events_are_json_lines_with_ids() -> None:
     assert line["level"] == "info"
 
 
+@pytest.mark.log_warnings_expected
 def test_personal_fields_and_id_numbers_are_scrubbed() -> None:
     stream = io.StringIO()
     configure(stream)
