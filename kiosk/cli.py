@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -124,6 +125,7 @@ def _is_store_error(exc: BaseException) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(0o077)  # everything the kiosk creates (store, documents, slips, keys) is its own
     args = build_parser().parse_args(argv)
     try:
         config = load_config(args.config)

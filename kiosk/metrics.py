@@ -110,8 +110,10 @@ def write_textfile(directory: Path, text: str, name: str = "dvc_kiosk.prom") -> 
     runs as another user and a lost minute of metrics needs no durability.
     """
     directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o755)  # the kiosk runs with umask 077; node_exporter is another user
     target = directory / name
     temp = directory / f".{name}.{os.getpid()}.tmp"
     temp.write_text(text, "utf-8")
+    temp.chmod(0o644)  # counts only, never a person
     temp.replace(target)
     return target

@@ -8,6 +8,7 @@ is taken up front and an environment failure surfaces as :class:`StoreUnavailabl
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ import sqlite_utils
 from kiosk.store import core, seqmark
 from kiosk.store.core import iso_utc, parse_iso_utc, utc_now
 from kiosk.store.errors import StoreTooNewError, classify
+from kiosk.store.files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, ensure_dir, make_private
 from kiosk.store.health import check_before_open, check_integrity, damaged_store
 from kiosk.store.schema import DOCS_DIRNAME, MIGRATIONS, SCHEMA_VERSION
 
@@ -152,6 +154,28 @@ def connect(path: Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> sqlit
     return core.connect(path, busy_timeout_ms=busy_timeout_ms)
 
 
+DATA_DIR_MODE = 0o711
+"""The data folder: others may pass through (node_exporter reads ``metrics/``) but not list it;
+the database, ``docs/``, ``keys/`` and the rest inside are the kiosk user's only."""
+
+
+def _prepare_private_files(path: Path) -> None:
+    """Create the data folder and an empty database file with private modes (whatever the
+    umask), and tighten the modes an older kiosk left (0644 database, 0755 ``docs/``)."""
+    folder = path.parent
+    if not folder.is_dir():
+        ensure_dir(folder.parent)
+        with suppress(FileExistsError):
+            folder.mkdir(mode=DATA_DIR_MODE)
+            folder.chmod(DATA_DIR_MODE)
+    if not path.exists():
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        make_private(folder / name)
+    make_private(folder / DOCS_DIRNAME, PRIVATE_DIR_MODE)
+
+
 def open_store(
     path: Path,
     *,
@@ -171,7 +195,7 @@ def open_store(
     if check:
         check_before_open(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _prepare_private_files(path)
         conn = connect(path, busy_timeout_ms)
     except (sqlite3.DatabaseError, OSError) as exc:
         unavailable = classify(exc, path.parent)

@@ -28,14 +28,29 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def ensure_dir(directory: Path) -> None:
-    """Create ``directory`` (and parents) durably: each new entry's parent is fsynced."""
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def ensure_dir(directory: Path, mode: int = PRIVATE_DIR_MODE) -> None:
+    """Create ``directory`` (and parents) durably, readable by the kiosk's user only (0700
+    whatever the umask): each new entry's parent is fsynced."""
     if directory.is_dir():
         return
-    ensure_dir(directory.parent)
-    with suppress(FileExistsError):
-        directory.mkdir()
+    ensure_dir(directory.parent, mode)
+    try:
+        directory.mkdir(mode=mode)
+    except FileExistsError:
+        return
+    directory.chmod(mode)  # mkdir's mode is filtered by the umask; this one is exact
     fsync_dir(directory.parent)
+
+
+def make_private(path: Path, mode: int = PRIVATE_FILE_MODE) -> None:
+    """Tighten an existing file or folder to ``mode`` when group or others have any access."""
+    with suppress(FileNotFoundError):
+        if path.stat().st_mode & 0o077:
+            path.chmod(mode)
 
 
 def temp_name(name: str) -> str:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import errno
 import io
+import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,15 @@ from kiosk import cli
 from kiosk.admin import pin as pin_module
 from kiosk.admin.pin import PinGuard, PinOutcome, Role
 from tests.failure_modes.store_cli import fill, kiosk, one_line, small_disk, write_config
+
+
+@pytest.fixture(autouse=True)
+def _keep_umask() -> Iterator[None]:
+    """``kiosk.cli.main`` sets the process umask (077), as the kiosk does; put it back."""
+    old = os.umask(0o022)
+    os.umask(old)
+    yield
+    os.umask(old)
 
 
 def test_enospc_on_the_pin_file_keeps_the_old_pin(

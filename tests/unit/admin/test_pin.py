@@ -21,7 +21,7 @@ def test_pin_is_stored_as_a_scrypt_hash(tmp_path: Path) -> None:
     guard.set_pin(Role.TECHNICIAN, "246810")
     text = (tmp_path / "pins.json").read_text("utf-8")
     assert "246810" not in text
-    assert set(json.loads(text)["technician"]) == {"salt", "hash", "failures", "locked_until"}
+    assert set(json.loads(text)["technician"]) == {"salt", "hash", "n", "failures", "locked_until", "locks"}
     assert (tmp_path / "pins.json").stat().st_mode & 0o777 == 0o600
     assert guard.check(Role.TECHNICIAN, "246810").outcome is PinOutcome.ACCEPTED
     assert guard.check(Role.STAFF, "246810").outcome is PinOutcome.NOT_SET
