@@ -6,12 +6,23 @@ forbids unknown keys, so a typo in a device section is refused instead of silent
 
 from __future__ import annotations
 
+import base64
+import binascii
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 ENV_VAR = "KIOSK_CONFIG"
 
@@ -104,6 +115,44 @@ class DevicesSection(_Section):
     printer: PrinterSection = PrinterSection()
 
 
+def _key_problem(text: str) -> str:
+    """Why a gateway public key is unusable ('' when it is fine or not set)."""
+    if not text:
+        return ""
+    try:
+        raw = base64.b64decode(text.strip().encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        return "not valid base64 (standard alphabet, padded)"
+    if len(raw) != 32:
+        return f"a key is base64 of 32 bytes, this one is {len(raw)} bytes"
+    return ""
+
+
+def _is_loopback(host: str) -> bool:
+    """The parsed host exactly: localhost, 127.0.0.0/8 or ::1 (not ``127.evil.example``)."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _url_allowed(url: str) -> bool:
+    """https:// to anywhere; plain http:// only to a loopback host."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        _ = parts.port  # a malformed port raises here
+    except ValueError:
+        return False
+    if not host or parts.username is not None or parts.password is not None:
+        return False
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and _is_loopback(host)
+
+
 class GatewaySection(_Section):
     mode: Literal["embedded", "remote"] = "embedded"
     url: str = ""
@@ -111,10 +160,19 @@ class GatewaySection(_Section):
     signing_public_key: str = ""
     encryption_public_key: str = ""
 
+    @field_validator("signing_public_key", "encryption_public_key")
+    @classmethod
+    def _key_is_32_bytes_of_base64(cls, value: str) -> str:
+        problem = _key_problem(value)
+        if problem:
+            msg = f"{problem}; provision the kiosk again (kiosk provision) to set it"
+            raise ValueError(msg)
+        return value
+
     @model_validator(mode="after")
     def _remote_needs_url_and_keys(self) -> GatewaySection:
         if self.mode == "remote":
-            if not self.url.startswith(("https://", "http://127.", "http://localhost")):
+            if not _url_allowed(self.url):
                 msg = "url must be https:// (plain http only on loopback)"
                 raise ValueError(msg)
             if not (self.signing_public_key and self.encryption_public_key):
@@ -159,6 +217,7 @@ def _describe(err: ValidationError, source: str) -> str:
     for e in err.errors():
         key = ".".join(str(p) for p in e["loc"]) or "(top level)"
         problem = "unknown key (typo?)" if e["type"] == "extra_forbidden" else e["msg"]
+        problem = problem.removeprefix("Value error, ")
         lines.append(f"  {key}: {problem}")
     return "\n".join(lines)
 
