@@ -63,12 +63,12 @@ def test_a_bad_change_is_refused_with_a_clear_message_and_nothing_is_written(
     open_config(qtbot, admin)
     before = admin.config_path.read_bytes()
     type_into(qtbot, admin, "cfg_kiosk_commune_code", "2673")  # four digits, not five
-    tap(qtbot, admin.ui.window, "cfg_gateway_mode")  # embedded -> remote, with no URL or keys
+    tap(qtbot, admin.ui.window, "cfg_devices_scanner_backend")  # simulated -> sane, no device
     tap(qtbot, admin.ui.window, "saveConfigButton")
     message = text_of(qtbot, admin.ui.window, "configMessage")
     assert message.startswith("Không lưu, cấu hình không hợp lệ (không có gì bị thay đổi):")
     assert "kiosk.commune_code: String should match pattern" in message
-    assert "gateway: Value error, url must be https://" in message
+    assert "devices.scanner: the sane backend needs device" in message
     assert not admin.overlay.tech.config_ok
     assert admin.config_path.read_bytes() == before
     assert not admin.config_path.with_name("kiosk.toml.trial").exists()
@@ -76,7 +76,7 @@ def test_a_bad_change_is_refused_with_a_clear_message_and_nothing_is_written(
     qtbot.waitUntil(lambda: any(r[2] == "config.refused" for r in recent(admin.kit.store)), timeout=5000)
     refused = next(r for r in recent(admin.kit.store) if r[2] == "config.refused")
     assert refused[1] == "technician"
-    assert refused[3] == "keys: kiosk.commune_code, gateway.mode"
+    assert refused[3] == "keys: kiosk.commune_code, devices.scanner.backend"
 
 
 def test_a_good_change_is_saved_and_survives_a_restart(qtbot: Any, admin: AdminKit) -> None:

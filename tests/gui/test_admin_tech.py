@@ -141,7 +141,7 @@ def test_screenshots_of_pin_config_and_staff(qtbot: Any, admin: AdminKit) -> Non
     shoot(admin, qtbot, "admin_pin")
     type_pin(qtbot, admin, TECH_PIN)
     tap(qtbot, window, "tab_config")
-    tap(qtbot, window, "cfg_gateway_mode")
+    tap(qtbot, window, "cfg_devices_scanner_backend")  # sane without a device: refused
     tap(qtbot, window, "saveConfigButton")
     wait_item(qtbot, window, "configMessage")
     shoot(admin, qtbot, "admin_technician_config_refused")

@@ -1,8 +1,10 @@
 """The technician's configuration form: which keys it edits, and TOML in and out (Qt-free).
 
-The form edits a copy of the file's own tables, so keys it does not show (session timeouts,
-paths...) are kept as they are. What it writes goes through ``ConfigKeeper.propose``: validated
-by the same schema as at start-up, written atomically, the previous file kept as last good.
+The gateway table (mode, URL, keys) is not on the form and cannot be written through it: only
+provisioning sets it. The form edits a copy of the file's own tables, so keys it does not show
+(session timeouts, paths...) are kept as they are. What it writes goes through
+``ConfigKeeper.propose``: validated by the same schema as at start-up, written atomically, the
+previous file kept as last good.
 """
 
 from __future__ import annotations
@@ -15,6 +17,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.config import KioskConfig
+
+# Set only by provisioning (``kiosk provision`` / ``kiosk system install``), never from the touch
+# form: whoever knows the technician PIN must not be able to point the kiosk at another gateway
+# (later applications sealed to another key, a fake gateway ACKing the queue away).
+PROVISIONED_ONLY: tuple[str, ...] = ("gateway",)
+
+
+class ProvisionedKeyError(KeyError):
+    """The form was asked to change a key that only provisioning sets."""
+
+
+def provisioned_only(key: str) -> bool:
+    return key.split(".", 1)[0] in PROVISIONED_ONLY
 
 
 @dataclass(frozen=True)
@@ -31,10 +46,6 @@ FIELDS: tuple[FormField, ...] = (
     FormField("kiosk.authority", "cfg_authority", "text"),
     FormField("kiosk.id", "cfg_kiosk_id", "text"),
     FormField("kiosk.code_prefix", "cfg_code_prefix", "text"),
-    FormField("gateway.mode", "cfg_gateway_mode", "choice", ("embedded", "remote")),
-    FormField("gateway.url", "cfg_gateway_url", "text"),
-    FormField("gateway.signing_public_key", "cfg_gateway_signing_key", "text"),
-    FormField("gateway.encryption_public_key", "cfg_gateway_encryption_key", "text"),
     FormField(
         "devices.printer.backend",
         "cfg_printer_backend",
@@ -101,6 +112,8 @@ def merged(text: str | None, values: Mapping[str, str]) -> dict[str, Any]:
     tree: dict[str, Any] = tomllib.loads(text) if text else {}
     by_key = {f.key: f for f in FIELDS}
     for key, value in values.items():
+        if provisioned_only(key):
+            raise ProvisionedKeyError(f"{key} is set only by provisioning")
         f = by_key[key]
         node = tree
         *parents, leaf = key.split(".")
