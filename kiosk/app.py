@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 from devices.fonts import REGULAR_FONT
 from kiosk.config import KioskConfig
+from kiosk.data_updates import apply_pending, load_active
 from kiosk.devices_root import DeviceSet, build_devices
-from kiosk.domain.catalog import Catalog, load_catalog
-from kiosk.domain.workdays import HolidayCalendar, load_holidays
+from kiosk.domain.catalog import Catalog
+from kiosk.domain.workdays import HolidayCalendar
 from kiosk.layout import store_path
 from kiosk.paths import ASSETS_DIR
 from kiosk.provision import read_gateway_record
@@ -26,7 +27,7 @@ from kiosk.sim.clock import ShiftableClock
 from kiosk.store.db import Store, open_store
 from kiosk.store.sweep import sweep
 from kiosk.submission import SealContext, seal_function
-from sync.protocol.keys import x25519_public_from_b64
+from sync.protocol.keys import ed25519_public_from_b64, x25519_public_from_b64
 
 if TYPE_CHECKING:
     from kiosk.ui.services import UiServices
@@ -109,8 +110,11 @@ def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] | None = Non
             else:
                 provision_embedded(config)  # keys only: sealing works with no gateway running
         record = read_gateway_record(config)
-        catalog = load_catalog(CATALOG_PATH)
-        holidays = load_holidays(HOLIDAYS_PATH)
+        # No session has started: the moment to apply staged catalog/holiday updates.
+        places = CATALOG_PATH.with_name("places.json")
+        apply_pending(config.data_dir, ed25519_public_from_b64(record.signing_public_key), places)
+        active = load_active(config.data_dir, CATALOG_PATH, HOLIDAYS_PATH, places)
+        catalog, holidays = active.catalog, active.holidays
         store = open_kiosk_store(config, now)
         stack.callback(store.close)
         devices = build_devices(config)

@@ -11,25 +11,33 @@ import uuid
 from pathlib import Path
 
 from kiosk.store.schema import SYNC_KEY_SEND_NOW_REQUESTED_AT
+from sync.agent.dataupdates import UpdateLayout
 from sync.agent.heartbeat import KioskFacts, publish_kiosk_facts
 from sync.agent.link import LinkReport, LinkState
 from sync.agent.status import SyncStatus, format_status, read_status
 from sync.outbox import Outbox, QuarantinedApplication, RetryingApplication, iso
+from sync.protocol.dataupdate import KINDS as UPDATE_KINDS
+from sync.protocol.dataupdate import DataUpdate, UpdateError, verify_update
 from sync.vneid import VneidCheck, VneidVerdict, verify_vneid
 
 __all__ = [
+    "UPDATE_KINDS",
+    "DataUpdate",
     "KioskFacts",
     "LinkReport",
     "LinkState",
     "QuarantinedApplication",
     "RetryingApplication",
     "SyncStatus",
+    "UpdateError",
+    "UpdateLayout",
     "VneidCheck",
     "VneidVerdict",
     "format_status",
     "publish_kiosk_facts",
     "read_status",
     "request_send_now",
+    "verify_update",
     "verify_vneid",
 ]
 

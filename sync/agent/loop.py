@@ -22,6 +22,7 @@ from kiosk.store.schema import (
 )
 from sync.agent.chunks import ChunkSizer
 from sync.agent.config import AgentConfig
+from sync.agent.dataupdates import DataUpdater
 from sync.agent.heartbeat import HeartbeatSender
 from sync.agent.link import LinkReport, LinkState
 from sync.agent.outcome import LeaseLost, Quarantined, QueuePaused, RetryLater, Sent
@@ -84,6 +85,9 @@ class Agent:
         self._send_now_seen = self.outbox.get_state(SYNC_KEY_SEND_NOW_REQUESTED_AT)
         self.heartbeat = HeartbeatSender(self.client, self.outbox, config.kiosk_id,
                                          config.db_path, clock=clock)
+        # The store sits in the kiosk's data folder; updates are staged beside it.
+        self.updates = DataUpdater(self.client, config.db_path.parent,
+                                   config.gateway_signing_key, clock=clock)
 
     def close(self) -> None:
         self.lease.release()
@@ -221,6 +225,7 @@ class Agent:
             ("status", lambda: pull_status(self.client, self.outbox,
                                            self.config.status_page_limit)),
             ("ack", lambda: check_ack(self.client, self.outbox)),
+            ("data", self.updates.maybe_pull),
         )
         for name, step in steps:
             try:

@@ -19,6 +19,7 @@ from pathlib import Path
 from sync.gateway.applications import ApplicationDesk
 from sync.gateway.bundles import BundleDesk
 from sync.gateway.citizen import CitizenDesk
+from sync.gateway.datadesk import DataDesk
 from sync.gateway.faults import CANNED, Fault, FaultKind, FaultScript
 from sync.gateway.heartbeat import HeartbeatDesk
 from sync.gateway.keys import GatewayKeys, load_or_create_keys
@@ -104,6 +105,7 @@ class GatewayApp:
             limits=limits,
         )
         self.heartbeats = HeartbeatDesk(self.store, clock)
+        self.data = DataDesk(self.store, self.keys.signing, clock)
         self.metrics = FleetMetrics(self.heartbeats, clock)
         self._log: collections.deque[LoggedRequest] = collections.deque(maxlen=REQUEST_LOG_SIZE)
         self._log_lock = threading.Lock()
@@ -234,6 +236,7 @@ class GatewayApp:
             r("GET", rf"/v1/kiosks/{KIOSK}/applications", self._pull),
             r("GET", rf"/v1/kiosks/{KIOSK}/ack", self._ack),
             r("POST", rf"/v1/kiosks/{KIOSK}/heartbeat", self._heartbeat),
+            r("GET", r"/v1/data/(?P<kind>[a-z]{1,32})", self._data),
             r("POST", r"/v1/otp", self._otp),
             r("POST", r"/v1/otp/verify", self._otp_verify),
             r("POST", r"/v1/identity/vneid", self._vneid),
@@ -319,6 +322,9 @@ class GatewayApp:
         response = self.heartbeats.receive(c.kiosk_id, c.req.body)
         self.metrics.heartbeats.inc()
         return response
+
+    def _data(self, c: Call) -> Response:
+        return self.data.get(c.p["kind"], c.req.query.get("have"))
 
     def _metrics(self, req: Request) -> Response:
         """Prometheus scrapes without a kiosk's signature: loopback and private networks only

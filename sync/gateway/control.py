@@ -109,6 +109,10 @@ class GatewayControl:
     def rating_count(self) -> int:
         return self._app.citizens.rating_count()
 
+    def publish_data(self, kind: str, version: str, content: bytes) -> int:
+        """Publish a catalog or holiday file for the kiosks to pull (signed); its serial."""
+        return self._app.data.publish(kind, version, content).serial
+
     # -- applications -----------------------------------------------------------------------
 
     def set_state(
