@@ -1,6 +1,8 @@
 """The kiosk's local store: SQLite (WAL, ``synchronous=FULL``) plus encrypted document files.
 
-Open it with :func:`open_store`, run :func:`sweep` once at start-up, seal with
+Open it with :func:`open_store` (it refuses a lost, replaced or damaged database with
+``StoreRefusedError``, one line for the technician), run :func:`sweep` once at start-up (it sets
+orphans aside, never deletes them), seal with
 ``kiosk.sealing.seal``, read with :func:`get_application` / :func:`find_by_code` /
 :func:`list_applications`. ``sync/`` reads the layout from :mod:`kiosk.store.schema` only.
 Environment failures (disk full, read-only, locked) raise :class:`StoreUnavailable`.
@@ -19,10 +21,12 @@ from kiosk.store.applications import (
     manifest_json,
     transition,
 )
+from kiosk.store.core import IllegalTransitionError
 from kiosk.store.db import Store, open_store
 from kiosk.store.errors import (
     StateConflictError,
     StoreError,
+    StoreRefusedError,
     StoreTooNewError,
     StoreUnavailable,
     Unavailability,
@@ -32,7 +36,7 @@ from kiosk.store.files import atomic_write
 from kiosk.store.ratings import record_rating
 from kiosk.store.retention import purge_acknowledged
 from kiosk.store.schema import SCHEMA_VERSION, ApplicationState, GatewayState
-from kiosk.store.sweep import SweepReport, sweep
+from kiosk.store.sweep import QuarantineSummary, SweepReport, quarantine_summary, sweep
 from kiosk.store.tickets import next_queue_ticket, tickets_issued
 
 __all__ = [
@@ -41,10 +45,13 @@ __all__ = [
     "ApplicationState",
     "DocumentRecord",
     "GatewayState",
+    "IllegalTransitionError",
+    "QuarantineSummary",
     "SealedRecord",
     "StateConflictError",
     "Store",
     "StoreError",
+    "StoreRefusedError",
     "StoreTooNewError",
     "StoreUnavailable",
     "SweepReport",
@@ -61,6 +68,7 @@ __all__ = [
     "next_queue_ticket",
     "open_store",
     "purge_acknowledged",
+    "quarantine_summary",
     "record_rating",
     "sweep",
     "tickets_issued",

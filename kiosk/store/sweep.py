@@ -36,6 +36,7 @@ from kiosk.store.db import Store
 from kiosk.store.errors import StoreError, StoreRefusedError
 from kiosk.store.files import ensure_dir, fsync_dir, is_temp_name
 from kiosk.store.schema import DOCS_DIRNAME, ApplicationState
+from kiosk.store.seqmark import MARK_NAME
 
 _HASH_CHUNK = 1 << 20
 
@@ -144,6 +145,9 @@ def sweep(store: Store, *, verify_hashes: bool = True) -> SweepReport:
     with store.write() as conn:
         known, purged = _known_applications(conn)
         plan = _plan(store.docs_dir, known, purged)
+        plan.temp.extend(  # a kiosk_seq mark write cut short (the mark itself is whole)
+            p for p in store.data_dir.glob(f".{MARK_NAME}.*") if is_temp_name(p.name) and p.is_file()
+        )
         if len(plan.orphan_dirs) > MAX_UNKNOWN_FOLDERS:
             raise StoreRefusedError(
                 f"{store.path} knows {len(known)} application(s) but {store.docs_dir} holds "
