@@ -74,21 +74,35 @@ def apply_pending(data_dir: Path, gateway_key: Ed25519PublicKey,
             outcomes.append(UpdateOutcome(kind, update.serial, update.version, applied=False,
                                           reason="not newer than the applied version"))
             continue
-        staged = layout.stage(update, raw)
         try:
+            staged = layout.stage(update, raw)
             _validate(update, layout.staged_content(staged, kind), places)
         except (CatalogError, HolidayDataError, OSError) as exc:
+            # Refused for good (a later serial is pulled and tried): a kiosk that restarts to
+            # apply must never find the same failing update again and loop.
             layout.reject(kind, update.serial, str(exc))
             log.warning("%s update %s refused, keeping the current one: %s", kind,
                         update.version, exc)
             outcomes.append(UpdateOutcome(kind, update.serial, update.version, applied=False,
                                           reason=str(exc)))
             continue
-        layout.activate(kind, staged)
+        try:
+            layout.activate(kind, staged)
+        except OSError as exc:
+            layout.reject(kind, update.serial, f"could not switch to it: {exc}")
+            log.error("%s update %s could not be switched to: %s", kind, update.version, exc)
+            outcomes.append(UpdateOutcome(kind, update.serial, update.version, applied=False,
+                                          reason=str(exc)))
+            continue
         layout.drop_pending(kind)
         log.info("%s update %s (serial %d) applied", kind, update.version, update.serial)
         outcomes.append(UpdateOutcome(kind, update.serial, update.version, applied=True))
     return outcomes
+
+
+def has_pending(data_dir: Path) -> bool:
+    layout = UpdateLayout(data_dir)
+    return any(layout.pending(kind).exists() for kind in UPDATE_KINDS)
 
 
 def load_active(data_dir: Path, packaged_catalog: Path, packaged_holidays: Path,

@@ -14,6 +14,7 @@ from kiosk.config import KioskConfig
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
 
     from kiosk.admin.config_keeper import ConfigKeeper
     from kiosk.app import Kiosk
@@ -61,8 +62,6 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
 
 def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
                keeper: ConfigKeeper | None) -> int:
-    from PySide6.QtGui import QGuiApplication
-
     from kiosk.app import build_kiosk, build_ui_services
     from kiosk.events import Event
     from kiosk.logs import log_event
@@ -79,6 +78,7 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
                                 kiosk_strings=ui.strings)
         ui.flow.done.officer_called.connect(lambda: log_event(Event.OFFICER_CALLED))
         metrics = _metrics_timer(kiosk, ui)
+        updates = _updates_timer(kiosk, ui, app)
         tools = None
         if kiosk.sim_clock is not None:
             from kiosk.ui.devdock.wiring import start_sim_tools
@@ -88,6 +88,7 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
 
         def detach() -> None:
             metrics.stop()
+            updates.stop()
             if tools is not None:
                 tools.close()
             overlay.close()
@@ -120,10 +121,11 @@ def _metrics_timer(kiosk: Kiosk, ui: KioskUi) -> QTimer:
 
     from kiosk.layout import metrics_dir, store_path
     from kiosk.metrics import render, write_textfile
-    from sync.api import KioskFacts, publish_kiosk_facts
+    from sync.api import KioskFacts, UpdateLayout, publish_kiosk_facts
 
     config_version = "cfg-" + hashlib.sha256(
         kiosk.config.model_dump_json().encode("utf-8")).hexdigest()[:12]
+    holidays = UpdateLayout(kiosk.config.data_dir).applied("holidays")  # None: the packaged file
 
     def write() -> None:
         health = kiosk.devices.health()
@@ -136,6 +138,7 @@ def _metrics_timer(kiosk: Kiosk, ui: KioskUi) -> QTimer:
         with contextlib.suppress(OSError, sqlite3.Error):
             publish_kiosk_facts(store_path(kiosk.config), KioskFacts(
                 config_version=config_version, catalog_version=kiosk.catalog.version,
+                holidays_version=holidays.version if holidays is not None else None,
                 devices={name: h.status.value for name, h in health.items()}))
 
     timer = QTimer(ui.engine)
@@ -143,6 +146,31 @@ def _metrics_timer(kiosk: Kiosk, ui: KioskUi) -> QTimer:
     timer.timeout.connect(write)
     timer.start()
     write()
+    return timer
+
+
+def _updates_timer(kiosk: Kiosk, ui: KioskUi, app: QGuiApplication) -> QTimer:
+    """Between sessions, take the catalog/holiday updates the agent staged: under systemd
+    (Restart=always), quit while the welcome screen shows and no citizen is in a session; the
+    next start applies them (kiosk.data_updates) before any session begins."""
+    import logging
+
+    from PySide6.QtCore import QTimer
+
+    from kiosk.data_updates import has_pending
+
+    under_systemd = bool(os.environ.get("NOTIFY_SOCKET"))
+
+    def check() -> None:
+        if under_systemd and ui.flow.current_screen() == "welcome" and has_pending(
+                kiosk.config.data_dir):
+            logging.getLogger(__name__).info("data update staged: restarting between sessions")
+            app.quit()
+
+    timer = QTimer(ui.engine)
+    timer.setInterval(30_000)
+    timer.timeout.connect(check)
+    timer.start()
     return timer
 
 

@@ -210,3 +210,38 @@ def test_the_agent_asks_about_once_an_hour(rig: Rig) -> None:
     assert "data: catalog 2027.01-a (serial 1) pending, holidays none published" in notes
     data_requests = [r for r in rig.gateway.control.requests() if r.path.startswith("/v1/data/")]
     assert len(data_requests) == 4  # two kinds, twice
+
+
+def test_a_composed_kiosk_takes_the_update_at_its_next_start(tmp_path: Path) -> None:
+    """The real start path: the embedded gateway publishes, the agent stages, ``build_kiosk``
+    applies before any session and runs on the new catalog and holidays."""
+    import io
+
+    from kiosk.app import build_kiosk
+    from kiosk.commands.sync_cmd import agent_config
+    from kiosk.config import KioskConfig, PathsSection
+    from kiosk.data_updates import has_pending
+    from sync import cli as sync_cli
+
+    config = KioskConfig(paths=PathsSection(data_dir=tmp_path / "k")).simulated()
+    kiosk = build_kiosk(config)
+    try:
+        assert kiosk.catalog.version == "2026.12-vn-ht-2"
+        assert kiosk.gateway is not None
+        kiosk.gateway.control.publish_data("catalog", "2027.01-vn-ht-3",
+                                           catalog_bytes("2027.01-vn-ht-3"))
+        kiosk.gateway.control.publish_data("holidays", "2027.1", holidays_bytes(2031))
+        out = io.StringIO()
+        assert sync_cli.run_once(agent_config(config), out=out) == 0, out.getvalue()
+        assert has_pending(config.data_dir)
+        assert kiosk.catalog.version == "2026.12-vn-ht-2"  # never under a running session
+    finally:
+        kiosk.close()
+    again = build_kiosk(config, start_gateway=False)
+    try:
+        assert again.catalog.version == "2027.01-vn-ht-3"
+        assert again.holidays.covers(date(2031, 12, 31))
+        assert again.seal_context.catalog is again.catalog
+        assert not has_pending(config.data_dir)
+    finally:
+        again.close()
