@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
 
 from kiosk.ui.app_ui import KioskUi
 
@@ -22,7 +23,7 @@ def find(ui: KioskUi, name: str) -> QQuickItem | None:
     return None
 
 
-def tap(ui: KioskUi, qtbot: object, name: str) -> None:
+def tap(ui: KioskUi, qtbot: QtBot, name: str) -> None:
     item = None
 
     def found() -> bool:
@@ -31,12 +32,12 @@ def tap(ui: KioskUi, qtbot: object, name: str) -> None:
         laid_out = item is not None and item.width() > 0 and item.height() > 0
         return laid_out and ui.window.isExposed()
 
-    qtbot.waitUntil(found, timeout=WAIT_MS)  # type: ignore[attr-defined]
+    qtbot.waitUntil(found, timeout=WAIT_MS)
     assert item is not None
     centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
     QTest.mouseClick(ui.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
 
 
-def wait_screen(ui: KioskUi, qtbot: object, screen: str) -> None:
-    qtbot.waitUntil(lambda: ui.flow.current_screen() == screen, timeout=WAIT_MS)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: find(ui, f"screen_{screen}") is not None, timeout=WAIT_MS)  # type: ignore[attr-defined]
+def wait_screen(ui: KioskUi, qtbot: QtBot, screen: str) -> None:
+    qtbot.waitUntil(lambda: ui.flow.current_screen() == screen, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: find(ui, f"screen_{screen}") is not None, timeout=WAIT_MS)

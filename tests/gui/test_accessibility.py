@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from devices.scanner.sample_pages import make_sample_page
 from kiosk.domain.cccd import format_cccd
@@ -18,7 +19,7 @@ from kiosk.ui.units import BODY_CAP_MM, MIN_TOUCH_MM, NOTO_CAP_HEIGHT_EM
 from tests.gui.conftest import LANDSCAPE, PORTRAIT
 from tests.gui.driver import find, wait_screen
 from tests.gui.measure import gap_mm, targets, texts
-from tests.gui.steps import CITIZEN
+from tests.gui.steps import CITIZEN, scanned
 
 pytestmark = pytest.mark.gui
 
@@ -47,7 +48,7 @@ def check_screen(ui: KioskUi, where: str, problems: list[str]) -> int:
     return len(found)
 
 
-def walk_all_screens(ui: KioskUi, kit: SimKit, qtbot: object, visit: Callable[[str], None]) -> None:
+def walk_all_screens(ui: KioskUi, kit: SimKit, qtbot: QtBot, visit: Callable[[str], None]) -> None:
     flow = ui.flow
     visit("welcome")
     flow.start()
@@ -55,17 +56,17 @@ def walk_all_screens(ui: KioskUi, kit: SimKit, qtbot: object, visit: Callable[[s
     visit("procedure")
     guide = ui.engine.rootContext().contextProperty("guide")
     guide.preview_procedure("HT-XNHN")  # fee, time, documents before login
-    qtbot.waitUntil(lambda: find(ui, "procedureDetails") is not None, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: find(ui, "procedureDetails") is not None, timeout=5000)
     visit("procedure_details")
     guide.go()
     wait_screen(ui, qtbot, "login")
     kit.qr.control.inject(b"garbage")
-    qtbot.waitUntil(lambda: find(ui, "loginMessage") is not None, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: find(ui, "loginMessage") is not None, timeout=5000)
     guide.call_staff()  # help from a mid-session screen
-    qtbot.waitUntil(lambda: find(ui, "helpCalledNote") is not None, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: find(ui, "helpCalledNote") is not None, timeout=5000)
     visit("login")
     guide.ask_cancel()
-    qtbot.waitUntil(lambda: find(ui, "cancelDialog") is not None, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: find(ui, "cancelDialog") is not None, timeout=5000)
     visit("login_cancel_dialog")
     guide.keep_going()
     kit.qr.control.inject(format_cccd(CITIZEN).encode())
@@ -84,7 +85,7 @@ def walk_all_screens(ui: KioskUi, kit: SimKit, qtbot: object, visit: Callable[[s
     for item in flow.docs.items_list():
         kit.scanner.control.feed([make_sample_page(item["title"], seed=2)])
         flow.docs.scan(item["id"])
-        qtbot.waitUntil(lambda i=item["id"]: bool(flow.docs.pages.get(i)), timeout=10000)  # type: ignore[attr-defined]
+        qtbot.waitUntil(scanned(flow.docs, item["id"]), timeout=10000)
     visit("documents")
     flow.next()
     wait_screen(ui, qtbot, "review")
@@ -96,7 +97,7 @@ def walk_all_screens(ui: KioskUi, kit: SimKit, qtbot: object, visit: Callable[[s
     visit("confirm")
     flow.confirm.submit()
     wait_screen(ui, qtbot, "done")
-    qtbot.waitUntil(lambda: not flow.done.is_printing(), timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not flow.done.is_printing(), timeout=10000)
     visit("done")
     flow.next()
     wait_screen(ui, qtbot, "rating")
@@ -107,7 +108,7 @@ def walk_all_screens(ui: KioskUi, kit: SimKit, qtbot: object, visit: Callable[[s
 @pytest.mark.parametrize("theme", ["default", "high_contrast"])
 @pytest.mark.parametrize("text_size", [0, 1, 2])
 def test_every_screen_meets_sizes_and_contrast(
-    ui: KioskUi, kit: SimKit, qtbot: object, theme: str, text_size: int
+    ui: KioskUi, kit: SimKit, qtbot: QtBot, theme: str, text_size: int
 ) -> None:
     problems: list[str] = []
     measured: dict[str, int] = {}

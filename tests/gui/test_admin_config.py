@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
 
 from kiosk.admin.audit import recent
 from kiosk.admin.config_keeper import ConfigKeeper, StartDecision
@@ -38,13 +39,13 @@ def admin(ui: KioskUi, kit: SimKit, tmp_path: Path) -> Any:
     a.overlay.close()
 
 
-def open_config(qtbot: Any, admin: AdminKit) -> None:
+def open_config(qtbot: QtBot, admin: AdminKit) -> None:
     log_in(qtbot, admin, TECH_PIN)
     tap(qtbot, admin.ui.window, "tab_config")
     wait_item(qtbot, admin.ui.window, "techConfig")
 
 
-def type_into(qtbot: Any, admin: AdminKit, name: str, text: str) -> None:
+def type_into(qtbot: QtBot, admin: AdminKit, name: str, text: str) -> None:
     """Select the field's text with the keyboard and type over it, as a technician would."""
     window = admin.ui.window
     tap(qtbot, window, name)
@@ -58,7 +59,7 @@ def type_into(qtbot: Any, admin: AdminKit, name: str, text: str) -> None:
 
 
 def test_a_bad_change_is_refused_with_a_clear_message_and_nothing_is_written(
-    qtbot: Any, admin: AdminKit
+    qtbot: QtBot, admin: AdminKit
 ) -> None:
     open_config(qtbot, admin)
     before = admin.config_path.read_bytes()
@@ -79,7 +80,7 @@ def test_a_bad_change_is_refused_with_a_clear_message_and_nothing_is_written(
     assert refused[3] == "keys: kiosk.commune_code, devices.scanner.backend"
 
 
-def test_a_good_change_is_saved_and_survives_a_restart(qtbot: Any, admin: AdminKit) -> None:
+def test_a_good_change_is_saved_and_survives_a_restart(qtbot: QtBot, admin: AdminKit) -> None:
     open_config(qtbot, admin)
     type_into(qtbot, admin, "cfg_kiosk_commune_name", "Xã Hòa Bình")
     type_into(qtbot, admin, "cfg_display_dpi", "141.2")
@@ -102,7 +103,7 @@ def test_a_good_change_is_saved_and_survives_a_restart(qtbot: Any, admin: AdminK
     qtbot.waitUntil(lambda: any(r[2] == "config.saved" for r in recent(admin.kit.store)), timeout=5000)
 
 
-def test_the_form_shows_the_file_and_reload_discards_edits(qtbot: Any, admin: AdminKit) -> None:
+def test_the_form_shows_the_file_and_reload_discards_edits(qtbot: QtBot, admin: AdminKit) -> None:
     open_config(qtbot, admin)
     window = admin.ui.window
     assert text_of(qtbot, window, "cfg_kiosk_id") == "KIOSK-0007"

@@ -18,10 +18,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtQuick import QQuickItem, QQuickWindow
 from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
 
 from devices.scanner.sample_pages import make_sample_page
 from kiosk.admin.pin import PinGuard, Role
+from kiosk.domain.application import (
+    Confirmation,
+    ConfirmationMethod,
+    ConfirmedApplication,
+    DocumentPages,
+)
 from kiosk.domain.fake_citizens import FakeCitizens
+from kiosk.pages import encode_page
 from kiosk.paths import LOCALES_DIR
 from kiosk.store.applications import SealedRecord
 from kiosk.ui.admin import (
@@ -35,7 +43,6 @@ from kiosk.ui.admin import (
 from kiosk.ui.admin.config_form import FIELDS
 from kiosk.ui.admin.strings import load_admin_tables
 from kiosk.ui.app_ui import KioskUi
-from kiosk.ui.services import Draft
 from kiosk.ui.sim_kit import SimKit
 from sync.outbox import Outbox
 
@@ -146,7 +153,7 @@ def centre(item: QQuickItem) -> Any:
     return item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
 
 
-def wait_item(qtbot: Any, window: QQuickWindow, name: str, timeout: int = WAIT_MS) -> QQuickItem:
+def wait_item(qtbot: QtBot, window: QQuickWindow, name: str, timeout: int = WAIT_MS) -> QQuickItem:
     box: list[QQuickItem] = []
 
     def found() -> bool:
@@ -159,12 +166,12 @@ def wait_item(qtbot: Any, window: QQuickWindow, name: str, timeout: int = WAIT_M
     return box[0]
 
 
-def tap(qtbot: Any, window: QQuickWindow, name: str) -> None:
+def tap(qtbot: QtBot, window: QQuickWindow, name: str) -> None:
     item = wait_item(qtbot, window, name)
     QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre(item))
 
 
-def text_of(qtbot: Any, window: QQuickWindow, name: str) -> str:
+def text_of(qtbot: QtBot, window: QQuickWindow, name: str) -> str:
     item = wait_item(qtbot, window, name)
     own = item.property("text")
     if isinstance(own, str) and own:
@@ -180,7 +187,7 @@ def text_of(qtbot: Any, window: QQuickWindow, name: str) -> str:
     return "\n".join(texts)
 
 
-def long_press_hotspot(qtbot: Any, admin: AdminKit) -> None:
+def long_press_hotspot(qtbot: QtBot, admin: AdminKit) -> None:
     """Hold the hidden corner until the PIN pad opens (hold_s is short in tests)."""
     window = admin.ui.window
     spot = wait_item(qtbot, window, "adminHotspot")
@@ -191,14 +198,14 @@ def long_press_hotspot(qtbot: Any, admin: AdminKit) -> None:
     QTest.mouseRelease(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
 
 
-def type_pin(qtbot: Any, admin: AdminKit, pin: str) -> None:
+def type_pin(qtbot: QtBot, admin: AdminKit, pin: str) -> None:
     for d in pin:
         tap(qtbot, admin.ui.window, f"pin_{d}")
     tap(qtbot, admin.ui.window, "pin_ok")
     qtbot.waitUntil(lambda: not admin.overlay.gate.is_checking(), timeout=WAIT_MS)
 
 
-def log_in(qtbot: Any, admin: AdminKit, pin: str) -> None:
+def log_in(qtbot: QtBot, admin: AdminKit, pin: str) -> None:
     long_press_hotspot(qtbot, admin)
     type_pin(qtbot, admin, pin)
 
@@ -211,21 +218,23 @@ def seal_one(kit: SimKit, seed: int = 7) -> SealedRecord:
     procedure = kit.services.catalog.get("HT-XNHN")
     citizens = FakeCitizens(seed, datetime.now(UTC).date())
     answers = citizens.answers(procedure)
-    documents = {
-        req.id: tuple(make_sample_page(req.title_vi, seed=seed + i, dpi=100) for i in range(pages))
+    documents = tuple(
+        DocumentPages(req.id, req.id, tuple(
+            encode_page(make_sample_page(req.title_vi, seed=seed + i, dpi=100)) for i in range(pages)))
         for req, pages in citizens.document_plan(procedure, answers)
-    }
-    draft = Draft(
+    )  # fmt: skip
+    now = datetime.now(UTC)
+    app = ConfirmedApplication(
+        application_id=uuid.uuid4(),
         procedure_code=procedure.code,
         catalog_version=kit.services.catalog.version,
         identity=citizens.identity(),
         answers=answers,
         documents=documents,
-        confirmed_at=datetime.now(UTC),
-        confirmation_code="123456",
-        application_id=uuid.uuid4(),
+        confirmed_at=now,
+        confirmation=Confirmation(ConfirmationMethod.KIOSK_CODE, now),
     )
-    return kit.services.seal(draft)
+    return kit.services.seal(app)
 
 
 def quarantine(kit: SimKit, record: SealedRecord, reason: str) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from kiosk.ui.app_ui import KioskUi
 from kiosk.ui.sim_kit import SimKit
@@ -41,13 +41,13 @@ def admin(ui: KioskUi, kit: SimKit, tmp_path: Path) -> Iterator[AdminKit]:
     a.overlay.close()
 
 
-def shoot(admin: AdminKit, qtbot: Any, name: str) -> None:
+def shoot(admin: AdminKit, qtbot: QtBot, name: str) -> None:
     if os.environ.get("KIOSK_SCREENSHOTS") == "1":
         qtbot.wait(50)
         assert admin.ui.window.grabWindow().save(str(SCREENS / f"{name}.png"))
 
 
-def test_landscape_english(qtbot: Any, admin: AdminKit) -> None:
+def test_landscape_english(qtbot: QtBot, admin: AdminKit) -> None:
     window = admin.ui.window
     assert window.width() > window.height()
     log_in(qtbot, admin, TECH_PIN)

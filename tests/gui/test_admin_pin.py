@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
 
 from kiosk.admin.audit import recent
 from kiosk.admin.pin import PinGuard, PinOutcome, Role
@@ -44,7 +45,7 @@ def actions(admin: AdminKit) -> list[tuple[str, str]]:
     return [(actor, action) for _at, actor, action, _d in reversed(recent(admin.kit.store))]
 
 
-def test_a_short_tap_on_the_corner_opens_nothing_and_reaches_the_kiosk(qtbot: Any, admin: AdminKit) -> None:
+def test_a_short_tap_on_the_corner_opens_nothing_and_reaches_the_kiosk(qtbot: QtBot, admin: AdminKit) -> None:
     window = admin.ui.window
     spot = wait_item(qtbot, window, "adminHotspot")
     QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre(spot))
@@ -54,7 +55,7 @@ def test_a_short_tap_on_the_corner_opens_nothing_and_reaches_the_kiosk(qtbot: An
     wait_screen(admin.ui, qtbot, "procedure")
 
 
-def test_technician_pin_opens_technician_screens(qtbot: Any, admin: AdminKit) -> None:
+def test_technician_pin_opens_technician_screens(qtbot: QtBot, admin: AdminKit) -> None:
     kiosk_tap(admin.ui, qtbot, "startButton")
     wait_screen(admin.ui, qtbot, "procedure")
     long_press_hotspot(qtbot, admin)
@@ -70,7 +71,7 @@ def test_technician_pin_opens_technician_screens(qtbot: Any, admin: AdminKit) ->
 
 
 def test_staff_pin_opens_the_sync_screen_and_does_not_count_against_the_technician(
-    qtbot: Any, admin: AdminKit
+    qtbot: QtBot, admin: AdminKit
 ) -> None:
     for _ in range(6):  # more staff log-ins than the technician's allowed wrong tries
         log_in(qtbot, admin, STAFF_PIN)
@@ -81,7 +82,7 @@ def test_staff_pin_opens_the_sync_screen_and_does_not_count_against_the_technici
     wait_item(qtbot, admin.ui.window, "screen_admin_technician")
 
 
-def test_wrong_pins_lock_the_pad_for_five_minutes_with_the_time_left(qtbot: Any, admin: AdminKit) -> None:
+def test_wrong_pins_lock_the_pad_for_five_minutes_with_the_time_left(qtbot: QtBot, admin: AdminKit) -> None:
     window = admin.ui.window
     long_press_hotspot(qtbot, admin)
     for left in (4, 3, 2, 1):
@@ -115,7 +116,7 @@ def test_wrong_pins_lock_the_pad_for_five_minutes_with_the_time_left(qtbot: Any,
     assert all(TECH_PIN not in row[3] and "000000" not in row[3] for row in recent(admin.kit.store))
 
 
-def test_lockout_survives_a_restart(qtbot: Any, admin: AdminKit, tmp_path: Path) -> None:
+def test_lockout_survives_a_restart(qtbot: QtBot, admin: AdminKit, tmp_path: Path) -> None:
     long_press_hotspot(qtbot, admin)
     for _ in range(5):
         type_pin(qtbot, admin, "999999")

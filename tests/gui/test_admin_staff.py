@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from kiosk.admin.audit import recent
 from kiosk.store.schema import SYNC_KEY_SEND_NOW_REQUESTED_AT
@@ -43,7 +44,7 @@ def states(kit: SimKit) -> dict[str, str]:
     return {r[0]: r[1] for r in kit.store.query("SELECT application_code, state FROM applications")}
 
 
-def test_quarantined_application_is_shown_and_retried(qtbot: Any, admin: AdminKit) -> None:
+def test_quarantined_application_is_shown_and_retried(qtbot: QtBot, admin: AdminKit) -> None:
     kit = admin.kit
     bad = seal_one(kit, seed=3)
     fine = seal_one(kit, seed=4)
@@ -75,7 +76,7 @@ def test_quarantined_application_is_shown_and_retried(qtbot: Any, admin: AdminKi
     assert (after[0], after[1]) == (None, 0)
 
 
-def test_send_now_and_usb_export_and_a_refused_ack(qtbot: Any, admin: AdminKit) -> None:
+def test_send_now_and_usb_export_and_a_refused_ack(qtbot: QtBot, admin: AdminKit) -> None:
     kit = admin.kit
     first = seal_one(kit, seed=5)
     bad = seal_one(kit, seed=6)
@@ -114,7 +115,7 @@ def test_send_now_and_usb_export_and_a_refused_ack(qtbot: Any, admin: AdminKit) 
         assert expected in actions
 
 
-def test_staff_screen_matches_the_cli_status(qtbot: Any, admin: AdminKit) -> None:
+def test_staff_screen_matches_the_cli_status(qtbot: QtBot, admin: AdminKit) -> None:
     kit = admin.kit
     record = seal_one(kit, seed=8)
     quarantine(kit, record, REASON)

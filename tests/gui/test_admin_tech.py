@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from devices.status import DeviceStatus
 from kiosk.admin.audit import recent
@@ -41,7 +42,7 @@ def admin(ui: KioskUi, kit: SimKit, tmp_path: Path) -> Any:
     a.overlay.close()
 
 
-def shoot(admin: AdminKit, qtbot: Any, name: str) -> None:
+def shoot(admin: AdminKit, qtbot: QtBot, name: str) -> None:
     """docs/screens/<name>.png when KIOSK_SCREENSHOTS=1 (the docs are refreshed on purpose)."""
     if os.environ.get("KIOSK_SCREENSHOTS") != "1":
         return
@@ -51,7 +52,7 @@ def shoot(admin: AdminKit, qtbot: Any, name: str) -> None:
     assert image.save(str(SCREENS / f"{name}.png"))
 
 
-def test_devices_status_and_print_and_scan_tests(qtbot: Any, admin: AdminKit) -> None:
+def test_devices_status_and_print_and_scan_tests(qtbot: QtBot, admin: AdminKit) -> None:
     window = admin.ui.window
     admin.kit.printer.control.set_status(DeviceStatus.NO_PAPER)
     log_in(qtbot, admin, TECH_PIN)
@@ -79,7 +80,7 @@ def test_devices_status_and_print_and_scan_tests(qtbot: Any, admin: AdminKit) ->
     assert "selftest.scanner" in [r[2] for r in recent(admin.kit.store)]
 
 
-def test_camera_says_what_it_read_never_who(qtbot: Any, admin: AdminKit) -> None:
+def test_camera_says_what_it_read_never_who(qtbot: QtBot, admin: AdminKit) -> None:
     window = admin.ui.window
     log_in(qtbot, admin, TECH_PIN)
     tap(qtbot, window, "cameraStartButton")
@@ -108,7 +109,7 @@ def test_camera_says_what_it_read_never_who(qtbot: Any, admin: AdminKit) -> None
     admin.kit.qr.stop()
 
 
-def test_network_test_log_and_restart(qtbot: Any, admin: AdminKit) -> None:
+def test_network_test_log_and_restart(qtbot: QtBot, admin: AdminKit) -> None:
     window = admin.ui.window
     admin.net_answers[:] = [ActionResult(False, "10.0.0.5:443 does not answer: timed out"),
                             ActionResult(True, "signed ping OK in 84 ms; gateway 1.0, clock skew +0 s")]
@@ -131,7 +132,7 @@ def test_network_test_log_and_restart(qtbot: Any, admin: AdminKit) -> None:
     assert ("technician", "restart") in [(r[1], r[2]) for r in recent(admin.kit.store)]
 
 
-def test_screenshots_of_pin_config_and_staff(qtbot: Any, admin: AdminKit) -> None:
+def test_screenshots_of_pin_config_and_staff(qtbot: QtBot, admin: AdminKit) -> None:
     window = admin.ui.window
     from tests.gui.test_admin_kit import long_press_hotspot, type_pin
 

@@ -6,9 +6,10 @@ import dataclasses
 from collections.abc import Iterator
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from kiosk.ui.app_ui import KioskUi, apply_font, build_ui
-from kiosk.ui.services import Draft
+from kiosk.domain.application import ConfirmationMethod, ConfirmedApplication
 from kiosk.ui.sim_kit import SimKit
 from sync.otp import OtpCheck, OtpRequest, OtpSent, OtpVerdict
 from tests.gui.driver import find, tap, wait_screen
@@ -43,21 +44,21 @@ def otp() -> FakeOtp:
 
 
 @pytest.fixture
-def sealed() -> list[Draft]:
+def sealed() -> list[ConfirmedApplication]:
     return []
 
 
 @pytest.fixture
-def ui(qapp: object, kit: SimKit, otp: FakeOtp, sealed: list[Draft]) -> Iterator[KioskUi]:
+def ui(qapp: object, kit: SimKit, otp: FakeOtp, sealed: list[ConfirmedApplication]) -> Iterator[KioskUi]:
     from PySide6.QtGui import QGuiApplication
 
     assert isinstance(qapp, QGuiApplication)
     apply_font(qapp)
     seal = kit.services.seal
 
-    def recording_seal(draft: Draft) -> object:
-        sealed.append(draft)
-        return seal(draft)
+    def recording_seal(app: ConfirmedApplication) -> object:
+        sealed.append(app)
+        return seal(app)
 
     services = dataclasses.replace(kit.services, otp=otp, online=lambda: True,
                                    seal=recording_seal)  # type: ignore[arg-type]
@@ -66,22 +67,22 @@ def ui(qapp: object, kit: SimKit, otp: FakeOtp, sealed: list[Draft]) -> Iterator
     u.close()
 
 
-def _type(ui: KioskUi, qtbot: object, code: str) -> None:
+def _type(ui: KioskUi, qtbot: QtBot, code: str) -> None:
     for d in code:
         tap(ui, qtbot, f"confirm_{d}")
     tap(ui, qtbot, "confirm_ok")
 
 
-def _to_confirm(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def _to_confirm(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     walk_to_done_review(ui, kit, qtbot)
     tap(ui, qtbot, "nextButton")
     wait_screen(ui, qtbot, "confirm")
 
 
-def test_otp_accepted_seals_with_method_otp(ui: KioskUi, kit: SimKit, qtbot: object,
-                                            otp: FakeOtp, sealed: list[Draft]) -> None:
+def test_otp_accepted_seals_with_method_otp(ui: KioskUi, kit: SimKit, qtbot: QtBot,
+                                            otp: FakeOtp, sealed: list[ConfirmedApplication]) -> None:
     _to_confirm(ui, kit, qtbot)
-    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "otp", timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "otp", timeout=5000)
     assert otp.requests[0][1] == CITIZEN.citizen_id
     assert ui.flow.confirm.code == ""  # no kiosk code shown
     assert find(ui, "confirmNoCode") is not None
@@ -90,32 +91,31 @@ def test_otp_accepted_seals_with_method_otp(ui: KioskUi, kit: SimKit, qtbot: obj
     _type(ui, qtbot, GOOD)
     wait_screen(ui, qtbot, "done")
     assert len(sealed) == 1
-    assert sealed[0].method == "otp"
+    assert sealed[0].confirmation.method is ConfirmationMethod.OTP
     assert str(sealed[0].application_id) == otp.requests[0][0]
-    assert sealed[0].confirmation_at is not None
-    assert sealed[0].confirmation_at.isoformat().startswith("2030-01-01T00:01:00")
+    assert sealed[0].confirmation.at.isoformat().startswith("2030-01-01T00:01:00")
 
 
-def test_wrong_otp_says_so(ui: KioskUi, kit: SimKit, qtbot: object, otp: FakeOtp,
-                           sealed: list[Draft]) -> None:
+def test_wrong_otp_says_so(ui: KioskUi, kit: SimKit, qtbot: QtBot, otp: FakeOtp,
+                           sealed: list[ConfirmedApplication]) -> None:
     _to_confirm(ui, kit, qtbot)
-    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "otp", timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "otp", timeout=5000)
     _type(ui, qtbot, "111111")
-    qtbot.waitUntil(lambda: ui.flow.confirm.error != "", timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.confirm.error != "", timeout=5000)
     assert ui.flow.confirm.error == ui.strings.text("confirm_otp_wrong")
     assert ui.flow.current_screen() == "confirm"
     assert ui.flow.confirm.mode == "otp"
     assert sealed == []
     _type(ui, qtbot, GOOD)  # the right code still works
     wait_screen(ui, qtbot, "done")
-    assert sealed[0].method == "otp"
+    assert sealed[0].confirmation.method is ConfirmationMethod.OTP
 
 
 @pytest.mark.parametrize("otp", [FakeOtp(link=False)])
-def test_no_link_falls_back_to_kiosk_code(ui: KioskUi, kit: SimKit, qtbot: object,
-                                          otp: FakeOtp, sealed: list[Draft]) -> None:
+def test_no_link_falls_back_to_kiosk_code(ui: KioskUi, kit: SimKit, qtbot: QtBot,
+                                          otp: FakeOtp, sealed: list[ConfirmedApplication]) -> None:
     _to_confirm(ui, kit, qtbot)
-    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "kiosk", timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "kiosk", timeout=5000)
     assert len(otp.requests) == 1
     code = ui.flow.confirm.current_code()
     assert len(code) == 6
@@ -123,27 +123,27 @@ def test_no_link_falls_back_to_kiosk_code(ui: KioskUi, kit: SimKit, qtbot: objec
     assert " ".join(code) in ui.voice.history[-1]
     _type(ui, qtbot, code)
     wait_screen(ui, qtbot, "done")
-    assert sealed[0].method == "kiosk_code"
+    assert sealed[0].confirmation.method is ConfirmationMethod.KIOSK_CODE
     assert otp.verified == []
 
 
-def test_not_received_button_falls_back(ui: KioskUi, kit: SimKit, qtbot: object,
-                                        sealed: list[Draft]) -> None:
+def test_not_received_button_falls_back(ui: KioskUi, kit: SimKit, qtbot: QtBot,
+                                        sealed: list[ConfirmedApplication]) -> None:
     _to_confirm(ui, kit, qtbot)
-    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "otp", timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "otp", timeout=5000)
     tap(ui, qtbot, "confirmNoCode")
-    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "kiosk", timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "kiosk", timeout=5000)
     assert ui.flow.confirm.notice == ui.strings.text("confirm_otp_fallback")
     _type(ui, qtbot, ui.flow.confirm.current_code())
     wait_screen(ui, qtbot, "done")
-    assert sealed[0].method == "kiosk_code"
+    assert sealed[0].confirmation.method is ConfirmationMethod.KIOSK_CODE
 
 
 @pytest.mark.parametrize("otp", [FakeOtp(phone="09*****678")])
 def test_the_code_says_where_it_went_and_what_it_confirms(ui: KioskUi, kit: SimKit,
-                                                          qtbot: object) -> None:
+                                                          qtbot: QtBot) -> None:
     _to_confirm(ui, kit, qtbot)
-    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "otp", timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "otp", timeout=5000)
     assert find(ui, "confirmDeclaration") is not None
     body = find(ui, "confirmBody")
     assert body is not None
@@ -155,9 +155,9 @@ def test_the_code_says_where_it_went_and_what_it_confirms(ui: KioskUi, kit: SimK
 
 
 @pytest.mark.parametrize("otp", [FakeOtp(link=False)])
-def test_the_kiosk_code_comes_after_the_declaration(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def test_the_kiosk_code_comes_after_the_declaration(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     _to_confirm(ui, kit, qtbot)
-    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "kiosk", timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.confirm.mode == "kiosk", timeout=5000)
     assert find(ui, "confirmDeclaration") is not None
     said = ui.voice.history[-1]
     declaration = "Tôi xin cam đoan những thông tin trên là đúng sự thật"

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from pytestqt.qtbot import QtBot
 
 from devices.status import DeviceStatus
 from kiosk.ctl.client import call
@@ -41,7 +42,7 @@ def ctl_server(dispatch: Dispatch) -> Iterator[Path]:
             server.close()
 
 
-def ctl(qtbot: Any, path: Path, cmd: str, *argv: str, timeout_s: float = 30.0) -> Any:
+def ctl(qtbot: QtBot, path: Path, cmd: str, *argv: str, timeout_s: float = 30.0) -> Any:
     """One `kiosk ctl CMD ARGV...` from a helper thread while this thread keeps Qt running."""
     box: dict[str, Any] = {}
 
@@ -69,7 +70,7 @@ def ui_ctl(ui: KioskUi, kit: SimKit) -> UiCtl:
     return kiosk_ctl(ui.window, ui.flow.current_screen, sim_commands(kit), parent=ui.engine)
 
 
-def walk_session_by_ctl(qtbot: Any, path: Path) -> str:
+def walk_session_by_ctl(qtbot: QtBot, path: Path) -> str:
     """A whole citizen session, as a tester's script would type it; returns the shown code."""
 
     def c(*argv: str) -> Any:
@@ -106,7 +107,7 @@ def walk_session_by_ctl(qtbot: Any, path: Path) -> str:
     return code
 
 
-def test_screen_tap_wait_read_over_the_socket(qtbot: Any, ui: KioskUi, kit: SimKit) -> None:
+def test_screen_tap_wait_read_over_the_socket(qtbot: QtBot, ui: KioskUi, kit: SimKit) -> None:
     with ctl_server(ui_ctl(ui, kit)) as path:
         assert ctl(qtbot, path, "screen") == {"screen": "welcome"}
         assert "startButton" in ctl(qtbot, path, "items")["items"]
@@ -116,7 +117,7 @@ def test_screen_tap_wait_read_over_the_socket(qtbot: Any, ui: KioskUi, kit: SimK
         assert ui.flow.current_screen() == "procedure"
 
 
-def test_refusals_name_the_problem(qtbot: Any, ui: KioskUi, kit: SimKit) -> None:
+def test_refusals_name_the_problem(qtbot: QtBot, ui: KioskUi, kit: SimKit) -> None:
     with ctl_server(ui_ctl(ui, kit)) as path:
         with pytest.raises(CtlError, match="tap: no visible item 'nope' on screen 'welcome'"):
             ctl(qtbot, path, "tap", "nope", "0.2")
@@ -135,7 +136,7 @@ def test_refusals_name_the_problem(qtbot: Any, ui: KioskUi, kit: SimKit) -> None
         assert "qr-sample" in help_text
 
 
-def test_a_frozen_gui_is_reported_not_hung(qtbot: Any, ui: KioskUi) -> None:
+def test_a_frozen_gui_is_reported_not_hung(qtbot: QtBot, ui: KioskUi) -> None:
     ctl_obj = UiCtl(lambda: (ui.window,), ui.flow.current_screen, gui_timeout_s=0.3, parent=ui.engine)
     box: dict[str, BaseException] = {}
 
@@ -152,7 +153,7 @@ def test_a_frozen_gui_is_reported_not_hung(qtbot: Any, ui: KioskUi) -> None:
 
 
 def test_full_session_with_device_commands_and_screenshot(
-    qtbot: Any, ui: KioskUi, kit: SimKit, tmp_path: Path
+    qtbot: QtBot, ui: KioskUi, kit: SimKit, tmp_path: Path
 ) -> None:
     with ctl_server(ui_ctl(ui, kit)) as path:
         ctl(qtbot, path, "printer", "no_paper")

@@ -12,10 +12,10 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
+from pytestqt.qtbot import QtBot
 
 from devices.status import DeviceStatus
 from kiosk.ctl.server import ControlServer
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests" / "e2e" / "scenarios" / "paper_out_link_down.sh"
 
 
-def test_the_scenario_script_drives_the_kiosk(qtbot: Any, ui: KioskUi, kit: SimKit, tmp_path: Path) -> None:
+def test_the_scenario_script_drives_the_kiosk(qtbot: QtBot, ui: KioskUi, kit: SimKit, tmp_path: Path) -> None:
     data = tmp_path / "d"
     config = tmp_path / "kiosk.toml"
     config.write_text(f'[paths]\ndata_dir = "{data}"\n', encoding="utf-8")

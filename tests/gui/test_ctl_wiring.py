@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from kiosk.admin.pin import Role
 from kiosk.app import Kiosk, build_kiosk, build_ui_services
@@ -38,7 +38,7 @@ def ui(qapp: object, kiosk: Kiosk) -> Iterator[KioskUi]:
     u.close()
 
 
-def test_sim_tools_and_admin_on_a_composed_kiosk(qtbot: Any, ui: KioskUi, kiosk: Kiosk) -> None:
+def test_sim_tools_and_admin_on_a_composed_kiosk(qtbot: QtBot, ui: KioskUi, kiosk: Kiosk) -> None:
     links: list[str] = []
     restarts: list[int] = []
     tools = start_sim_tools(ui, kiosk, set_link=links.append, dock=True)
@@ -76,7 +76,7 @@ def test_sim_tools_and_admin_on_a_composed_kiosk(qtbot: Any, ui: KioskUi, kiosk:
     assert not ctl_socket(kiosk.config).exists()
 
 
-def test_a_scripted_session_syncs_and_the_back_office_moves_it_on(qtbot: Any, tmp_path: Path) -> None:
+def test_a_scripted_session_syncs_and_the_back_office_moves_it_on(qtbot: QtBot, tmp_path: Path) -> None:
     import io
 
     from kiosk.commands.sync_cmd import agent_config

@@ -6,9 +6,9 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from devices.status import DeviceStatus
 from kiosk.ctl.sim_commands import SimCommands, SimTargets, find_application_in_store
@@ -17,7 +17,7 @@ from kiosk.ui.devdock import DevDock, open_dev_dock, recent_codes_from
 from kiosk.ui.sim_kit import SimKit
 from tests.gui.driver import tap as kiosk_tap
 from tests.gui.driver import wait_screen
-from tests.gui.steps import answer_questions
+from tests.gui.steps import answer_questions, scanned
 from tests.gui.test_admin_kit import find, tap, text_of, wait_item
 
 pytestmark = pytest.mark.gui
@@ -63,7 +63,7 @@ def dock(ui: KioskUi, kit: SimKit, world: World) -> Iterator[DevDock]:
     d.close()
 
 
-def shoot(dock: DevDock, qtbot: Any, name: str) -> None:
+def shoot(dock: DevDock, qtbot: QtBot, name: str) -> None:
     if os.environ.get("KIOSK_SCREENSHOTS") != "1":
         return
     qtbot.wait(50)
@@ -72,7 +72,7 @@ def shoot(dock: DevDock, qtbot: Any, name: str) -> None:
 
 
 def test_the_dock_drives_a_full_session_with_a_paper_out_and_a_link_outage(
-    qtbot: Any, ui: KioskUi, kit: SimKit, dock: DevDock, world: World
+    qtbot: QtBot, ui: KioskUi, kit: SimKit, dock: DevDock, world: World
 ) -> None:
     dw = dock.window
     assert dw.isVisible()
@@ -90,7 +90,7 @@ def test_the_dock_drives_a_full_session_with_a_paper_out_and_a_link_outage(
         if item["required"]:
             tap(qtbot, dw, "dock_feed_seal")
             kiosk_tap(ui, qtbot, f"scan_{item['id']}")
-            qtbot.waitUntil(lambda i=item["id"]: bool(ui.flow.docs.pages.get(i)), timeout=10000)
+            qtbot.waitUntil(scanned(ui.flow.docs, item["id"]), timeout=10000)
     kiosk_tap(ui, qtbot, "nextButton")
     wait_screen(ui, qtbot, "review")
     tap(qtbot, dw, "dock_printer_no_paper")
@@ -123,7 +123,7 @@ def test_the_dock_drives_a_full_session_with_a_paper_out_and_a_link_outage(
     shoot(dock, qtbot, "devdock")
 
 
-def test_refusals_show_in_the_dock(qtbot: Any, ui: KioskUi, kit: SimKit, dock: DevDock) -> None:
+def test_refusals_show_in_the_dock(qtbot: QtBot, ui: KioskUi, kit: SimKit, dock: DevDock) -> None:
     dw = dock.window
     tap(qtbot, dw, "dock_gateway_processing")  # no code chosen
     last = text_of(qtbot, dw, "dockLast")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from pytestqt.qtbot import QtBot
 
 from devices.scanner.sample_pages import make_sample_page
 from kiosk.domain.cccd import format_cccd
@@ -12,7 +11,7 @@ from kiosk.ui.app_ui import KioskUi
 from kiosk.ui.guide_vm import GuideVm
 from kiosk.ui.sim_kit import SimKit
 from tests.gui.driver import find, tap, wait_screen
-from tests.gui.steps import CITIZEN, answer_questions
+from tests.gui.steps import CITIZEN, answer_questions, scanned
 
 pytestmark = pytest.mark.gui
 
@@ -39,12 +38,12 @@ def who(ui: KioskUi) -> str | None:
     return None if i is None else i.citizen_id
 
 
-def _help_is_there(ui: KioskUi, qtbot: Any, step: int) -> None:
+def _help_is_there(ui: KioskUi, qtbot: QtBot, step: int) -> None:
     qtbot.waitUntil(lambda: find(ui, "helpCallStaff") is not None, timeout=5000)
     assert text_of(ui, "stepIndicator") == f"Bước {step}/7"
 
 
-def test_every_step_shows_where_and_offers_help(ui: KioskUi, kit: SimKit, qtbot: Any) -> None:
+def test_every_step_shows_where_and_offers_help(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     assert find(ui, "helpStrip") is None  # not on Welcome
     tap(ui, qtbot, "startButton")
     wait_screen(ui, qtbot, "procedure")
@@ -63,7 +62,7 @@ def test_every_step_shows_where_and_offers_help(ui: KioskUi, kit: SimKit, qtbot:
         if item["required"]:
             kit.scanner.control.feed([make_sample_page(item["title"], seed=1)])
             tap(ui, qtbot, f"scan_{item['id']}")
-            qtbot.waitUntil(lambda i=item["id"]: bool(ui.flow.docs.pages.get(i)), timeout=10000)
+            qtbot.waitUntil(scanned(ui.flow.docs, item["id"]), timeout=10000)
     tap(ui, qtbot, "nextButton")
     wait_screen(ui, qtbot, "review")
     _help_is_there(ui, qtbot, 5)
@@ -79,7 +78,7 @@ def test_every_step_shows_where_and_offers_help(ui: KioskUi, kit: SimKit, qtbot:
     assert find(ui, "helpCancel") is None  # submitted: nothing left to cancel
 
 
-def test_procedure_facts_come_before_login_and_are_spoken(ui: KioskUi, qtbot: Any) -> None:
+def test_procedure_facts_come_before_login_and_are_spoken(ui: KioskUi, qtbot: QtBot) -> None:
     tap(ui, qtbot, "startButton")
     tap(ui, qtbot, "proc_HT-XNHN")
     qtbot.waitUntil(lambda: find(ui, "procedureDetails") is not None, timeout=5000)
@@ -106,7 +105,7 @@ def test_procedure_facts_come_before_login_and_are_spoken(ui: KioskUi, qtbot: An
     assert chosen(ui) == "HT-KH"
 
 
-def test_facts_follow_the_language(ui: KioskUi, qtbot: Any) -> None:
+def test_facts_follow_the_language(ui: KioskUi, qtbot: QtBot) -> None:
     tap(ui, qtbot, "startButton")
     tap(ui, qtbot, "proc_HT-XNHN")
     qtbot.waitUntil(lambda: find(ui, "procedureDetails") is not None, timeout=5000)
@@ -115,7 +114,7 @@ def test_facts_follow_the_language(ui: KioskUi, qtbot: Any) -> None:
     assert guide_of(ui).preview["time"] == "3 working days"
 
 
-def test_call_staff_mid_session_keeps_everything(ui: KioskUi, kit: SimKit, qtbot: Any) -> None:
+def test_call_staff_mid_session_keeps_everything(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     calls: list[bool] = []
     ui.flow.done.officer_called.connect(lambda: calls.append(True))  # what staff are told by
     tap(ui, qtbot, "startButton")
@@ -138,7 +137,7 @@ def test_call_staff_mid_session_keeps_everything(ui: KioskUi, kit: SimKit, qtbot
     qtbot.waitUntil(lambda: find(ui, "documentsMessage") is not None, timeout=5000)
 
 
-def test_cancel_asks_then_wipes_now(ui: KioskUi, kit: SimKit, qtbot: Any) -> None:
+def test_cancel_asks_then_wipes_now(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     tap(ui, qtbot, "startButton")
     tap(ui, qtbot, "proc_HT-XNHN")
     tap(ui, qtbot, "procedureGo")

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from kiosk.domain.cccd import format_cccd
 from kiosk.ui.app_ui import KioskUi, apply_font, build_ui
@@ -104,7 +105,7 @@ def ui(qapp: object, kit: SimKit, port: GatewayVneid, link: Link) -> Iterator[Ki
     u.close()
 
 
-def _to_login(ui: KioskUi, qtbot: object) -> None:
+def _to_login(ui: KioskUi, qtbot: QtBot) -> None:
     tap(ui, qtbot, "startButton")
     wait_screen(ui, qtbot, "procedure")
     tap(ui, qtbot, "proc_HT-XNHN")
@@ -112,14 +113,14 @@ def _to_login(ui: KioskUi, qtbot: object) -> None:
     wait_screen(ui, qtbot, "login")
 
 
-def _wait_message(ui: KioskUi, qtbot: object, string_id: str) -> None:
+def _wait_message(ui: KioskUi, qtbot: QtBot, string_id: str) -> None:
     want = ui.strings.text(string_id)
-    qtbot.waitUntil(lambda: ui.flow.login.message == want, timeout=10000)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: find(ui, "loginMessage") is not None, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.login.message == want, timeout=10000)
+    qtbot.waitUntil(lambda: find(ui, "loginMessage") is not None, timeout=5000)
     assert ui.voice.history[-1] == want  # shown and spoken
 
 
-def test_accepted_token_fills_the_form_like_a_card(ui: KioskUi, kit: SimKit, qtbot: object,
+def test_accepted_token_fills_the_form_like_a_card(ui: KioskUi, kit: SimKit, qtbot: QtBot,
                                                    gateway: RunningGateway,
                                                    port: GatewayVneid) -> None:
     gateway.control.register_vneid(TOKEN, FIELDS)
@@ -134,7 +135,7 @@ def test_accepted_token_fills_the_form_like_a_card(ui: KioskUi, kit: SimKit, qtb
     assert not port.calls[0][1].startswith("MainThread")  # asked off the GUI thread
 
 
-def test_refused_token_asks_for_the_card(ui: KioskUi, kit: SimKit, qtbot: object,
+def test_refused_token_asks_for_the_card(ui: KioskUi, kit: SimKit, qtbot: QtBot,
                                          port: GatewayVneid) -> None:
     _to_login(ui, qtbot)
     kit.qr.control.inject(b"VNEID:not-registered-anywhere")
@@ -145,7 +146,7 @@ def test_refused_token_asks_for_the_card(ui: KioskUi, kit: SimKit, qtbot: object
     wait_screen(ui, qtbot, "question")
 
 
-def test_identity_that_does_not_hold_up_is_refused(ui: KioskUi, kit: SimKit, qtbot: object,
+def test_identity_that_does_not_hold_up_is_refused(ui: KioskUi, kit: SimKit, qtbot: QtBot,
                                                   gateway: RunningGateway) -> None:
     """The gateway's answer passes the card's checks too (ID digits against the birth year)."""
     gateway.control.register_vneid(TOKEN, {**FIELDS, "date_of_birth": "1990-03-08"})
@@ -155,7 +156,7 @@ def test_identity_that_does_not_hold_up_is_refused(ui: KioskUi, kit: SimKit, qtb
     assert ui.flow.session.identity is None
 
 
-def test_gateway_down_asks_for_the_card(ui: KioskUi, kit: SimKit, qtbot: object,
+def test_gateway_down_asks_for_the_card(ui: KioskUi, kit: SimKit, qtbot: QtBot,
                                         gateway: RunningGateway, proxy: FaultProxy) -> None:
     gateway.control.register_vneid(TOKEN, FIELDS)
     proxy.set_down(True)
@@ -165,7 +166,7 @@ def test_gateway_down_asks_for_the_card(ui: KioskUi, kit: SimKit, qtbot: object,
     assert ui.flow.current_screen() == "login"
 
 
-def test_offline_kiosk_never_asks_the_gateway(ui: KioskUi, kit: SimKit, qtbot: object,
+def test_offline_kiosk_never_asks_the_gateway(ui: KioskUi, kit: SimKit, qtbot: QtBot,
                                               link: Link, port: GatewayVneid) -> None:
     link.up = False
     _to_login(ui, qtbot)
@@ -175,7 +176,7 @@ def test_offline_kiosk_never_asks_the_gateway(ui: KioskUi, kit: SimKit, qtbot: o
 
 
 @pytest.mark.usefixtures("registered")
-def test_slow_gateway_keeps_the_screen_alive_then_logs_in(ui: KioskUi, kit: SimKit, qtbot: object,
+def test_slow_gateway_keeps_the_screen_alive_then_logs_in(ui: KioskUi, kit: SimKit, qtbot: QtBot,
                                                           proxy: FaultProxy,
                                                           port: GatewayVneid) -> None:
     proxy.limit_rate(400)  # a poor 2G link: the answer takes a second or two
@@ -191,7 +192,7 @@ def test_slow_gateway_keeps_the_screen_alive_then_logs_in(ui: KioskUi, kit: SimK
     assert len(port.calls) == 1  # the second sight of the same QR was not sent
 
 
-def test_stalled_gateway_times_out_kindly(ui: KioskUi, kit: SimKit, qtbot: object,
+def test_stalled_gateway_times_out_kindly(ui: KioskUi, kit: SimKit, qtbot: QtBot,
                                           gateway: RunningGateway, proxy: FaultProxy) -> None:
     gateway.control.register_vneid(TOKEN, FIELDS)
     proxy.stall_after(0)  # the request goes nowhere: only the short timeout ends the wait
@@ -204,20 +205,20 @@ def test_stalled_gateway_times_out_kindly(ui: KioskUi, kit: SimKit, qtbot: objec
 
 
 @pytest.mark.usefixtures("registered")
-def test_leaving_the_login_drops_a_late_answer(ui: KioskUi, kit: SimKit, qtbot: object,
+def test_leaving_the_login_drops_a_late_answer(ui: KioskUi, kit: SimKit, qtbot: QtBot,
                                                proxy: FaultProxy) -> None:
     proxy.limit_rate(400)
     _to_login(ui, qtbot)
     kit.qr.control.inject(TOKEN.encode("utf-8"))
-    qtbot.waitUntil(lambda: ui.flow.login.checking, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.login.checking, timeout=5000)
     tap(ui, qtbot, "backButton")
     wait_screen(ui, qtbot, "procedure")
-    qtbot.waitUntil(lambda: not ui.workers[-1].busy, timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not ui.workers[-1].busy, timeout=10000)
     assert ui.flow.current_screen() == "procedure"
     assert ui.flow.session.identity is None
 
 
-def test_a_tester_registers_a_token_from_the_dock_and_ctl(ui: KioskUi, kit: SimKit, qtbot: object,
+def test_a_tester_registers_a_token_from_the_dock_and_ctl(ui: KioskUi, kit: SimKit, qtbot: QtBot,
                                                          gateway: RunningGateway) -> None:
     """`kiosk ctl vneid N` and the dock's button: the gateway accepts a token, the phone shows it."""
     from datetime import UTC, datetime

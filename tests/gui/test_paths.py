@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtQuick import QQuickItem
+from pytestqt.qtbot import QtBot
 
 from devices.scanner.sample_pages import make_sample_page
 from devices.status import DeviceStatus
@@ -34,7 +35,7 @@ def screen_texts(ui: KioskUi) -> list[str]:
 
 
 def test_timeout_mid_session_wipes_memory_and_screen(
-    ui: KioskUi, kit: SimKit, qtbot: object, clock: FakeClock
+    ui: KioskUi, kit: SimKit, qtbot: QtBot, clock: FakeClock
 ) -> None:
     walk_to_documents(ui, kit, qtbot)
     assert ui.flow.session.identity == CITIZEN
@@ -43,7 +44,7 @@ def test_timeout_mid_session_wipes_memory_and_screen(
     assert not ui.flow.idle.is_counting()
     clock.t += 2
     ui.flow.idle.tick()
-    qtbot.waitUntil(lambda: find(ui, "idleOverlay") is not None, timeout=3000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: find(ui, "idleOverlay") is not None, timeout=3000)
     assert "idle" in ui.voice.history[-1] or ui.voice.history[-1] == ui.strings.text("voice_idle")
     tap(ui, qtbot, "stillHereButton")  # extend: a full idle period again
     assert not ui.flow.idle.is_counting()
@@ -68,25 +69,25 @@ def test_timeout_mid_session_wipes_memory_and_screen(
     assert ui.strings.text("welcome_title") in shown
 
 
-def test_no_countdown_while_scanning(ui: KioskUi, kit: SimKit, qtbot: object, clock: FakeClock) -> None:
+def test_no_countdown_while_scanning(ui: KioskUi, kit: SimKit, qtbot: QtBot, clock: FakeClock) -> None:
     walk_to_documents(ui, kit, qtbot)
     kit.scanner.control.hold()
     item = ui.flow.docs.items_list()[0]
     tap(ui, qtbot, f"scan_{item['id']}")
-    qtbot.waitUntil(ui.flow.docs.is_scanning, timeout=3000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(ui.flow.docs.is_scanning, timeout=3000)
     clock.t += 500
     ui.flow.idle.tick()
     assert not ui.flow.idle.is_counting()
     assert ui.flow.current_screen() == "documents"
     kit.scanner.control.release()
-    qtbot.waitUntil(lambda: not ui.flow.docs.is_scanning(), timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not ui.flow.docs.is_scanning(), timeout=10000)
 
 
-def test_printer_out_of_paper_keeps_slip_on_screen(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def test_printer_out_of_paper_keeps_slip_on_screen(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     kit.printer.control.set_status(DeviceStatus.NO_PAPER)
     walk_to_done(ui, kit, qtbot)
-    qtbot.waitUntil(lambda: ui.flow.done._get_state() == "failed", timeout=10000)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: find(ui, "officerNotice") is not None, timeout=3000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.done._get_state() == "failed", timeout=10000)
+    qtbot.waitUntil(lambda: find(ui, "officerNotice") is not None, timeout=3000)
     assert find(ui, "reprintButton") is not None
     slip = find(ui, "slipImage")
     assert slip is not None
@@ -98,7 +99,7 @@ def test_printer_out_of_paper_keeps_slip_on_screen(ui: KioskUi, kit: SimKit, qtb
     assert ui.strings.text("done_print_failed") in screen_texts(ui)
 
 
-def test_status_lookup_by_slip_qr_and_keypad(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def test_status_lookup_by_slip_qr_and_keypad(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     walk_to_done(ui, kit, qtbot)
     record = ui.flow.record
     assert record is not None
@@ -109,7 +110,7 @@ def test_status_lookup_by_slip_qr_and_keypad(ui: KioskUi, kit: SimKit, qtbot: ob
     tap(ui, qtbot, "lookupButton")
     wait_screen(ui, qtbot, "lookup")
     kit.qr.control.inject(record.application_code.encode())
-    qtbot.waitUntil(lambda: find(ui, "lookupResult") is not None, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: find(ui, "lookupResult") is not None, timeout=5000)
     result = ui.flow.lookup._get_result()
     assert record.application_code in result
     assert ui.strings.text("state_queued") in result or ui.strings.text("state_sealed") in result
@@ -127,23 +128,23 @@ def test_status_lookup_by_slip_qr_and_keypad(ui: KioskUi, kit: SimKit, qtbot: ob
     assert ui.flow.lookup._get_result() == ui.strings.text("lookup_invalid")
 
 
-def test_queue_ticket_numbers_follow_each_other(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def test_queue_ticket_numbers_follow_each_other(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     tap(ui, qtbot, "queueButton")
     wait_screen(ui, qtbot, "queue")
     tap(ui, qtbot, "queue_civil")
-    qtbot.waitUntil(lambda: find(ui, "queueTicket") is not None, timeout=5000)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: not ui.flow.queue.is_busy(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: find(ui, "queueTicket") is not None, timeout=5000)
+    qtbot.waitUntil(lambda: not ui.flow.queue.is_busy(), timeout=5000)
     assert ui.flow.queue._get_ticket() == "A001"
     assert len(kit.printer.printed) == 1
     tap(ui, qtbot, "nextButton")
     wait_screen(ui, qtbot, "welcome")
     tap(ui, qtbot, "queueButton")
     tap(ui, qtbot, "queue_civil")
-    qtbot.waitUntil(lambda: not ui.flow.queue.is_busy() and bool(ui.flow.queue._get_ticket()), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not ui.flow.queue.is_busy() and bool(ui.flow.queue._get_ticket()), timeout=5000)
     assert ui.flow.queue._get_ticket() == "A002"
 
 
-def test_english_session_then_vietnamese_for_the_next_person(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def test_english_session_then_vietnamese_for_the_next_person(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     tap(ui, qtbot, "langEnButton")
     tap(ui, qtbot, "contrastButton")
     tap(ui, qtbot, "textSizeButton")
@@ -159,19 +160,19 @@ def test_english_session_then_vietnamese_for_the_next_person(ui: KioskUi, kit: S
     assert ui.units._get_text_size() == 0
     assert "Kiosk dịch vụ công" in screen_texts(ui)
     rows = kit.store.query("SELECT score FROM ratings")
-    qtbot.waitUntil(lambda: len(kit.store.query("SELECT score FROM ratings")) == 1, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: len(kit.store.query("SELECT score FROM ratings")) == 1, timeout=5000)
     del rows
 
 
 def test_staff_are_called_and_the_code_said_when_the_slip_did_not_print(
-    ui: KioskUi, kit: SimKit, qtbot: object
+    ui: KioskUi, kit: SimKit, qtbot: QtBot
 ) -> None:
     """Many have no phone camera: no "photograph the screen"; staff come and reprint."""
     calls: list[bool] = []
     ui.flow.done.officer_called.connect(lambda: calls.append(True))
     kit.printer.control.set_status(DeviceStatus.NO_PAPER)
     walk_to_done(ui, kit, qtbot)
-    qtbot.waitUntil(lambda: find(ui, "officerNotice") is not None, timeout=3000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: find(ui, "officerNotice") is not None, timeout=3000)
     assert calls == [True]  # nobody had to press anything
     record = ui.flow.record
     assert record is not None
@@ -180,31 +181,31 @@ def test_staff_are_called_and_the_code_said_when_the_slip_did_not_print(
     assert "chụp" not in ui.strings.text("done_print_failed")
     kit.printer.control.set_status(DeviceStatus.READY)  # staff put paper back
     tap(ui, qtbot, "reprintButton")
-    qtbot.waitUntil(lambda: ui.flow.done._get_state() == "printed", timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.done._get_state() == "printed", timeout=10000)
     assert len(kit.printer.printed) == 1
     assert calls == [True]
 
 
-def test_scanner_jam_keeps_pages_and_says_what_to_do(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def test_scanner_jam_keeps_pages_and_says_what_to_do(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     walk_to_documents(ui, kit, qtbot)
     doc = ui.flow.docs.items_list()[0]
     kit.scanner.control.jam_after(1)
     kit.scanner.control.feed([make_sample_page("trang 1", seed=1), make_sample_page("trang 2", seed=2)])
     tap(ui, qtbot, f"scan_{doc['id']}")
-    qtbot.waitUntil(lambda: find(ui, "documentsMessage") is not None, timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: find(ui, "documentsMessage") is not None, timeout=10000)
     assert ui.flow.docs._get_message() == ui.strings.text("documents_jammed")
     assert len(ui.flow.session.pages(doc["id"])) == 1  # the page that went through is kept
     kit.scanner.control.set_status(DeviceStatus.READY)
     kit.scanner.control.feed([make_sample_page("trang 1", seed=1), make_sample_page("trang 2", seed=2)])
     tap(ui, qtbot, f"scan_{doc['id']}")  # "Quét lại": the pages left in the feeder go through
-    qtbot.waitUntil(  # type: ignore[attr-defined]
+    qtbot.waitUntil(
         lambda: not ui.flow.docs.is_scanning() and ui.flow.docs._get_message() == "", timeout=10000
     )
     assert len(ui.flow.session.pages(doc["id"])) >= 1
 
 
 def test_login_tips_appear_and_are_spoken_when_nothing_is_read(
-    qapp: object, tmp_path: Path, clock: FakeClock, qtbot: object
+    qapp: object, tmp_path: Path, clock: FakeClock, qtbot: QtBot
 ) -> None:
     settings = UiSettings(
         panel_dpi=96.0, width_mm=285.75, height_mm=508.0, tts_engine="mock", login_tips_s=0.2
@@ -217,12 +218,12 @@ def test_login_tips_appear_and_are_spoken_when_nothing_is_read(
         tap(ui, qtbot, "procedureGo")
         wait_screen(ui, qtbot, "login")
         assert find(ui, "loginTips") is None
-        qtbot.waitUntil(lambda: find(ui, "loginTips") is not None, timeout=3000)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: find(ui, "loginTips") is not None, timeout=3000)
         assert ui.voice.history[-1] == ui.strings.text("voice_login_tips")
         tap(ui, qtbot, "repeatButton")
         assert ui.voice.history[-1] == ui.strings.text("voice_login_tips")
         tap(ui, qtbot, "helpCallStaff")  # "Gọi cán bộ": staff come, the session stays
-        qtbot.waitUntil(lambda: find(ui, "helpCalledNote") is not None, timeout=3000)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: find(ui, "helpCalledNote") is not None, timeout=3000)
         assert ui.flow.current_screen() == "login"
         assert ui.flow.session.procedure is not None
         assert ui.voice.history[-1] == ui.strings.text("help_called")
@@ -231,7 +232,7 @@ def test_login_tips_appear_and_are_spoken_when_nothing_is_read(
         kit.store.close()
 
 
-def test_change_an_answer_from_the_review(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def test_change_an_answer_from_the_review(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     walk_to_done_review(ui, kit, qtbot)
     tap(ui, qtbot, "edit_marital_status")
     wait_screen(ui, qtbot, "question")
@@ -252,12 +253,12 @@ def test_runner_returns_the_exit_code(kit: SimKit, qapp: object) -> None:
     assert run_kiosk(kit.services, fullscreen=False) == 0
 
 
-def test_slip_reprints_once_paper_is_back(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def test_slip_reprints_once_paper_is_back(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     kit.printer.control.set_status(DeviceStatus.NO_PAPER)
     walk_to_done(ui, kit, qtbot)
     assert ui.flow.done._get_state() == "failed"
     kit.printer.control.set_status(DeviceStatus.READY)
     tap(ui, qtbot, "reprintButton")
-    qtbot.waitUntil(lambda: ui.flow.done._get_state() == "printed", timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.done._get_state() == "printed", timeout=10000)
     assert find(ui, "reprintButton") is None
     assert kit.printer.last_image is not None

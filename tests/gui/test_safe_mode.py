@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtQuick import QQuickItem
 
+from kiosk.ui.app_ui import dispose_engine
 from kiosk.ui.safe_mode import build_safe_mode
 
 pytestmark = pytest.mark.gui
@@ -20,5 +21,4 @@ def test_out_of_service_screen(qapp: object, lang: str, title: str) -> None:
     texts = {item.objectName(): item.property("text") for item in items}
     assert texts["safeTitle"] == title
     assert texts["safeBody"]
-    window.deleteLater()
-    engine.deleteLater()
+    dispose_engine(engine)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import zxingcpp
 from PIL import Image, ImageDraw, ImageFont
+from pytestqt.qtbot import QtBot
 
 from devices.receipt.render import (
     BODY_PX,
@@ -51,14 +52,14 @@ def ui(qapp: object, kit: SimKit) -> Iterator[KioskUi]:
     u.close()
 
 
-def _submit(ui: KioskUi, kit: SimKit, qtbot: object, *, english: bool = False) -> None:
+def _submit(ui: KioskUi, kit: SimKit, qtbot: QtBot, *, english: bool = False) -> None:
     """A divorced citizen: the divorce decision (2 pages) is received with the application."""
     if english:
         tap(ui, qtbot, "langEnButton")
     walk_to_documents(ui, kit, qtbot)
     kit.scanner.control.feed([make_sample_page("Quyết định ly hôn", seed=i) for i in (1, 2)])
     tap(ui, qtbot, "scan_divorce_decision")
-    qtbot.waitUntil(lambda: len(ui.flow.docs.pages.get("divorce_decision", ())) == 2,  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: len(ui.flow.docs.pages.get("divorce_decision", ())) == 2,
                     timeout=10000)
     tap(ui, qtbot, "nextButton")
     wait_screen(ui, qtbot, "review")
@@ -68,7 +69,7 @@ def _submit(ui: KioskUi, kit: SimKit, qtbot: object, *, english: bool = False) -
         tap(ui, qtbot, f"confirm_{d}")
     tap(ui, qtbot, "confirm_ok")
     wait_screen(ui, qtbot, "done")
-    qtbot.waitUntil(lambda: ui.flow.done._get_state() == "printed", timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.done._get_state() == "printed", timeout=10000)
 
 
 def _paper(kit: SimKit) -> np.ndarray:
@@ -101,7 +102,7 @@ def _printed(paper: np.ndarray, text: str, font_path: Path = DEFAULT_FONT, size:
     return _mismatch(paper, text, font_path, size) < 0.05
 
 
-def test_the_slip_on_paper_has_every_field(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def test_the_slip_on_paper_has_every_field(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     _submit(ui, kit, qtbot)
     record = ui.flow.record
     assert record is not None
@@ -146,7 +147,7 @@ def test_the_slip_on_paper_has_every_field(ui: KioskUi, kit: SimKit, qtbot: obje
 
 
 def test_titles_are_really_bold_and_body_text_is_big_enough(ui: KioskUi, kit: SimKit,
-                                                            qtbot: object) -> None:
+                                                            qtbot: QtBot) -> None:
     _submit(ui, kit, qtbot)
     paper = _paper(kit)
     assert BOLD != DEFAULT_FONT
@@ -161,7 +162,7 @@ def test_titles_are_really_bold_and_body_text_is_big_enough(ui: KioskUi, kit: Si
 
 
 def test_the_slip_is_vietnamese_after_an_english_session(ui: KioskUi, kit: SimKit,
-                                                         qtbot: object) -> None:
+                                                         qtbot: QtBot) -> None:
     _submit(ui, kit, qtbot, english=True)
     paper = _paper(kit)
     assert _printed(paper, "Nhận lúc")
@@ -169,7 +170,7 @@ def test_the_slip_is_vietnamese_after_an_english_session(ui: KioskUi, kit: SimKi
     assert not _printed(paper, "Applicant")
 
 
-def test_done_screen_says_when_where_and_how_much(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def test_done_screen_says_when_where_and_how_much(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     _submit(ui, kit, qtbot)
     record = ui.flow.record
     assert record is not None

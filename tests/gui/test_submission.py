@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from kiosk.store.applications import documents_of, find_by_code
 from kiosk.ui.app_ui import KioskUi
@@ -13,7 +14,7 @@ from tests.gui.steps import CITIZEN, walk_to_done
 pytestmark = pytest.mark.gui
 
 
-def test_complete_submission_is_sealed_with_documents(ui: KioskUi, kit: SimKit, qtbot: object) -> None:
+def test_complete_submission_is_sealed_with_documents(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
     walk_to_done(ui, kit, qtbot)
     record = ui.flow.record
     assert record is not None
@@ -24,7 +25,7 @@ def test_complete_submission_is_sealed_with_documents(ui: KioskUi, kit: SimKit, 
     docs = documents_of(kit.store, stored.application_id)
     assert docs
     assert all(d.pages >= 1 for d in docs)
-    qtbot.waitUntil(lambda: ui.flow.done.is_printing() is False, timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ui.flow.done.is_printing() is False, timeout=10000)
     assert kit.printer.last_image is not None
     assert ui.voice.history[-1].startswith("Nộp hồ sơ thành công")
     tap(ui, qtbot, "nextButton")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
 
 from kiosk.notify import Notifier
 from kiosk.ui.watchdog import GuiWatchdog
@@ -43,12 +44,12 @@ class PingRecorder:
         self._sock.close()
 
 
-def test_pings_stop_while_the_gui_thread_is_frozen(qtbot: object, tmp_path: Path) -> None:
+def test_pings_stop_while_the_gui_thread_is_frozen(qtbot: QtBot, tmp_path: Path) -> None:
     recorder = PingRecorder(tmp_path / "notify.sock")
     try:
         watchdog = GuiWatchdog(Notifier(str(tmp_path / "notify.sock")), interval_ms=50)
         watchdog.start()
-        qtbot.waitUntil(lambda: len(recorder.times) >= 5, timeout=5000)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: len(recorder.times) >= 5, timeout=5000)
 
         frozen: dict[str, float] = {}
 
@@ -58,8 +59,8 @@ def test_pings_stop_while_the_gui_thread_is_frozen(qtbot: object, tmp_path: Path
             frozen["end"] = time.monotonic()
 
         QTimer.singleShot(0, freeze)
-        qtbot.waitUntil(lambda: "end" in frozen, timeout=5000)  # type: ignore[attr-defined]
-        qtbot.waitUntil(  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: "end" in frozen, timeout=5000)
+        qtbot.waitUntil(
             lambda: any(t > frozen["end"] for t in recorder.times), timeout=5000)
         during = [t for t in recorder.times if frozen["start"] + 0.06 < t < frozen["end"]]
         assert during == [], "the watchdog kept pinging while the GUI thread was frozen"
