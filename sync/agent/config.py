@@ -26,6 +26,8 @@ class AgentConfig:
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 30.0
     min_rate_bps: float = 1024.0
+    request_deadline_s: float = 60.0  # a whole exchange, not one read (plus body / min_rate_bps)
+    max_response_bytes: int = 1 << 20  # the gateway's answers are small: more is not the gateway
     poll_interval_s: float = 120.0  # status pull when idle; new work wakes the agent sooner
     lease_term_s: float = 60.0
     backoff_cap_s: float = 300.0

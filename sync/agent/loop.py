@@ -77,7 +77,8 @@ class Agent:
         self.client = GatewayClient(
             config.gateway_url, config.kiosk_id, config.kiosk_key, config.gateway_signing_key,
             clock=clock, timeout=(config.connect_timeout_s, config.read_timeout_s),
-            min_rate_bps=config.min_rate_bps)
+            min_rate_bps=config.min_rate_bps, deadline_s=config.request_deadline_s,
+            max_response_bytes=config.max_response_bytes)
         self.lease = Lease(self.outbox, holder or make_holder_id(), clock, config.lease_term_s)
         self.backoff = Backoff(clock=clock, rand=rand, cap_s=config.backoff_cap_s)
         self.uploader = Uploader(self.client, self.outbox, ChunkSizer(), monotonic,
