@@ -16,6 +16,7 @@ from kiosk.store import core, seqmark
 from kiosk.store.core import record_event
 from kiosk.store.db import Store, iso_utc, parse_iso_utc
 from kiosk.store.errors import UnknownApplicationError
+from kiosk.store.lookup_token import new_lookup_token
 from kiosk.store.schema import ApplicationState
 
 __all__ = [
@@ -55,6 +56,7 @@ class SealedRecord:
     receipt_no: str | None = None
     quarantine_reason: str | None = None
     damaged_reason: str | None = None
+    lookup_token: str | None = None  # printed only in the slip's QR (see kiosk.store.lookup)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class ApplicationEvent:
 _RECORD_COLUMNS = (
     "application_id, kiosk_seq, application_code, procedure_code, catalog_version, masked_name, "
     "confirmed_at, appointment_date, state, manifest_sha256, gateway_state, gateway_note_vi, "
-    "receipt_no, quarantine_reason, damaged_reason"
+    "receipt_no, quarantine_reason, damaged_reason, lookup_token"
 )
 
 
@@ -106,6 +108,7 @@ def _record(row: sqlite3.Row) -> SealedRecord:
         receipt_no=row["receipt_no"],
         quarantine_reason=row["quarantine_reason"],
         damaged_reason=row["damaged_reason"],
+        lookup_token=row["lookup_token"],
     )
 
 
@@ -236,7 +239,8 @@ def insert_sealed(
     conn.execute(
         "INSERT INTO applications(application_id, kiosk_seq, application_code, procedure_code, "
         "catalog_version, masked_name, confirmed_at, appointment_date, state, manifest_json, "
-        "manifest_sha256, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "manifest_sha256, created_at, updated_at, lookup_token) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             record.application_id,
             record.kiosk_seq,
@@ -251,6 +255,7 @@ def insert_sealed(
             record.manifest_sha256,
             at,
             at,
+            record.lookup_token or new_lookup_token(),
         ),
     )
     conn.executemany(

@@ -20,7 +20,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 
 class ApplicationState(StrEnum):
@@ -67,7 +67,7 @@ receipt_no, gateway_state, gateway_note_vi, gateway_updated_at (*agent*, from st
 attempts, next_attempt_at, last_error (*agent*, backoff), quarantine_reason (*agent* or sweep),
 exported_bundle (bundle directory name), acked_at, purged_at,
 damaged_reason (set by the start-up sweep when a file is missing or altered; NULL when sound),
-created_at, updated_at.
+created_at, updated_at, lookup_token (random, printed only in the slip's QR; v3).
 """
 
 DOCUMENTS: Final = "documents"
@@ -218,7 +218,16 @@ _V2: Final[tuple[str, ...]] = (
 """Version 2: what the sync agent and staff tools need (backoff, quarantine, export, upload
 offsets, sync state, audit)."""
 
-MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2)
+_V3: Final[tuple[str, ...]] = (
+    "ALTER TABLE applications ADD COLUMN lookup_token TEXT",
+    "CREATE UNIQUE INDEX applications_by_lookup_token ON applications(lookup_token) "
+    "WHERE lookup_token IS NOT NULL",
+)
+"""Version 3: the random lookup token printed in the slip's QR (a typed code alone shows only the
+state; the token shows the masked name, the officer's note and the date). Rows sealed before
+have none: their slips' QR carries the bare code and gets the state only."""
+
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3)
 """``MIGRATIONS[i]`` upgrades a file at ``user_version == i`` to ``i + 1``."""
 
 assert len(MIGRATIONS) == SCHEMA_VERSION

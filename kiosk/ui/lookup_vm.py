@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.domain.appcode import parse_code
-from kiosk.store.applications import SealedRecord, find_by_code
+from kiosk.lookup import LookupKind, LookupLimiter, look_up
+from kiosk.store.applications import SealedRecord
 from kiosk.store.db import Store
 from kiosk.ui.i18n import Strings
 from kiosk.ui.keypad import DigitBuffer
 from kiosk.ui.login_vm import QrSession
 from kiosk.ui.qtbind import qproperty, slot
-from kiosk.ui.status_text import describe_status
+from kiosk.ui.status_text import describe_state_only, describe_status
 
 DIGITS = 7  # six of sequence, one check digit
 
@@ -26,6 +26,8 @@ class LookupVm(QObject):
         qr: QrSession,
         prefix: str,
         parent: QObject | None = None,
+        *,
+        limiter: LookupLimiter | None = None,
     ) -> None:
         super().__init__(parent)
         self._prefix = prefix
@@ -35,6 +37,7 @@ class LookupVm(QObject):
         self._keys = DigitBuffer(DIGITS)
         self._result = ""
         self._record: SealedRecord | None = None
+        self._limiter = limiter if limiter is not None else LookupLimiter()
 
     def begin(self) -> None:
         self.wipe()
@@ -51,20 +54,25 @@ class LookupVm(QObject):
         self.changed.emit()
 
     def find(self, text: str) -> None:
+        """The slip's QR (code + token) shows the full status; a typed code only the state;
+        lookups are rate-limited (see kiosk.lookup)."""
         t = self._strings.text
-        parsed = parse_code(text)
-        if parsed is None:
-            self._record = None
-            self._result = t("lookup_invalid")
-            self.changed.emit()
-            return
-        code = str(parsed)
-        record = find_by_code(self._store, code)
-        self._record = record
-        if record is None:
-            self._result = t("lookup_not_found").replace("%1", code)
-        else:
-            self._result = describe_status(record, self._strings.table())
+        answer = look_up(self._store, text, self._limiter)
+        self._record = answer.record
+        match answer.kind:
+            case LookupKind.INVALID:
+                self._result = t("lookup_invalid")
+            case LookupKind.THROTTLED:
+                self._result = t("lookup_wait").replace("%1", str(answer.wait_s))
+            case LookupKind.NOT_FOUND:
+                self._result = t("lookup_not_found").replace("%1", answer.code)
+            case LookupKind.FULL if answer.record is not None:
+                self._result = describe_status(answer.record, self._strings.table())
+            case _ if answer.state is not None:
+                self._result = describe_state_only(answer.code, answer.state, answer.gateway_state,
+                                                   self._strings.table())
+            case _:
+                self._result = t("lookup_not_found").replace("%1", answer.code)
         self.changed.emit()
 
     def _get_typed(self) -> str:

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from devices.receipt.model import Line, Qr, Receipt, Row, Rule
 from kiosk.domain.application import ConfirmedApplication
 from kiosk.domain.catalog_model import Procedure
+from kiosk.domain.lookup_code import slip_qr_text
 from kiosk.store.applications import SealedRecord
 from kiosk.ui.i18n import Strings
 from kiosk.ui.services import KioskIdentity
@@ -164,7 +165,7 @@ def appointment_slip(strings: Strings, got: Received, office: Office) -> Receipt
             Line(weekday_date(record.appointment_date, "vi"), "title", "centre"),
             Line(t("slip_hours").replace("%1", office.hours_vi), "body", "centre"),
             *collect,
-            Qr(record.application_code),
+            Qr(slip_qr_text(record.application_code, record.lookup_token)),  # token: full status
             Line(t("slip_lookup"), "body", "centre"),
             Line(t("slip_footer"), "body", "centre"),
             Row(t("slip_kiosk"), office.kiosk_id, bold=False),

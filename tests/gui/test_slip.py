@@ -109,7 +109,8 @@ def test_the_slip_on_paper_has_every_field(ui: KioskUi, kit: SimKit, qtbot: QtBo
     paper = _paper(kit)
     assert paper.shape[1] == kit.printer.dot_width
     [qr] = zxingcpp.read_barcodes(Image.fromarray(paper))
-    assert qr.text == record.application_code
+    assert record.lookup_token  # the QR proves the slip: code and random token (issue 10 item 7)
+    assert qr.text == f"DVCK1:{record.application_code}:{record.lookup_token}"
     received = record.confirmed_at.astimezone()
     appointment = record.appointment_date
     weekday = WEEKDAYS["vi"][appointment.weekday()]
