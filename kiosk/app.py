@@ -11,6 +11,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from devices.fonts import REGULAR_FONT
@@ -22,11 +23,10 @@ from kiosk.domain.workdays import HolidayCalendar
 from kiosk.layout import store_path
 from kiosk.paths import ASSETS_DIR
 from kiosk.provision import read_gateway_record
-from kiosk.sealing import SealingKeys
+from kiosk.sealing import SealContext, SealingKeys, seal_application
 from kiosk.sim.clock import ShiftableClock
 from kiosk.store.db import Store, open_store
 from kiosk.store.sweep import sweep
-from kiosk.submission import SealContext, seal_function
 from sync.protocol.keys import ed25519_public_from_b64, x25519_public_from_b64
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def build_ui_services(kiosk: Kiosk, *, tts_engine: str = "speechd") -> UiService
             authority=config.kiosk.authority, collect_at=config.kiosk.collect_at,
             office_hours=config.kiosk.office_hours, hotline=config.kiosk.hotline,
         ),
-        seal=seal_function(kiosk.seal_context), sim=sim, online=lambda: link_online(kiosk.config),
+        seal=partial(seal_application, kiosk.seal_context), sim=sim, online=lambda: link_online(kiosk.config),
         otp=GatewayOtp(kiosk.config), vneid=GatewayVneid(kiosk.config),
     )
 

@@ -10,16 +10,21 @@ K lives only in this function's frame: once it returns, the kiosk cannot read th
 from __future__ import annotations
 
 import sqlite3
-import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import NamedTuple, Protocol
+from datetime import date, timedelta, timezone
+from typing import NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
+from devices.imaging.pdf import pages_to_pdf
 from kiosk.domain.appcode import application_code
-from kiosk.domain.identity import Identity
+from kiosk.domain.application import Confirmation as DomainConfirmation
+from kiosk.domain.application import ConfirmationMethod, ConfirmedApplication
+from kiosk.domain.catalog_model import Catalog
+from kiosk.domain.workdays import HolidayCalendar
+from kiosk.domain.workdays import appointment_date as appointment_after
+from kiosk.pages import decode_pages
 from kiosk.store.applications import (
     DocumentRecord,
     SealedRecord,
@@ -47,6 +52,7 @@ from sync.protocol.messages import (
 from sync.protocol.times import format_utc
 
 PDF_MIME = "application/pdf"
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving in Vietnam
 
 
 class DocumentToSeal(NamedTuple):
@@ -57,41 +63,6 @@ class DocumentToSeal(NamedTuple):
     pages: int
     pdf: bytes
     mime: str = PDF_MIME
-
-
-class ConfirmationLike(Protocol):
-    """How the citizen confirmed: ``method`` is "otp" or "kiosk_code", ``at`` when."""
-
-    @property
-    def method(self) -> str: ...
-
-    @property
-    def at(self) -> datetime: ...
-
-
-class SealableApplication(Protocol):
-    """What sealing reads of the domain's ``ConfirmedApplication``."""
-
-    @property
-    def application_id(self) -> uuid.UUID: ...
-
-    @property
-    def procedure_code(self) -> str: ...
-
-    @property
-    def catalog_version(self) -> str: ...
-
-    @property
-    def identity(self) -> Identity: ...
-
-    @property
-    def answers(self) -> Mapping[str, str]: ...
-
-    @property
-    def confirmed_at(self) -> datetime: ...
-
-    @property
-    def confirmation(self) -> ConfirmationLike: ...
 
 
 @dataclass(frozen=True)
@@ -105,7 +76,7 @@ class SealingKeys:
 
 def seal(
     store: Store,
-    app: SealableApplication,
+    app: ConfirmedApplication,
     documents: Sequence[DocumentToSeal | tuple[str, str, int, bytes]],
     *,
     keys: SealingKeys,
@@ -171,6 +142,30 @@ def seal(
     return _hand_over(store, application_id)
 
 
+@dataclass(frozen=True)
+class SealContext:
+    """What sealing a confirmed application needs besides the application itself."""
+
+    store: Store
+    keys: SealingKeys
+    catalog: Catalog
+    holidays: HolidayCalendar
+    scan_dpi: int = 200
+
+
+def seal_application(ctx: SealContext, app: ConfirmedApplication) -> SealedRecord:
+    """The citizen's confirmed application, sealed: its pages → compact PDFs → :func:`seal`.
+
+    The one way from a confirmation to the store, for the citizen UI and ``kiosk sim submit``
+    alike. Idempotent by the application id: a retry after a failure never duplicates.
+    """
+    procedure = ctx.catalog.get(app.procedure_code)
+    docs = [DocumentToSeal(d.doc_id, d.kind, d.page_count, pages_to_pdf(decode_pages(d.pages), ctx.scan_dpi))
+            for d in app.documents if d.pages]  # fmt: skip
+    due = appointment_after(app.confirmed_at.astimezone(VIETNAM), procedure.processing_days, ctx.holidays)
+    return seal(ctx.store, app, docs, keys=ctx.keys, appointment_date=due)
+
+
 def _exists(conn: sqlite3.Connection, application_id: str) -> bool:
     row = conn.execute("SELECT 1 FROM applications WHERE application_id = ?", (application_id,)).fetchone()
     return row is not None
@@ -179,7 +174,7 @@ def _exists(conn: sqlite3.Connection, application_id: str) -> bool:
 def _insert(
     conn: sqlite3.Connection,
     at: str,
-    app: SealableApplication,
+    app: ConfirmedApplication,
     manifest: ApplicationManifest,
     appointment_date: date,
 ) -> None:
@@ -244,7 +239,7 @@ def _check_documents(docs: Sequence[DocumentToSeal]) -> None:
             raise ValueError(f"document {d.doc_id!r} has no pages")
 
 
-def _plaintext(app: SealableApplication, docs: Sequence[DocumentToSeal]) -> dict[str, object]:
+def _plaintext(app: ConfirmedApplication, docs: Sequence[DocumentToSeal]) -> dict[str, object]:
     """``{identity, answers, documents_meta}``: the content only the gateway can open."""
     who = app.identity
     return {
@@ -264,10 +259,12 @@ def _plaintext(app: SealableApplication, docs: Sequence[DocumentToSeal]) -> dict
     }
 
 
-def _confirmation(confirmation: ConfirmationLike) -> Confirmation:
+def _confirmation(confirmation: DomainConfirmation) -> Confirmation:
+    """When the OTP was verified, or when the kiosk code was shown (not when OK was tapped)."""
     at = format_utc(confirmation.at)
-    if confirmation.method == "otp":
-        return OtpConfirmation(otp_verified_at=at)
-    if confirmation.method == "kiosk_code":
-        return KioskCodeConfirmation(shown_at=at)
+    match confirmation.method:
+        case ConfirmationMethod.OTP:
+            return OtpConfirmation(otp_verified_at=at)
+        case ConfirmationMethod.KIOSK_CODE:
+            return KioskCodeConfirmation(shown_at=at)
     raise ValueError(f"unknown confirmation method {confirmation.method!r}")

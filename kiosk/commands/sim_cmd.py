@@ -10,14 +10,22 @@ import argparse
 import random
 import sys
 import time
+import uuid
 from datetime import date
 
 from devices.scanner.sample_pages import make_sample_page
 from kiosk.app import build_kiosk
 from kiosk.config import KioskConfig
+from kiosk.domain.application import (
+    Confirmation,
+    ConfirmationMethod,
+    ConfirmedApplication,
+    DocumentPages,
+)
 from kiosk.domain.fake_citizens import FakeCitizens
+from kiosk.pages import encode_page
+from kiosk.sealing import seal_application
 from kiosk.store.errors import StoreUnavailable
-from kiosk.submission import Submission, seal_submission
 
 
 def submit(args: argparse.Namespace, config: KioskConfig) -> int:
@@ -34,16 +42,22 @@ def submit(args: argparse.Namespace, config: KioskConfig) -> int:
         for n in range(args.count):
             procedure = rng.choice(procedures)
             answers = people.answers(procedure)
-            documents = {
-                req.id: [make_sample_page(req.title_vi, rng.randrange(1 << 30),
-                                          with_seal=rng.random() < 0.2,
-                                          dpi=kiosk.seal_context.scan_dpi)
-                         for _ in range(max(pages, args.pages))]
+            documents = tuple(
+                DocumentPages(req.id, req.id, tuple(
+                    encode_page(make_sample_page(req.title_vi, rng.randrange(1 << 30),
+                                                 with_seal=rng.random() < 0.2,
+                                                 dpi=kiosk.seal_context.scan_dpi))
+                    for _ in range(max(pages, args.pages))))
                 for req, pages in people.document_plan(procedure, answers)
-            }
-            sub = Submission(procedure.code, kiosk.catalog.version, people.identity(), answers,
-                             documents, kiosk.now())
-            record = seal_submission(kiosk.seal_context, sub)
+            )  # fmt: skip
+            now = kiosk.now()
+            app = ConfirmedApplication(
+                application_id=uuid.uuid4(), procedure_code=procedure.code,
+                catalog_version=kiosk.catalog.version, identity=people.identity(),
+                answers=answers, documents=documents, confirmed_at=now,
+                confirmation=Confirmation(ConfirmationMethod.KIOSK_CODE, now),
+            )  # fmt: skip
+            record = seal_application(kiosk.seal_context, app)
             print(f"{n + 1}/{args.count} sealed {record.application_code} {procedure.code}")
     except StoreUnavailable as exc:
         print(f"stopped: the store is unavailable ({exc}); what was sealed is kept", file=sys.stderr)

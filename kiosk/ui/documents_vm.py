@@ -1,18 +1,16 @@
 """The documents checklist: scans on the scanner's worker, thumbnails, what is still missing.
 
-The pages themselves go into the domain ``Session`` (encoded bytes); the view-model keeps the
-decoded images only to show thumbnails and to hand them to sealing, and drops them on wipe.
+The pages themselves go into the domain ``Session`` (encoded bytes), the one place they are held
+and sealed from; the view-model keeps only thumbnails and warnings, and drops them on wipe.
 Each page is also run through the imaging pipeline on the worker, so a blank or blurry page is
 pointed out while the citizen can still scan it again (sealing would only drop or keep it).
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
-from PIL import Image
 from PySide6.QtCore import QObject, Signal
 
 from devices.imaging import PageWarning, page_warnings
@@ -20,6 +18,7 @@ from devices.scanner.protocol import Scanner, ScanOutcome
 from devices.status import DeviceStatus
 from kiosk.domain.catalog_model import DocumentRequirement, Need
 from kiosk.domain.session import Session
+from kiosk.pages import encode_page
 from kiosk.ui.i18n import Strings
 from kiosk.ui.images import ImageStore
 from kiosk.ui.qtbind import qproperty, slot
@@ -32,12 +31,6 @@ _FAULTS = {
 }
 THUMB_SIDE = 160
 SCAN_DPI = 200
-
-
-def encode_page(page: Image.Image) -> bytes:
-    buf = io.BytesIO()
-    page.convert("RGB").save(buf, "JPEG", quality=85)
-    return buf.getvalue()
 
 
 Warnings = tuple[frozenset[PageWarning], ...]
@@ -76,23 +69,29 @@ class DocumentsVm(QObject):
         self._worker = worker
         self._images = images
         self._session = session
-        self.pages: dict[str, tuple[Image.Image, ...]] = {}
         self._thumbs: dict[str, list[str]] = {}
         self._warnings: dict[str, Warnings] = {}
         self._message = ""
         self._scanning = False
         strings.changed.connect(self.changed)
 
+    @property
+    def pages(self) -> dict[str, tuple[bytes, ...]]:
+        """The session's scanned pages by document (a view: the session holds them)."""
+        session = self._session()
+        if session.procedure is None:
+            return {}
+        return {d: p for d in (i.requirement.id for i in session.checklist()) if (p := session.pages(d))}
+
     def refresh(self) -> None:
         session = self._session()
         wanted = {item.requirement.id for item in session.checklist()}
-        for doc_id in [k for k in self.pages if k not in wanted]:
+        for doc_id in [k for k in self._thumbs if k not in wanted]:
             self._forget(doc_id)
         self._message = ""
         self.changed.emit()
 
     def wipe(self) -> None:
-        self.pages = {}
         self._thumbs = {}
         self._warnings = {}
         self._message = ""
@@ -169,7 +168,6 @@ class DocumentsVm(QObject):
         if outcome.pages and session.procedure is not None:
             self._remove_all(doc_id)
             session.add_pages(doc_id, encoded)
-            self.pages[doc_id] = outcome.pages
             self._warnings[doc_id] = warnings
             self._thumbs[doc_id] = [
                 self._images.put(f"page/{doc_id}/{i}", p, max_side=THUMB_SIDE)
@@ -192,7 +190,6 @@ class DocumentsVm(QObject):
         self._forget(doc_id)
 
     def _forget(self, doc_id: str) -> None:
-        self.pages.pop(doc_id, None)
         self._thumbs.pop(doc_id, None)
         self._warnings.pop(doc_id, None)
         self._images.drop(f"page/{doc_id}/")

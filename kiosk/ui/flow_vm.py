@@ -30,7 +30,7 @@ from kiosk.ui.login_vm import LoginVm
 from kiosk.ui.lookup_vm import LookupVm
 from kiosk.ui.qtbind import qproperty, slot
 from kiosk.ui.queue_vm import QueueVm
-from kiosk.ui.services import Draft, UiServices
+from kiosk.ui.services import UiServices
 from kiosk.ui.slip import appointment_slip, done_facts, office_of, received_of
 from kiosk.ui.theme import Theme
 from kiosk.ui.units import Units
@@ -88,8 +88,7 @@ class FlowVm(QObject):
         self._extra: str | None = None  # "lookup" / "queue": screens outside the session
         self._screen = "welcome"
         self.record: SealedRecord | None = None
-        self._confirmed: ConfirmedApplication | None = None
-        self._draft: Draft | None = None
+        self._confirmed: ConfirmedApplication | None = None  # sealed as is; kept for the slip
         login.on_identity = self._logged_in
         login.on_tips = lambda: voice.prompt("login_tips")
         login.on_say = voice.say
@@ -391,8 +390,8 @@ class FlowVm(QObject):
 
     # -- confirmation and sealing --------------------------------------------------------------
     def _code_typed(self, typed: str) -> None:
-        if self._draft is not None:  # a seal that failed: try the same application again
-            self._seal(self._draft)
+        if self._confirmed is not None and self.record is None:  # a seal that failed: again
+            self._seal(self._confirmed)
             return
         if self.session.confirmation_method is ConfirmationMethod.OTP:
             self._verify_otp(typed)
@@ -413,22 +412,12 @@ class FlowVm(QObject):
             # the gateway verified the OTP for this id: the application keeps it
             app = dataclasses.replace(app, application_id=self._otp_app_id)
         self._confirmed = app
-        info = self.session.draft.confirmation
-        pages = {d.doc_id: self.docs.pages.get(d.doc_id, ()) for d in app.documents}
-        self._draft = Draft(
-            procedure_code=app.procedure_code, catalog_version=app.catalog_version,
-            identity=app.identity, answers=dict(app.answers), documents=pages,
-            confirmed_at=app.confirmed_at, confirmation_code=self.confirm.current_code(),
-            application_id=app.application_id,
-            method=info.method.value if info else "kiosk_code",
-            confirmation_at=info.at if info else None,
-        )  # fmt: skip
-        self._seal(self._draft)
+        self._seal(app)
 
-    def _seal(self, draft: Draft) -> None:
+    def _seal(self, app: ConfirmedApplication) -> None:
         self.confirm.busy = True
         self.session.set_busy("seal", True)
-        self._store_worker.run(lambda: self._s.seal(draft), self._on_sealed, self._seal_failed)
+        self._store_worker.run(lambda: self._s.seal(app), self._on_sealed, self._seal_failed)
 
     def _seal_failed(self, _exc: BaseException) -> None:
         self.confirm.busy = False
@@ -439,7 +428,6 @@ class FlowVm(QObject):
         self.session.set_busy("seal", False)
         self.confirm.busy = False
         self.record = record
-        self._draft = None
         self.sealed.emit(record)
         procedure = self._s.catalog.get(record.procedure_code)
         got = received_of(record, procedure, self._confirmed)
@@ -488,7 +476,6 @@ class FlowVm(QObject):
         self._extra = None
         self.record = None
         self._confirmed = None
-        self._draft = None
         self._otp_app_id = None
         self._otp_round += 1
         self.form.clear()

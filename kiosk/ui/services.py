@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -15,8 +14,8 @@ from devices.printer.protocol import ReceiptPrinter
 from devices.qr.protocol import QrReader
 from devices.scanner.protocol import Scanner
 from devices.status import DeviceStatus
+from kiosk.domain.application import ConfirmedApplication
 from kiosk.domain.catalog_model import Catalog
-from kiosk.domain.identity import Identity
 from kiosk.domain.session import Session
 from kiosk.store.applications import SealedRecord
 from kiosk.store.db import Store
@@ -50,23 +49,7 @@ class KioskIdentity:
     hotline: str = ""  # printed on the slip when set
 
 
-@dataclass(frozen=True)
-class Draft:
-    """A confirmed application as the UI hands it to ``seal``: everything, in memory only."""
-
-    procedure_code: str
-    catalog_version: str
-    identity: Identity
-    answers: Mapping[str, str]
-    documents: Mapping[str, tuple[Image.Image, ...]]
-    confirmed_at: datetime
-    confirmation_code: str
-    application_id: uuid.UUID = field(default_factory=uuid.uuid4)  # retries reuse it
-    method: str = "kiosk_code"  # or "otp"
-    confirmation_at: datetime | None = None  # when the code was shown / the OTP verified
-
-
-SealFn = Callable[[Draft], SealedRecord]
+SealFn = Callable[[ConfirmedApplication], SealedRecord]  # the domain's application, sealed as is
 
 
 class OtpPort(Protocol):

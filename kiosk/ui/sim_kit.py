@@ -18,21 +18,24 @@ from devices.fonts import REGULAR_FONT, installed
 from devices.printer.simulated import SimulatedPrinter
 from devices.qr.simulated import SimulatedQrReader
 from devices.scanner.simulated import SimulatedScanner
+from kiosk.domain.application import ConfirmedApplication
 from kiosk.domain.catalog import load_catalog
 from kiosk.domain.catalog_model import Catalog
 from kiosk.domain.workdays import load_holidays
 from kiosk.paths import ASSETS_DIR
-from kiosk.sealing import SealingKeys
+from kiosk.sealing import SealContext, SealingKeys, seal_application
 from kiosk.store.applications import SealedRecord
 from kiosk.store.db import Store, open_store
-from kiosk.submission import SealContext, seal_function
-from kiosk.ui.services import Draft, KioskIdentity, SimControls, UiServices, UiSettings
+from kiosk.ui.services import KioskIdentity, SimControls, UiServices, UiSettings
 
 
-def make_seal(store: Store, catalog: Catalog, keys: SealingKeys) -> Callable[[Draft], SealedRecord]:
+def make_seal(
+    store: Store, catalog: Catalog, keys: SealingKeys
+) -> Callable[[ConfirmedApplication], SealedRecord]:
     """The same adapter as ``kiosk.app`` uses, over this kit's store."""
     holidays = load_holidays(ASSETS_DIR / "holidays" / "vn.json")
-    return seal_function(SealContext(store, keys, catalog, holidays))
+    context = SealContext(store, keys, catalog, holidays)
+    return lambda app: seal_application(context, app)
 
 
 @dataclass

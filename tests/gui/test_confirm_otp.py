@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -94,6 +95,12 @@ def test_otp_accepted_seals_with_method_otp(ui: KioskUi, kit: SimKit, qtbot: QtB
     assert sealed[0].confirmation.method is ConfirmationMethod.OTP
     assert str(sealed[0].application_id) == otp.requests[0][0]
     assert sealed[0].confirmation.at.isoformat().startswith("2030-01-01T00:01:00")
+    # what the gateway will read: the OTP's verification time, not when OK was tapped
+    rows = kit.store.query("SELECT manifest_json FROM applications", ())
+    assert len(rows) == 1
+    manifest = json.loads(str(rows[0][0]))
+    assert manifest["confirmation"] == {"method": "otp", "otp_verified_at": "2030-01-01T00:01:00Z"}
+    assert manifest["application_id"] == otp.requests[0][0]
 
 
 def test_wrong_otp_says_so(ui: KioskUi, kit: SimKit, qtbot: QtBot, otp: FakeOtp,

@@ -10,13 +10,14 @@ from __future__ import annotations
 import random
 import sqlite3
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
+from kiosk.domain.application import Confirmation, ConfirmationMethod, ConfirmedApplication
 from kiosk.domain.identity import Gender, Identity
 from kiosk.sealing import DocumentToSeal, SealingKeys, seal
 from kiosk.store.db import open_store
@@ -35,26 +36,6 @@ class SealedApp:
     kiosk_seq: int
     manifest_sha256: str
     documents: dict[str, tuple[int, str]]  # doc_id -> (size, sha256) of the encrypted file
-
-
-@dataclass(frozen=True)
-class _Confirmation:
-    method: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class _Application:
-    application_id: uuid.UUID
-    confirmed_at: datetime
-    procedure_code: str = "HT-XNHN"
-    catalog_version: str = "1"
-    identity: Identity = CITIZEN
-    answers: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def confirmation(self) -> _Confirmation:
-        return _Confirmation("kiosk_code", self.confirmed_at)
 
 
 def create_store(directory: Path) -> Path:
@@ -81,8 +62,12 @@ def seal_applications(
     made: list[SealedApp] = []
     with open_store(db_path) as store:
         for _ in range(count):
-            app = _Application(uuid.UUID(int=rng.getrandbits(128), version=4),
-                               (confirmed_at or datetime.now(UTC)).replace(microsecond=0))
+            when = (confirmed_at or datetime.now(UTC)).replace(microsecond=0)
+            app = ConfirmedApplication(
+                application_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                procedure_code="HT-XNHN", catalog_version="1", identity=CITIZEN, answers={},
+                documents=(),  # the pages travel as the PDFs below
+                confirmed_at=when, confirmation=Confirmation(ConfirmationMethod.KIOSK_CODE, when))
             pages = [DocumentToSeal(doc_id, "scan", n, rng.randbytes(page_bytes * n))
                      for doc_id, n in docs]
             record = seal(store, app, pages, keys=keys, appointment_date=date(2026, 12, 1))
