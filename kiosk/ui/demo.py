@@ -12,6 +12,8 @@ from pathlib import Path
 from devices.scanner.sample_pages import make_sample_page
 from kiosk.domain.cccd import format_cccd
 from kiosk.domain.identity import Gender, Identity
+from kiosk.domain.lookup_code import slip_qr_text
+from kiosk.ui.documents_vm import DocumentsVm
 from kiosk.ui.services import UiServices
 
 DEMO_CITIZEN = Identity(
@@ -76,8 +78,8 @@ def run_demo(
     return result
 
 
-def _has_pages(pages: Mapping[str, object], doc_id: str) -> Callable[[], bool]:
-    return lambda: bool(pages.get(doc_id))
+def _has_pages(docs: DocumentsVm, doc_id: str) -> Callable[[], bool]:
+    return lambda: bool(docs.pages.get(doc_id))
 
 
 def _play(  # noqa: PLR0915 - one straight script, screen after screen
@@ -137,7 +139,7 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
             services.sim.scanner.feed([make_sample_page(item["title"], seed=3)])
             flow.docs.scan(item["id"])
             doc_id = str(item["id"])
-            _wait(_has_pages(flow.docs.pages, doc_id), "scan")
+            _wait(_has_pages(flow.docs, doc_id), "scan")
     shot("documents")
     flow.idle._set(counting=True, left=60)  # how the countdown looks (the clock is not ours)
     shot("documents_idle_countdown")
@@ -164,7 +166,8 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
     flow.open_lookup()
     ui.strings.set_language(lang)
     ui.theme._set_name(theme)
-    services.sim.qr.inject(record.application_code.encode("utf-8"))
+    # the slip's QR (code + lookup token), as a citizen holding the slip would show it
+    services.sim.qr.inject(slip_qr_text(record.application_code, record.lookup_token).encode("utf-8"))
     _wait(lambda: bool(flow.lookup._get_result()), "lookup")
     shot("lookup")
     flow.home()
