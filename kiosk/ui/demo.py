@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from devices.scanner.sample_pages import make_sample_page
 from kiosk.domain.cccd import format_cccd
 from kiosk.domain.identity import Gender, Identity
 from kiosk.domain.lookup_code import slip_qr_text
-from kiosk.ui.documents_vm import DocumentsVm
 from kiosk.ui.services import UiServices
+
+if TYPE_CHECKING:
+    from kiosk.ui.documents_vm import DocumentsVm
 
 DEMO_CITIZEN = Identity(
     citizen_id="049175001234",
