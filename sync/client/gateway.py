@@ -369,7 +369,7 @@ class GatewayClient:
         code, detail = "", ""
         try:
             problem = json.loads(answer.body) if answer.body else {}
-        except ValueError:
+        except (ValueError, RecursionError):
             problem = {}
         if isinstance(problem, dict):
             code = str(problem.get("code", ""))

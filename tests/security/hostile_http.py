@@ -28,13 +28,18 @@ class Tally:
 
 
 def read_request(sock: socket.socket) -> bytes:
-    """The request head and a Content-Length body (bounded), so the client is never blocked."""
+    """The request head (the body is read and dropped), b"" once the client has hung up."""
+    return read_full_request(sock)[0]
+
+
+def read_full_request(sock: socket.socket) -> tuple[bytes, bytes]:
+    """The request head and its Content-Length body (bounded), so the client is never blocked."""
     sock.settimeout(10)
     data = b""
     while b"\r\n\r\n" not in data and len(data) < 1 << 16:
         part = sock.recv(4096)
         if not part:
-            return data
+            return data, b""
         data += part
     head, _, body = data.partition(b"\r\n\r\n")
     length = 0
@@ -47,7 +52,7 @@ def read_request(sock: socket.socket) -> bytes:
         if not part:
             break
         body += part
-    return head
+    return head, body
 
 
 @contextmanager
@@ -70,6 +75,33 @@ def hostile_server(respond: Callable[[socket.socket, Tally], None]) -> Iterator[
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", tally
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@contextmanager
+def answering_server(serve: Callable[[socket.socket, bytes, bytes], None]) -> Iterator[str]:
+    """One answer per connection: ``serve(sock, request_head, request_body)``, then close."""
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            sock: socket.socket = self.request
+            try:
+                head, body = read_full_request(sock)
+                if head:
+                    serve(sock, head, body)
+            except OSError:
+                pass
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
