@@ -60,15 +60,21 @@ class RejectCode(StrEnum):
     BAD_ISSUE_DATE = "bad_issue_date"
 
 
-_SHOW_CARD_VI: Final = "Xin vui lòng đưa mã QR in trên thẻ căn cước (mặt trước, góc trên bên phải)."
-_SHOW_CARD_EN: Final = "Please show the QR code printed on your ID card (front, top right corner)."
+_SHOW_CARD_VI: Final = (
+    "Xin Ông/Bà đưa mã QR in trên thẻ căn cước vào khung vàng (thẻ gắn chip: mặt trước, góc trên "
+    "bên phải; thẻ căn cước mới: mặt sau, phía trên)."
+)
+_SHOW_CARD_EN: Final = (
+    "Please hold the QR code printed on your ID card in the yellow frame (chip ID card: front, top "
+    "right corner; new ID card: back, at the top)."
+)
 
 
 def _retry(vi: str, en: str) -> tuple[str, str]:
     """A misread: say what was wrong, then how to hold the card for another try."""
     return (
-        f"{vi} Xin vui lòng đưa lại mã QR trên thẻ căn cước vào ô quét, giữ yên thẻ.",
-        f"{en} Please hold the QR code on your ID card in front of the camera again, keeping it still.",
+        f"{vi} Xin Ông/Bà đưa lại mã QR trên thẻ căn cước vào khung vàng, giữ yên thẻ.",
+        f"{en} Please hold the QR code on your ID card in the yellow frame again, keeping it still.",
     )
 
 
@@ -108,10 +114,10 @@ _MESSAGES: Final[dict[RejectCode, tuple[str, str]]] = {
         "Giới tính trong mã QR không đọc được.", "The gender in the QR code could not be read."
     ),
     RejectCode.ID_MISMATCH: (
-        "Thông tin trong mã QR không khớp nhau. Xin vui lòng đưa lại mã QR trên thẻ căn cước vào ô "
-        "quét, giữ yên thẻ; nếu vẫn không được, xin mời gặp cán bộ.",
+        "Thông tin trong mã QR không khớp nhau. Xin Ông/Bà đưa lại mã QR trên thẻ căn cước vào khung "
+        "vàng, giữ yên thẻ; nếu vẫn không được, xin bấm \"Gọi cán bộ\".",
         "The details in the QR code do not agree. Please hold the QR code on your ID card in front "
-        "of the camera again, keeping it still; if it still fails, please see an officer.",
+        "of the camera again, keeping it still; if it still fails, please press \"Call an officer\".",
     ),
     RejectCode.BAD_ADDRESS: _retry(
         "Địa chỉ trong mã QR không đọc được.", "The address in the QR code could not be read."

@@ -30,6 +30,7 @@ Window {
 
         HelpStrip {
             id: helpStrip
+            keyboardUp: keyboard.active
             anchors.top: topBar.bottom
             anchors.left: parent.left
             anchors.right: parent.right

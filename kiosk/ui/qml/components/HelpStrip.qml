@@ -5,7 +5,8 @@ import QtQuick
 Rectangle {
     id: strip
     objectName: "helpStrip"
-    visible: guide.step_no > 0 && !Qt.inputMethod.visible  // typing: the keyboard needs the room
+    property bool keyboardUp: false
+    visible: guide.step_no > 0 && !keyboardUp  // typing: the keyboard needs the room
     height: visible ? bar.height + (note.visible ? note.height + units.mm(2) : 0) + units.mm(4) : 0
     color: theme.c.background
 
