@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_argument("files", nargs="+", type=Path)
     _add(devices, "list", "list the configured devices and their health", "devices_cmd", "list_")
     test = _add(devices, "test", "self-test one device", "devices_cmd", "self_test")
-    test.add_argument("device", choices=["camera", "scanner", "printer"])
+    test.add_argument("device", choices=["camera", "scanner", "printer", "speaker"])
 
     gateway = sub.add_parser("gateway", help="the reference gateway").add_subparsers(
         dest="gateway_command", required=True)

@@ -63,6 +63,13 @@ def install(root: Path, prefix: Path = REPO_ROOT) -> Installed:
         files.append(_render(conf, root / "etc/tmpfiles.d" / conf.name, prefix))
     for rules in sorted((SYSTEMD_DIR / "udev").glob("*.rules")):
         files.append(_render(rules, root / "etc/udev/rules.d" / rules.name, prefix))
+    # the voice (kiosk-speech.service reads it) and the clock (systemd-timesyncd): kept if edited
+    for src, dest in ((SYSTEMD_DIR / "speech-dispatcher/speechd.conf",
+                       root / "etc/dvc-kiosk/speech-dispatcher/speechd.conf"),
+                      (SYSTEMD_DIR / "timesyncd/dvc-kiosk.conf",
+                       root / "etc/systemd/timesyncd.conf.d/dvc-kiosk.conf")):
+        if not dest.exists():
+            files.append(_render(src, dest, prefix))
     config = root / "etc/dvc-kiosk/kiosk.toml"
     if not config.exists():  # never overwrite a technician's configuration
         config.parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +88,8 @@ def _activate() -> list[str]:
         ["systemd-tmpfiles", "--create", "/etc/tmpfiles.d/dvc-kiosk.conf"],
         ["udevadm", "control", "--reload-rules"],
         ["systemctl", "daemon-reload"],
-        ["systemctl", "enable", "kiosk.service", "kiosk-sync.service"],
+        ["systemctl", "enable", "kiosk.service", "kiosk-sync.service", "kiosk-speech.service"],
+        ["systemctl", "enable", "--now", "systemd-timesyncd.service"],
     ]
     done = []
     for step in steps:

@@ -92,6 +92,8 @@ def self_test(args: argparse.Namespace, config: KioskConfig) -> int:
     from devices import selftest
     from kiosk.devices_root import build_devices
 
+    if args.device == "speaker":
+        return _speaker_test()
     devices = build_devices(config)
     try:
         if args.device == "camera":
@@ -106,4 +108,17 @@ def self_test(args: argparse.Namespace, config: KioskConfig) -> int:
     print(f"{report.device}: {verdict} ({report.status.value}) {report.detail}")
     if not report.passed:
         print(ADVICE[args.device], file=sys.stderr)
+    return 0 if report.passed else 1
+
+
+def _speaker_test() -> int:
+    """Say a Vietnamese sentence through speech-dispatcher; PASS once the audio went out."""
+    from kiosk.speech import self_test_speaker
+
+    report = self_test_speaker()
+    print(f"speaker: {'PASS' if report.passed else 'FAIL'} {report.detail} (socket {report.socket})")
+    if not report.passed:
+        print("Check that kiosk-speech.service runs (systemctl status kiosk-speech), the speaker is "
+              "plugged in and not muted (alsamixer), and the ALSA device in "
+              "/etc/dvc-kiosk/speech-dispatcher/speechd.conf.", file=sys.stderr)
     return 0 if report.passed else 1
