@@ -116,6 +116,17 @@ def _add_admin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     inst = _add(system, "install", "install systemd units, tmpfiles, udev rules and a config",
                 "system_cmd", "install")
     inst.add_argument("--root", type=Path, default=Path("/"), help="staging root (default /)")
+    upd = _add(system, "update", "install a newer dvc-kiosk between sessions (apt repository "
+               "or a staff USB bundle); a version that fails to start is rolled back",
+               "system_cmd", "update")
+    upd.add_argument("--bundle", type=Path, help="an update bundle on a USB stick (verified first)")
+    upd.add_argument("--keyring", type=Path, help="the province's signing key (default: the package's)")
+    upd.add_argument("--cache", type=Path, default=Path("/var/cache/dvc-kiosk/debs"),
+                     help="where the .debs that started are kept for going back")
+    upd.add_argument("--wait-idle", type=float, default=3600.0,
+                     help="seconds to wait for the kiosk to be idle at Welcome (default 3600)")
+    upd.add_argument("--confirm-timeout", type=float, default=180.0,
+                     help="seconds the new version has to reach Welcome (default 180)")
 
 
 def _is_store_error(exc: BaseException) -> bool:

@@ -16,3 +16,27 @@ def install(args: argparse.Namespace, config: KioskConfig) -> int:
     for command in result.commands_run:
         print(f"ran   {command}")
     return 0
+
+
+def update(args: argparse.Namespace, config: KioskConfig) -> int:
+    """`kiosk system update [--bundle DIR]`: install a newer dvc-kiosk between sessions."""
+    from kiosk.update.apt import KEYRING, Apt, SystemdService
+    from kiosk.update.repo import BundleError, verify_bundle
+    from kiosk.update.trial import PackageKeeper
+    from kiosk.update.updater import Updater
+
+    deb = None
+    if args.bundle is not None:  # checked before anything else happens
+        try:
+            found = verify_bundle(args.bundle, args.keyring or KEYRING)
+        except BundleError as exc:
+            print(f"refused: {exc}; nothing installed")
+            return 2
+        print(f"verified {found.path.name} ({found.version}) against {args.keyring or KEYRING}")
+        deb = found.path
+    updater = Updater(Apt(), SystemdService(), PackageKeeper(args.cache), config.data_dir / "run",
+                      wait_idle_s=args.wait_idle, confirm_timeout_s=args.confirm_timeout,
+                      log=print)
+    outcome = updater.from_bundle(deb) if deb is not None else updater.from_repository()
+    print(f"{outcome.result}: {outcome.message}")
+    return outcome.exit_code

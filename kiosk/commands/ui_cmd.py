@@ -78,6 +78,10 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
                                 kiosk_strings=ui.strings)
         ui.flow.done.officer_called.connect(lambda: log_event(Event.OFFICER_CALLED))
         metrics = _metrics_timer(kiosk, ui)
+        from kiosk.update.ui_hook import start_update_gate  # software updates between sessions
+
+        update_gate = start_update_gate(config.data_dir / "run", ui.flow.current_screen, app.quit,
+                                        ui.engine)
         updates = _updates_timer(kiosk, ui, app)
         tools = None
         if kiosk.sim_clock is not None:
@@ -88,6 +92,7 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
 
         def detach() -> None:
             metrics.stop()
+            update_gate.stop()
             updates.stop()
             if tools is not None:
                 tools.close()
@@ -102,8 +107,14 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
         services = build_ui_services(kiosk, tts_engine=engine)
         log_event(Event.KIOSK_STARTED, kiosk_id=config.kiosk.id, voice=engine,
                   simulated=kiosk.sim_clock is not None)
-        return run_kiosk(services, fullscreen=not args.windowed, attach=attach,
-                         on_ready=keeper.confirm_good if keeper is not None else None)
+        def on_ready() -> None:
+            from kiosk.update.gate import confirm_started
+
+            if keeper is not None:
+                keeper.confirm_good()
+            confirm_started(config.data_dir / "run")  # a new package's trial ends here
+
+        return run_kiosk(services, fullscreen=not args.windowed, attach=attach, on_ready=on_ready)
     finally:
         if agent is not None:
             agent.terminate()
