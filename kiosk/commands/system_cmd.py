@@ -34,6 +34,11 @@ def update(args: argparse.Namespace, config: KioskConfig) -> int:
             return 2
         print(f"verified {found.path.name} ({found.version}) against {args.keyring or KEYRING}")
         deb = found.path
+    if deb is None and config.gateway.mode == "remote" and config.gateway.url:
+        from kiosk.update.sources import ensure_sources, render_sources, repo_url
+
+        if ensure_sources(render_sources(repo_url(config.gateway.url))):
+            print(f"apt source: {repo_url(config.gateway.url)} (from the gateway URL)")
     updater = Updater(Apt(), SystemdService(), PackageKeeper(args.cache), config.data_dir / "run",
                       wait_idle_s=args.wait_idle, confirm_timeout_s=args.confirm_timeout,
                       log=print)

@@ -19,6 +19,7 @@ import pytest
 
 from kiosk.update.apt import Apt
 from kiosk.update.repo import publish
+from kiosk.update.sources import ensure_sources, render_sources
 from kiosk.update.trial import PackageKeeper
 from kiosk.update.updater import Updater
 
@@ -183,8 +184,7 @@ def kiosk_box(tmp_path: Path, province: Province) -> Iterator[KioskBox]:
     shutil.copyfile(province.keyring, keyring)
     sources = root / "etc/apt/sources.list.d/dvc-kiosk.sources"
     sources.parent.mkdir(parents=True)
-    sources.write_text(f"Types: deb\nURIs: {province.url}\nSuites: stable\nComponents: main\n"
-                       f"Signed-By: {keyring}\n")
+    ensure_sources(render_sources(province.url, keyring), sources)
     run_dir = tmp_path / "kiosk-data" / "run"
     run_dir.mkdir(parents=True)
     service = ScriptService(root, run_dir)
