@@ -20,6 +20,7 @@ from pathlib import Path
 from kiosk.store import core
 from kiosk.store import schema as s
 from kiosk.store.errors import classify
+from kiosk.store.health import check_integrity, damaged_store
 from kiosk.store.retention import purge_expired, purged_count
 from kiosk.store.schema import ApplicationState as St
 
@@ -99,7 +100,14 @@ class Outbox:
         # file for a new store). A missing file raises StoreUnavailable(CANNOT_OPEN).
         try:
             self._db = core.connect(self.db_path, create=False)
+            try:  # a damaged store is refused here as at the kiosk's start, never worked on
+                check_integrity(self._db, self.db_path)
+            except BaseException:
+                self._db.close()
+                raise
         except sqlite3.Error as exc:
+            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+                raise damaged_store(self.db_path, str(exc)) from exc  # garbage: one line, not a traceback
             unavailable = classify(exc, self.data_dir)
             if unavailable is None:
                 raise

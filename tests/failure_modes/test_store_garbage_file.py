@@ -1,7 +1,7 @@
 """A kiosk.sqlite3 that is garbage or truncated (a failing SD card) refuses to start, one line.
 
 Before the fix the kiosk died with a ``sqlite3.DatabaseError`` traceback (or, worse, worked on
-a half-readable file); ``kiosk sync status`` did the same.
+a half-readable file); ``kiosk sync status`` and the agent (``kiosk sync once``) did the same.
 """
 
 from __future__ import annotations
@@ -45,7 +45,9 @@ def _scribbled(db: Path) -> None:
     "damage", [_garbage, _truncated, _scribbled], ids=["garbage", "truncated", "scribbled"]
 )
 @pytest.mark.parametrize(
-    "command", [("sim", "submit", "--count", "1"), ("sync", "status")], ids=["submit", "status"]
+    "command",
+    [("sim", "submit", "--count", "1"), ("sync", "status"), ("sync", "once")],
+    ids=["submit", "status", "agent"],
 )
 def test_a_damaged_store_file_is_refused_in_one_line(
     tmp_path: Path, damage: object, command: tuple[str, ...]
