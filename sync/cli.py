@@ -17,13 +17,11 @@ from typing import TextIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from sync import api
 from sync.agent.config import AgentConfig
 from sync.agent.link import LinkState
 from sync.agent.loop import Agent
 from sync.agent.status import format_status, read_status
-from sync.api import request_send_now
-from sync.bundles import ack as ack_mod
-from sync.bundles import export as export_mod
 
 __all__ = ["AgentConfig", "export_to", "import_ack", "run_forever", "run_once", "send_now",
            "status"]
@@ -57,7 +55,7 @@ def run_once(config: AgentConfig, budget_s: float = 120.0, out: TextIO = sys.std
 
 
 def send_now(db_path: Path, out: TextIO = sys.stdout) -> int:
-    request_send_now(db_path)
+    api.request_send_now(db_path)
     out.write("send-now requested; the agent wakes within a second\n")
     return 0
 
@@ -73,25 +71,13 @@ def status(db_path: Path, as_json: bool = False, out: TextIO = sys.stdout) -> in
 
 def export_to(db_path: Path, dest: Path, kiosk_id: str, kiosk_key: Ed25519PrivateKey,
               out: TextIO = sys.stdout) -> int:
-    try:
-        result = export_mod.export_to(db_path, dest, kiosk_id, kiosk_key)
-    except (export_mod.BundleError, OSError) as exc:
-        out.write(f"export FAILED, nothing marked exported: {exc}\n")
-        return 2
-    if result.path is None:
-        out.write("nothing to export\n")
-    else:
-        out.write(f"exported {result.applications} applications "
-                  f"(seq {result.from_seq}..{result.to_seq}) to {result.path}, verified\n")
-    return 0
+    result = api.export_bundle(db_path, dest, kiosk_id, kiosk_key)
+    out.write(result.message + "\n")
+    return 0 if result.ok else 2
 
 
 def import_ack(db_path: Path, ack_file: Path, kiosk_id: str, gateway_key: Ed25519PublicKey,
                out: TextIO = sys.stdout) -> int:
-    try:
-        result = ack_mod.import_ack(db_path, ack_file, kiosk_id, gateway_key)
-    except export_mod.BundleError as exc:
-        out.write(f"ACK refused: {exc}\n")
-        return 2
-    out.write(f"ACK {result.bundle_id}: {result.items} items, {result.changed} changed\n")
-    return 0
+    result = api.import_ack(db_path, ack_file, kiosk_id, gateway_key)
+    out.write(result.message + "\n")
+    return 0 if result.ok else 2

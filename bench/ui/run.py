@@ -3,7 +3,7 @@
 `python -m bench.ui.run [--sessions 200]`, offscreen. Two cold starts are reported:
 - `process_start_to_ready_s`: a real `kiosk run --simulate` process, from spawn to the READY=1 it
   sends systemd once the Welcome screen is up (interpreter, imports, store sweep, embedded gateway);
-- the in-process figures from kiosk/ui/bench.py, which drives the real view-models.
+- the in-process figures from bench/ui/sessions.py, which drives the real view-models.
 """
 
 from __future__ import annotations
@@ -48,6 +48,6 @@ def process_start_to_ready(runs: int = 3) -> float:
 
 if __name__ == "__main__":
     print(json.dumps({"process_start_to_ready_s": round(process_start_to_ready(), 3)}))
-    from kiosk.ui.bench import main
+    from bench.ui.sessions import main
 
     main()

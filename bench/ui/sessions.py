@@ -1,6 +1,7 @@
 """UI benchmarks (not tests): cold start, tap-to-rendered latency, memory over many sessions.
 
-``python -m kiosk.ui.bench [--sessions 200]`` prints JSON. Offscreen, simulated devices.
+``python -m bench.ui.sessions [--sessions 200]`` prints JSON. Offscreen, simulated devices, the
+kiosk built by the same root as ``kiosk run`` (``kiosk.wiring.sim``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from kiosk.domain.cccd import format_cccd
 from kiosk.ui.app_ui import KioskUi, apply_font, build_ui, prepare_environment
 from kiosk.ui.demo import DEMO_CITIZEN
 from kiosk.ui.flow_vm import FlowVm
-from kiosk.ui.sim_kit import SimKit, build_sim_services
+from kiosk.wiring.sim import SimKit, build_sim_kit
 
 COLD_START_CHILD = """
 import os, sys, time
@@ -40,11 +41,11 @@ from kiosk.domain.cccd import format_cccd
 from kiosk.ui.app_ui import KioskUi, apply_font, build_ui, prepare_environment
 from kiosk.ui.demo import DEMO_CITIZEN
 from kiosk.ui.flow_vm import FlowVm
-from kiosk.ui.sim_kit import SimKit, build_sim_services
+from kiosk.wiring.sim import SimKit, build_sim_kit
 prepare_environment()
 app = QGuiApplication([])
 apply_font(app)
-kit = build_sim_services(Path(sys.argv[1]))
+kit = build_sim_kit(Path(sys.argv[1]))
 ui = build_ui(kit.services)
 ui.window.frameSwapped.connect(lambda: (print("FRAME", flush=True), app.exit(0)))
 ui.window.update()
@@ -187,7 +188,7 @@ def main() -> None:
     assert isinstance(app, QGuiApplication)
     apply_font(app)
     with tempfile.TemporaryDirectory() as tmp:
-        kit = build_sim_services(Path(tmp))
+        kit = build_sim_kit(Path(tmp))
         ui = build_ui(kit.services)
         bench = _SessionBench(ui, kit)
         latencies: list[float] = []
@@ -200,7 +201,7 @@ def main() -> None:
             bench.session([])
         result[f"rss_after_{args.sessions}_sessions_mb"] = _rss_mb()
         ui.close()
-        kit.store.close()
+        kit.close()
     print(json.dumps({k: round(v, 3) for k, v in result.items()}, indent=2))
 
 

@@ -9,10 +9,10 @@ import time
 
 from kiosk.admin.audit import audit
 from kiosk.admin.pin import PinGuard, Role
-from kiosk.app import open_kiosk_store
 from kiosk.config import KioskConfig
 from kiosk.layout import pins_path
 from kiosk.store.errors import StoreUnavailable, classify
+from kiosk.wiring.root import open_kiosk_store
 
 
 def _read_pin(prompt: str) -> str:

@@ -68,7 +68,7 @@ def decode_qr(args: argparse.Namespace, config: KioskConfig) -> int:
 
 
 def list_(args: argparse.Namespace, config: KioskConfig) -> int:
-    from kiosk.devices_root import build_devices
+    from kiosk.wiring.devices import build_devices
 
     del args
     devices = build_devices(config)
@@ -90,7 +90,7 @@ ADVICE = {
 
 def self_test(args: argparse.Namespace, config: KioskConfig) -> int:
     from devices import selftest
-    from kiosk.devices_root import build_devices
+    from kiosk.wiring.devices import build_devices
 
     if args.device == "speaker":
         return _speaker_test()

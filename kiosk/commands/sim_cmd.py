@@ -14,7 +14,6 @@ import uuid
 from datetime import date
 
 from devices.scanner.sample_pages import make_sample_page
-from kiosk.app import build_kiosk
 from kiosk.config import KioskConfig
 from kiosk.domain.application import (
     Confirmation,
@@ -26,6 +25,7 @@ from kiosk.domain.fake_citizens import FakeCitizens
 from kiosk.pages import encode_page
 from kiosk.sealing import seal_application
 from kiosk.store.errors import StoreUnavailable
+from kiosk.wiring.root import build_kiosk
 
 
 def submit(args: argparse.Namespace, config: KioskConfig) -> int:

@@ -15,22 +15,14 @@ from kiosk.provision import (
     GatewayRecord,
     ProvisioningError,
     ensure_kiosk_key,
-    kiosk_key_path,
     kiosk_public_key,
     read_gateway_record,
     write_gateway_record,
 )
+from kiosk.wiring.gateway import agent_config
 from sync import cli as sync_cli
-from sync.agent.config import AgentConfig
+from sync.api import AgentConfig
 from sync.protocol.keys import KeyFormatError, ed25519_public_from_b64
-
-
-def agent_config(config: KioskConfig) -> AgentConfig:
-    record = read_gateway_record(config)
-    ensure_kiosk_key(config)
-    return AgentConfig.from_files(store_path(config), record.url, config.kiosk.id,
-                                  kiosk_key_path(config), record.signing_public_key,
-                                  retention_days=config.store.retention_days)
 
 
 def provision(args: argparse.Namespace, config: KioskConfig) -> int:
@@ -48,7 +40,7 @@ def provision(args: argparse.Namespace, config: KioskConfig) -> int:
             print(f"gateway key refused: {exc}", file=sys.stderr)
             return 2
     if config.gateway.mode == "embedded":
-        from kiosk.embedded import provision_embedded
+        from kiosk.wiring.embedded import provision_embedded
 
         provision_embedded(config)
     print(f"kiosk_id {config.kiosk.id}")

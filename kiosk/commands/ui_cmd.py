@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QGuiApplication
 
     from kiosk.admin.config_keeper import ConfigKeeper
-    from kiosk.app import Kiosk
     from kiosk.ui.app_ui import KioskUi
+    from kiosk.wiring.root import Kiosk
 
 
 def _start_agent(args: argparse.Namespace) -> subprocess.Popen[bytes]:
@@ -62,12 +62,13 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int:
 
 def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
                keeper: ConfigKeeper | None) -> int:
-    from kiosk.app import build_kiosk, build_ui_services
     from kiosk.events import Event
     from kiosk.logs import log_event
     from kiosk.ui.admin import install_admin
-    from kiosk.ui.admin.wiring import admin_services_for
     from kiosk.ui.runner import run_kiosk
+    from kiosk.wiring.admin import admin_services_for
+    from kiosk.wiring.root import build_kiosk
+    from kiosk.wiring.ui import build_ui_services
 
     kiosk = build_kiosk(config)
     agent = _start_agent(args) if config.gateway.mode == "embedded" else None
@@ -85,7 +86,7 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
         updates = _updates_timer(kiosk, ui, app)
         tools = None
         if kiosk.sim_clock is not None:
-            from kiosk.ui.devdock.wiring import start_sim_tools
+            from kiosk.wiring.devdock import start_sim_tools
 
             link = kiosk.link
             tools = start_sim_tools(ui, kiosk, set_link=link.set_mode if link is not None else None)
@@ -191,9 +192,10 @@ def demo(args: argparse.Namespace, config: KioskConfig) -> int:
     from PIL import Image
 
     from devices.qr.decode import decode_image
-    from kiosk.app import build_kiosk, build_ui_services
-    from kiosk.commands.sync_cmd import agent_config
     from kiosk.ui.demo import run_demo
+    from kiosk.wiring.gateway import agent_config
+    from kiosk.wiring.root import build_kiosk
+    from kiosk.wiring.ui import build_ui_services
     from sync import cli as sync_cli
 
     config = config.simulated()

@@ -182,22 +182,3 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
     shot("queue")
     flow.home()
     return record.application_code
-
-
-def main() -> None:
-    """``python -m kiosk.ui.demo OUT_DIR``: the demo on a throw-away simulated kiosk."""
-    import sys
-    import tempfile
-
-    from kiosk.ui.sim_kit import build_sim_services
-
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screens")
-    with tempfile.TemporaryDirectory() as tmp:
-        kit = build_sim_services(Path(tmp))
-        res = run_demo(kit.services, out)
-        kit.store.close()
-    print(res.application_code)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,9 +1,9 @@
-"""AdminServices for a kiosk built by the composition root (``kiosk.app.build_kiosk``).
+"""AdminServices for a kiosk built by the composition root (``kiosk.wiring.root.build_kiosk``).
 
 Usage in the UI process, after ``build_ui``::
 
     from kiosk.ui.admin import install_admin
-    from kiosk.ui.admin.wiring import admin_services_for
+    from kiosk.wiring.admin import admin_services_for
 
     services = admin_services_for(kiosk, config_path=path, restart=restart, on_open=ui.flow.home)
     overlay = install_admin(ui.engine, ui.window, services, images=ui.images, kiosk_strings=ui.strings)
@@ -29,7 +29,7 @@ from kiosk.ui.admin.services import (
 )
 
 if TYPE_CHECKING:
-    from kiosk.app import Kiosk
+    from kiosk.wiring.root import Kiosk
 
 
 def admin_services_for(
@@ -45,8 +45,8 @@ def admin_services_for(
     The PIN lockout runs on the real clock (a tester moving the simulated clock on must not unlock
     the pad). ``config_path`` is the file given by --config / $KIOSK_CONFIG (None: nothing to edit).
     """
-    from kiosk.commands.sync_cmd import agent_config
     from kiosk.provision import ensure_kiosk_key, read_gateway_record
+    from kiosk.wiring.gateway import agent_config
     from sync.protocol.keys import ed25519_public_from_b64
 
     config = kiosk.config

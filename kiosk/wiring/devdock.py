@@ -2,7 +2,7 @@
 
 Usage in the UI process of ``kiosk run --simulate``, after ``build_ui``::
 
-    from kiosk.ui.devdock.wiring import start_sim_tools
+    from kiosk.wiring.devdock import start_sim_tools
 
     tools = start_sim_tools(ui, kiosk, set_link=link.set_mode)   # gateway: kiosk.gateway.control
     ...
@@ -23,8 +23,8 @@ from kiosk.ui.ctl_dispatch import UiCtl, kiosk_ctl
 from kiosk.ui.devdock import DevDock, open_dev_dock, recent_codes_from
 
 if TYPE_CHECKING:
-    from kiosk.app import Kiosk
     from kiosk.ui.app_ui import KioskUi
+    from kiosk.wiring.root import Kiosk
 
 
 def sim_targets_for(

@@ -1,7 +1,8 @@
 """The composition root: builds the kiosk's parts from the configuration, in one place.
 
-Nothing else decides between real and simulated devices, opens the store or reads keys; the UI,
-the CLI commands and the tests all get their parts from here.
+Nothing else decides between real and simulated devices, opens the store or reads keys; ``kiosk
+run``, ``kiosk demo``, the CLI commands and the GUI tests all get their parts from here (the UI's
+view of them from :mod:`kiosk.wiring.ui`).
 """
 
 from __future__ import annotations
@@ -11,31 +12,25 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from typing import TYPE_CHECKING
 
-from devices.fonts import REGULAR_FONT
 from kiosk.config import KioskConfig
 from kiosk.data_updates import apply_pending, load_active
-from kiosk.devices_root import DeviceSet, build_devices
 from kiosk.domain.catalog import Catalog
 from kiosk.domain.workdays import HolidayCalendar
 from kiosk.layout import store_path
 from kiosk.paths import ASSETS_DIR
 from kiosk.provision import read_gateway_record
-from kiosk.sealing import SealContext, SealingKeys, seal_application
+from kiosk.sealing import SealContext, SealingKeys
 from kiosk.sim.clock import ShiftableClock
 from kiosk.store.db import Store, open_store
 from kiosk.store.sweep import sweep
+from kiosk.wiring.devices import DeviceSet, build_devices
 from sync.protocol.keys import ed25519_public_from_b64, x25519_public_from_b64
 
 if TYPE_CHECKING:
-    from kiosk.ui.services import UiServices
-    from sync.agent.config import AgentConfig
     from sync.gateway.server import RunningGateway
     from sync.netsim import FaultProxy
-    from sync.otp import OtpRequest, OtpVerdict
-    from sync.vneid import VneidVerdict
 
 CATALOG_PATH = ASSETS_DIR / "catalog" / "procedures.json"
 HOLIDAYS_PATH = ASSETS_DIR / "holidays" / "vn.json"
@@ -97,7 +92,7 @@ def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] | None = Non
     link: FaultProxy | None = None
     try:
         if config.gateway.mode == "embedded":
-            from kiosk.embedded import provision_embedded, start_embedded
+            from kiosk.wiring.embedded import provision_embedded, start_embedded
 
             if start_gateway:
                 if sim_clock is not None:  # fully simulated: testers can cut or slow the link
@@ -127,96 +122,3 @@ def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] | None = Non
     except BaseException:
         stack.close()
         raise
-
-
-def build_ui_services(kiosk: Kiosk, *, tts_engine: str = "speechd") -> UiServices:
-    """The citizen UI's view of the kiosk (Qt-free: the UI process imports Qt itself)."""
-    from kiosk.ui.services import KioskIdentity, SimControls, UiServices, UiSettings
-
-    config = kiosk.config
-    display = config.display
-
-    controls = kiosk.devices.sim_controls
-    sim = (SimControls(controls["qr"], controls["scanner"], controls["printer"])
-           if {"qr", "scanner", "printer"} <= controls.keys() else None)
-    settings = UiSettings(
-        panel_dpi=display.dpi,
-        width_mm=display.width_px / display.dpi * 25.4,
-        height_mm=display.height_px / display.dpi * 25.4,
-        language=display.language,
-        idle_s=float(config.session.idle_timeout_s),
-        countdown_s=float(config.session.countdown_s),
-        tts_engine=tts_engine,
-        voice_dir=ASSETS_DIR / "voice",
-    )
-    return UiServices(
-        catalog=kiosk.catalog, clock=kiosk.monotonic, now=kiosk.now, store=kiosk.store,
-        qr_reader=kiosk.devices.qr_reader, scanner=kiosk.devices.scanner,
-        printer=kiosk.devices.printer, receipt_font=REGULAR_FONT,
-        settings=settings,
-        kiosk=KioskIdentity(
-            config.kiosk.commune_name, config.kiosk.id, code_prefix=config.kiosk.code_prefix,
-            authority=config.kiosk.authority, collect_at=config.kiosk.collect_at,
-            office_hours=config.kiosk.office_hours, hotline=config.kiosk.hotline,
-        ),
-        seal=partial(seal_application, kiosk.seal_context), sim=sim, online=lambda: link_online(kiosk.config),
-        otp=GatewayOtp(kiosk.config), vneid=GatewayVneid(kiosk.config),
-    )
-
-
-class GatewayOtp:
-    """The UI's OtpPort: ``sync.otp`` with the agent's configuration (blocking; off the GUI thread)."""
-
-    def __init__(self, config: KioskConfig) -> None:
-        self._config = config
-
-    def _agent(self) -> AgentConfig | None:
-        from kiosk.commands.sync_cmd import agent_config
-        from kiosk.provision import ProvisioningError
-        from sync.protocol.keys import KeyFormatError
-
-        try:
-            return agent_config(self._config)
-        except (ProvisioningError, KeyFormatError):
-            return None
-
-    def request(self, application_id: str, citizen_id: str) -> OtpRequest:
-        from sync.otp import OtpRequest, OtpSent, request_otp
-
-        agent = self._agent()
-        if agent is None:
-            return OtpRequest(OtpSent.NO_LINK, reason="kiosk not provisioned for the gateway")
-        return request_otp(agent, application_id, citizen_id)
-
-    def verify(self, application_id: str, code: str) -> OtpVerdict:
-        from sync.otp import OtpCheck, OtpVerdict, verify_otp
-
-        agent = self._agent()
-        if agent is None:
-            return OtpVerdict(OtpCheck.NO_LINK, reason="kiosk not provisioned for the gateway")
-        return verify_otp(agent, application_id, code)
-
-
-class GatewayVneid:
-    """The UI's VneidPort: ``sync.vneid`` with the agent's configuration (blocking; off the GUI thread)."""
-
-    def __init__(self, config: KioskConfig) -> None:
-        self._otp = GatewayOtp(config)  # the same provisioning read
-
-    def verify(self, token: str) -> VneidVerdict:
-        from sync.api import VneidCheck, VneidVerdict, verify_vneid
-
-        agent = self._otp._agent()
-        if agent is None:
-            return VneidVerdict(VneidCheck.NO_LINK, reason="kiosk not provisioned for the gateway")
-        return verify_vneid(agent, token)
-
-
-def link_online(config: KioskConfig) -> bool:
-    """What the sync agent last saw of the link (the UI offers OTP only when it is up)."""
-    from sync.api import read_status
-
-    try:
-        return read_status(store_path(config)).link.state == "online"
-    except Exception:  # a status read must never break a citizen's session
-        return False

@@ -1,7 +1,9 @@
-"""A complete simulated ``UiServices`` (for the GUI tests and ``python -m kiosk.ui.demo``).
+"""A whole simulated kiosk in one folder, built by the same root as ``kiosk run``.
 
-The real composition root is ``kiosk.app``; this kit wires the same parts with simulated devices,
-a throw-away store and a fresh gateway key so the UI can be exercised on any machine.
+The GUI tests and the UI benchmarks use it: ``build_kiosk`` on the default configuration with
+every device simulated (chosen from the configuration, like ``kiosk run --simulate``), the data
+folder of the caller's choosing, and the embedded gateway provisioned but not started (no thread,
+no port): sealing encrypts to its key, which tests can read with :meth:`SimKit.gateway_key`.
 """
 
 from __future__ import annotations
@@ -9,66 +11,68 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from devices.fonts import REGULAR_FONT, installed
 from devices.printer.simulated import SimulatedPrinter
 from devices.qr.simulated import SimulatedQrReader
 from devices.scanner.simulated import SimulatedScanner
-from kiosk.domain.application import ConfirmedApplication
-from kiosk.domain.catalog import load_catalog
-from kiosk.domain.catalog_model import Catalog
-from kiosk.domain.workdays import load_holidays
-from kiosk.paths import ASSETS_DIR
-from kiosk.sealing import SealContext, SealingKeys, seal_application
-from kiosk.store.applications import SealedRecord
-from kiosk.store.db import Store, open_store
-from kiosk.ui.services import KioskIdentity, SimControls, UiServices, UiSettings
+from kiosk.config import KioskConfig, PathsSection
+from kiosk.layout import gateway_dir
+from kiosk.store.db import Store
+from kiosk.ui.services import UiServices, UiSettings
+from kiosk.wiring.root import Kiosk, build_kiosk
+from kiosk.wiring.ui import build_ui_services
 
 
-def make_seal(
-    store: Store, catalog: Catalog, keys: SealingKeys
-) -> Callable[[ConfirmedApplication], SealedRecord]:
-    """The same adapter as ``kiosk.app`` uses, over this kit's store."""
-    holidays = load_holidays(ASSETS_DIR / "holidays" / "vn.json")
-    context = SealContext(store, keys, catalog, holidays)
-    return lambda app: seal_application(context, app)
+def sim_config(data_dir: Path, base: KioskConfig | None = None) -> KioskConfig:
+    """``base`` (default: the built-in defaults) with its data in ``data_dir``, devices simulated."""
+    config = base or KioskConfig()
+    return config.model_copy(update={"paths": PathsSection(data_dir=data_dir)}).simulated()
 
 
 @dataclass
 class SimKit:
+    """A simulated kiosk and its UI's ports; the simulators are the kiosk's own devices."""
+
+    kiosk: Kiosk
     services: UiServices
     qr: SimulatedQrReader
     scanner: SimulatedScanner
     printer: SimulatedPrinter
-    store: Store
+
+    @property
+    def store(self) -> Store:
+        return self.kiosk.store
+
+    def gateway_key(self) -> X25519PrivateKey:
+        """The embedded gateway's private encryption key (what opens a sealed payload)."""
+        from sync.gateway.keys import load_or_create_keys
+
+        return load_or_create_keys(gateway_dir(self.kiosk.config)).encryption
+
+    def close(self) -> None:
+        self.kiosk.close()
 
 
-def build_sim_services(
+def build_sim_kit(
     data_dir: Path,
     *,
     clock: Callable[[], float] = time.monotonic,
     settings: UiSettings | None = None,
+    config: KioskConfig | None = None,
 ) -> SimKit:
-    catalog = load_catalog(ASSETS_DIR / "catalog" / "procedures.json", ASSETS_DIR / "catalog" / "places.json")
-    store = open_store(data_dir / "kiosk.db")
-    keys = SealingKeys("KIOSK-DEMO-01", "QN01", X25519PrivateKey.generate().public_key())
-    qr, scanner, printer = SimulatedQrReader(), SimulatedScanner(), SimulatedPrinter(data_dir / "printed")
-    services = UiServices(
-        catalog=catalog,
-        clock=clock,
-        now=lambda: datetime.now(UTC),
-        store=store,
-        qr_reader=qr,
-        scanner=scanner,
-        printer=printer,
-        receipt_font=installed(REGULAR_FONT),
-        settings=settings or UiSettings(panel_dpi=96.0, width_mm=285.75, height_mm=508.0, tts_engine="mock"),
-        kiosk=KioskIdentity(commune_name="Xã Quế Châu", kiosk_id="KIOSK-DEMO-01", code_prefix="QN01"),
-        seal=make_seal(store, catalog, keys),
-        sim=SimControls(qr=qr.control, scanner=scanner.control, printer=printer.control),
-    )
-    return SimKit(services=services, qr=qr, scanner=scanner, printer=printer, store=store)
+    """Build the kiosk in ``data_dir``; ``settings`` replaces the configured panel and voice."""
+    kiosk = build_kiosk(sim_config(data_dir, config), monotonic=clock, start_gateway=False)
+    try:
+        devices = kiosk.devices
+        qr, scanner, printer = devices.qr_reader, devices.scanner, devices.printer
+        if not (isinstance(qr, SimulatedQrReader) and isinstance(scanner, SimulatedScanner)
+                and isinstance(printer, SimulatedPrinter)):
+            raise TypeError("a simulated configuration built real devices")
+        services = build_ui_services(kiosk, tts_engine="mock", settings=settings)
+        return SimKit(kiosk, services, qr, scanner, printer)
+    except BaseException:
+        kiosk.close()
+        raise

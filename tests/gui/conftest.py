@@ -14,7 +14,7 @@ import pytest
 
 from kiosk.ui.app_ui import KioskUi, apply_font, build_ui
 from kiosk.ui.services import UiSettings
-from kiosk.ui.sim_kit import SimKit, build_sim_services
+from kiosk.wiring.sim import SimKit, build_sim_kit
 
 
 class FakeClock:
@@ -44,9 +44,9 @@ def panel() -> tuple[float, float]:
 def kit(tmp_path: Path, clock: FakeClock, panel: tuple[float, float]) -> Iterator[SimKit]:
     width_mm, height_mm = panel
     settings = UiSettings(panel_dpi=96.0, width_mm=width_mm, height_mm=height_mm, tts_engine="mock")
-    k = build_sim_services(tmp_path, clock=clock, settings=settings)
+    k = build_sim_kit(tmp_path, clock=clock, settings=settings)
     yield k
-    k.store.close()
+    k.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from kiosk.domain.cccd import format_cccd
 from kiosk.domain.identity import Gender, Identity
 from kiosk.ui.app_ui import KioskUi
 from kiosk.ui.documents_vm import DocumentsVm
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 from tests.gui.driver import find, tap, wait_screen
 
 CITIZEN = Identity(

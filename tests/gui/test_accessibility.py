@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from devices.scanner.sample_pages import make_sample_page
 from kiosk.domain.cccd import format_cccd
 from kiosk.ui.app_ui import KioskUi
-from kiosk.ui.sim_kit import SimKit
 from kiosk.ui.units import BODY_CAP_MM, MIN_TOUCH_MM, NOTO_CAP_HEIGHT_EM
+from kiosk.wiring.sim import SimKit
 from tests.gui.conftest import LANDSCAPE, PORTRAIT
 from tests.gui.driver import find, wait_screen
 from tests.gui.measure import gap_mm, targets, texts

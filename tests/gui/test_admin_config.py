@@ -17,7 +17,7 @@ from kiosk.admin.config_keeper import ConfigKeeper, StartDecision
 from kiosk.config import load_config
 from kiosk.ui.admin.config_form import current_values, merged, to_toml
 from kiosk.ui.app_ui import KioskUi
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 from tests.gui.test_admin_kit import (
     CONFIG_TEXT,
     TECH_PIN,

@@ -43,7 +43,7 @@ from kiosk.ui.admin import (
 from kiosk.ui.admin.config_form import FIELDS
 from kiosk.ui.admin.strings import load_admin_tables
 from kiosk.ui.app_ui import KioskUi
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 from sync.outbox import Outbox
 
 TECH_PIN = "246810"

@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.app_ui import KioskUi
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 from tests.gui.conftest import LANDSCAPE
 from tests.gui.test_admin_kit import (
     STAFF_PIN,

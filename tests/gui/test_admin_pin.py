@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.admin.audit import recent
 from kiosk.admin.pin import PinGuard, PinOutcome, Role
 from kiosk.ui.app_ui import KioskUi
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 from tests.gui.driver import tap as kiosk_tap
 from tests.gui.driver import wait_screen
 from tests.gui.test_admin_kit import (

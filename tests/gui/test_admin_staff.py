@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.admin.audit import recent
 from kiosk.store.schema import SYNC_KEY_SEND_NOW_REQUESTED_AT
 from kiosk.ui.app_ui import KioskUi
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 from sync.api import read_status
 from sync.outbox import Outbox
 from sync.staff_actions import StaffActionError, requeue_quarantined, retry_cli

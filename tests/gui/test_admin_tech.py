@@ -15,7 +15,7 @@ from kiosk.admin.audit import recent
 from kiosk.domain.cccd import format_cccd
 from kiosk.ui.admin import ActionResult
 from kiosk.ui.app_ui import KioskUi
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 from tests.gui.steps import CITIZEN
 from tests.gui.test_admin_kit import (
     STAFF_PIN,

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui.app_ui import KioskUi, apply_font, build_ui
 from kiosk.domain.application import ConfirmationMethod, ConfirmedApplication
-from kiosk.ui.sim_kit import SimKit
+from kiosk.ui.app_ui import KioskUi, apply_font, build_ui
+from kiosk.wiring.sim import SimKit
 from sync.otp import OtpCheck, OtpRequest, OtpSent, OtpVerdict
 from tests.gui.driver import find, tap, wait_screen
 from tests.gui.steps import CITIZEN, walk_to_done_review

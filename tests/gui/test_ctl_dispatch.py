@@ -26,7 +26,7 @@ from kiosk.ctl.server import ControlServer, Dispatch
 from kiosk.ctl.sim_commands import SimCommands, SimTargets
 from kiosk.ui.app_ui import KioskUi
 from kiosk.ui.ctl_dispatch import UiCtl, kiosk_ctl
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 
 pytestmark = pytest.mark.gui
 

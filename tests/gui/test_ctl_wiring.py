@@ -9,14 +9,15 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.admin.pin import Role
-from kiosk.app import Kiosk, build_kiosk, build_ui_services
 from kiosk.config import KioskConfig, PathsSection
 from kiosk.ctl.protocol import CtlError
 from kiosk.layout import ctl_socket
 from kiosk.ui.admin import install_admin
-from kiosk.ui.admin.wiring import admin_services_for
 from kiosk.ui.app_ui import KioskUi, build_ui
-from kiosk.ui.devdock.wiring import start_sim_tools
+from kiosk.wiring.admin import admin_services_for
+from kiosk.wiring.devdock import start_sim_tools
+from kiosk.wiring.root import Kiosk, build_kiosk
+from kiosk.wiring.ui import build_ui_services
 from tests.gui.test_admin_kit import find, tap, wait_item
 from tests.gui.test_ctl_dispatch import ctl
 
@@ -79,7 +80,7 @@ def test_sim_tools_and_admin_on_a_composed_kiosk(qtbot: QtBot, ui: KioskUi, kios
 def test_a_scripted_session_syncs_and_the_back_office_moves_it_on(qtbot: QtBot, tmp_path: Path) -> None:
     import io
 
-    from kiosk.commands.sync_cmd import agent_config
+    from kiosk.wiring.gateway import agent_config
     from sync import cli as sync_cli
     from tests.gui.test_ctl_dispatch import walk_session_by_ctl
 

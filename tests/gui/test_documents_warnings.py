@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from devices.scanner.sample_pages import make_sample_page
 from kiosk.ui.app_ui import KioskUi
 from kiosk.ui.i18n import load_locale
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 from tests.gui.driver import find, tap
 from tests.gui.steps import walk_to_documents
 

@@ -9,7 +9,7 @@ from devices.scanner.sample_pages import make_sample_page
 from kiosk.domain.cccd import format_cccd
 from kiosk.ui.app_ui import KioskUi
 from kiosk.ui.guide_vm import GuideVm
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 from tests.gui.driver import find, tap, wait_screen
 from tests.gui.steps import CITIZEN, answer_questions, scanned
 

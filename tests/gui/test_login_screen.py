@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.domain.cccd import QrRejected, RejectCode
 from kiosk.ui.app_ui import KioskUi
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 from tests.gui.driver import find, tap, wait_screen
 
 pytestmark = pytest.mark.gui

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.domain.cccd import format_cccd
 from kiosk.ui.app_ui import KioskUi, apply_font, build_ui
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 from sync.agent.config import AgentConfig
 from sync.gateway import RunningGateway
 from sync.netsim import FaultProxy

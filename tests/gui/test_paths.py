@@ -13,7 +13,7 @@ from devices.status import DeviceStatus
 from kiosk.store.applications import find_by_code
 from kiosk.ui.app_ui import KioskUi, build_ui
 from kiosk.ui.services import UiSettings
-from kiosk.ui.sim_kit import SimKit, build_sim_services
+from kiosk.wiring.sim import SimKit, build_sim_kit
 from tests.gui.conftest import FakeClock
 from tests.gui.driver import find, tap, wait_screen
 from tests.gui.steps import CITIZEN, walk_to_documents, walk_to_done, walk_to_done_review
@@ -210,7 +210,7 @@ def test_login_tips_appear_and_are_spoken_when_nothing_is_read(
     settings = UiSettings(
         panel_dpi=96.0, width_mm=285.75, height_mm=508.0, tts_engine="mock", login_tips_s=0.2
     )
-    kit = build_sim_services(tmp_path, clock=clock, settings=settings)
+    kit = build_sim_kit(tmp_path, clock=clock, settings=settings)
     ui = build_ui(kit.services)
     try:
         tap(ui, qtbot, "startButton")
@@ -229,7 +229,7 @@ def test_login_tips_appear_and_are_spoken_when_nothing_is_read(
         assert ui.voice.history[-1] == ui.strings.text("help_called")
     finally:
         ui.close()
-        kit.store.close()
+        kit.close()
 
 
 def test_change_an_answer_from_the_review(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:

@@ -25,8 +25,8 @@ from devices.receipt.render import (
 )
 from devices.scanner.sample_pages import make_sample_page
 from kiosk.ui.app_ui import KioskUi, apply_font, build_ui
-from kiosk.ui.sim_kit import SimKit
 from kiosk.ui.slip import WEEKDAYS
+from kiosk.wiring.sim import SimKit
 from tests.gui.driver import find, tap, wait_screen
 from tests.gui.steps import CITIZEN, walk_to_documents
 from tests.support.escpos_decode import parse_commands, raster_image

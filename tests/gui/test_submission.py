@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.store.applications import documents_of, find_by_code
 from kiosk.ui.app_ui import KioskUi
-from kiosk.ui.sim_kit import SimKit
+from kiosk.wiring.sim import SimKit
 from tests.gui.driver import tap, wait_screen
 from tests.gui.steps import CITIZEN, walk_to_done
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.app import CATALOG_PATH, HOLIDAYS_PATH
 from kiosk.data_updates import apply_pending, load_active
+from kiosk.wiring.root import CATALOG_PATH, HOLIDAYS_PATH
 from sync.agent.dataupdates import UpdateLayout
 from sync.protocol.dataupdate import DataUpdate, UpdateError, verify_update
 from sync.protocol.keys import ed25519_public_from_b64, generate_signing_key
@@ -217,10 +217,10 @@ def test_a_composed_kiosk_takes_the_update_at_its_next_start(tmp_path: Path) -> 
     applies before any session and runs on the new catalog and holidays."""
     import io
 
-    from kiosk.app import build_kiosk
-    from kiosk.commands.sync_cmd import agent_config
     from kiosk.config import KioskConfig, PathsSection
     from kiosk.data_updates import has_pending
+    from kiosk.wiring.gateway import agent_config
+    from kiosk.wiring.root import build_kiosk
     from sync import cli as sync_cli
 
     config = KioskConfig(paths=PathsSection(data_dir=tmp_path / "k")).simulated()
