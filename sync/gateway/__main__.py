@@ -14,8 +14,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8780, help="0 picks a free port")
     parser.add_argument("--data", type=Path, required=True, help="the gateway's data directory")
     parser.add_argument("--host", default="127.0.0.1", help="listen address (default loopback)")
+    parser.add_argument("--database", default=None,
+                        help="postgresql://... to keep the rows in PostgreSQL, shared by several "
+                             "gateway processes (default: SQLite in --data)")
     args = parser.parse_args(argv)
-    return main_serve(args.port, args.data, args.host)
+    return main_serve(args.port, args.data, args.host, args.database)
 
 
 if __name__ == "__main__":

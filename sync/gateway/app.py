@@ -84,12 +84,13 @@ class GatewayApp:
         data_dir: Path,
         clock: Callable[[], float],
         limits: GatewayLimits,
+        database_url: str | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.clock = clock
         self.limits = limits
         self.keys: GatewayKeys = load_or_create_keys(data_dir)
-        self.store = GatewayStore(data_dir)
+        self.store = GatewayStore(data_dir, database_url)
         self.faults = FaultScript()
         self.uploads = UploadArea(self.store, clock, limits)
         self.applications = ApplicationDesk(

@@ -115,9 +115,7 @@ class ApplicationDesk:
         """The de-duplication shared by PUT and bundle import (caller holds the app lock)."""
         existing = self.row(manifest.application_id)
         if existing is not None:
-            if existing["manifest_sha256"] == manifest.manifest_sha256:
-                return AdmissionResult(Admission.REPLAY)
-            return AdmissionResult(Admission.CONFLICT, "this id was received with another manifest")
+            return _seen(existing, manifest)
         why_not = self._content_problem(manifest)
         if why_not is not None:
             return AdmissionResult(Admission.INVALID, why_not)
@@ -143,6 +141,9 @@ class ApplicationDesk:
                     key = doc_key(manifest.application_id, doc.doc_id)
                     self._uploads.declare(conn, key, doc.size, doc.sha256)
         except sqlite3.IntegrityError:
+            raced = self.row(manifest.application_id)
+            if raced is not None:  # another gateway process admitted it a moment ago
+                return _seen(raced, manifest)
             return AdmissionResult(
                 Admission.INVALID,
                 f"kiosk_seq {manifest.kiosk_seq} is already used by another application",
@@ -389,3 +390,10 @@ def decode_cursor(cursor: str) -> int:
     if not text.startswith(_CURSOR_PREFIX) or not text[len(_CURSOR_PREFIX):].isdigit():
         raise ValueError("bad cursor")
     return int(text[len(_CURSOR_PREFIX):])
+
+
+def _seen(row: sqlite3.Row, manifest: ApplicationManifest) -> AdmissionResult:
+    """An id already admitted: the same manifest is a replay, another one a conflict."""
+    if row["manifest_sha256"] == manifest.manifest_sha256:
+        return AdmissionResult(Admission.REPLAY)
+    return AdmissionResult(Admission.CONFLICT, "this id was received with another manifest")

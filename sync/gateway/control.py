@@ -145,7 +145,7 @@ class GatewayControl:
                 r["application_id"]
                 for r in conn.execute(
                     "SELECT application_id FROM applications "
-                    "WHERE ? IS NULL OR kiosk_id = ? ORDER BY kiosk_id, kiosk_seq",
+                    "WHERE CAST(? AS TEXT) IS NULL OR kiosk_id = ? ORDER BY kiosk_id, kiosk_seq",
                     (kiosk_id, kiosk_id),
                 )
             ]

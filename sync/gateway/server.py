@@ -249,9 +249,12 @@ def start_gateway(
     port: int = 0,
     clock: Callable[[], float] = time.time,
     limits: GatewayLimits | None = None,
+    *,
+    database_url: str | None = None,
 ) -> RunningGateway:
-    """Start a gateway on ``host:port`` (0: an ephemeral port) serving from ``data_dir``."""
-    app = GatewayApp(data_dir, clock, limits or GatewayLimits())
+    """Start a gateway on ``host:port`` (0: an ephemeral port) serving from ``data_dir``
+    (rows in PostgreSQL when ``database_url`` is ``postgresql://...``, shared by processes)."""
+    app = GatewayApp(data_dir, clock, limits or GatewayLimits(), database_url)
     control = GatewayControl(app)
     app.control_handler = control.handle_http
     try:
@@ -277,12 +280,13 @@ def start_gateway(
     )
 
 
-def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1") -> int:
+def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1",
+               database_url: str | None = None) -> int:
     """``kiosk gateway serve``: run until SIGINT/SIGTERM; 0 on a clean stop, 2 if it can't bind."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("sync.gateway").setLevel(logging.INFO)
     try:
-        gateway = start_gateway(data_dir, host=host, port=port)
+        gateway = start_gateway(data_dir, host=host, port=port, database_url=database_url)
     except OSError as exc:
         print(f"gateway: cannot listen on {host}:{port}: {exc}")
         return 2

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,7 +190,7 @@ class UploadArea:
     def _create_with_upload(self, req: Request, key: str, verify: Verifier | None) -> Response:
         """The create's body is the chunk at offset 0; answered 201 with the new offset (only
         the headers the kiosk reads: every byte counts on 2G), or the chunk's refusal."""
-        with self._locks.held(key) as taken:
+        with self._held(key) as taken:
             if not taken:
                 return problem(423, ProblemCode.IN_PROGRESS, True,
                                "another PATCH of this upload is running")
@@ -216,11 +217,23 @@ class UploadArea:
         return empty(200, {"Cache-Control": "no-store", **self._state_headers(row)})
 
     def patch(self, req: Request, key: str, verify: Verifier | None = None) -> Response:
-        with self._locks.held(key) as taken:
+        with self._held(key) as taken:
             if not taken:
                 return problem(423, ProblemCode.IN_PROGRESS, True,
                                "another PATCH of this upload is running")
             return self._patch_locked(req, key, verify)
+
+    @contextmanager
+    def _held(self, key: str) -> Iterator[bool]:
+        """This upload for us alone: in this process, then across gateway processes."""
+        with self._locks.held(key) as taken:
+            if not taken or not self._store.try_lock(f"upload/{key}"):
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                self._store.unlock(f"upload/{key}")
 
     def _live_row(self, key: str) -> UploadRow:
         row = self.get(key)

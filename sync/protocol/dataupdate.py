@@ -27,7 +27,7 @@ from sync.protocol.heartbeat import VERSION_RE
 from sync.protocol.times import is_utc
 
 KINDS = ("catalog", "holidays")
-MAX_CONTENT = 4 * 1024 * 1024
+MAX_CONTENT = 512 * 1024  # base64 in a JSON answer stays under the client's 1 MiB answer cap
 FIELDS = frozenset({"kind", "serial", "version", "published_at", "sha256", "content_b64",
                     "signature"})
 

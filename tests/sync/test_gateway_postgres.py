@@ -1,0 +1,227 @@
+"""The reference gateway on PostgreSQL: the whole protocol, and exactly-once across processes.
+
+A real PostgreSQL (Debian's package, a throwaway cluster on a private Unix socket); two real
+gateway processes (``python -m sync.gateway --database ...``) sharing one database and one data
+folder; the kiosk's real agent, and a hand-driven kiosk sending the same requests to both.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from sync.gateway.app import GatewayApp
+from sync.gateway.control import GatewayControl
+from sync.gateway.limits import GatewayLimits
+from sync.gateway.server import start_gateway
+from sync.protocol.keys import generate_signing_key, public_key_b64
+from sync.protocol.tus import checksum_header
+from tests.sync.gateway_fixtures import (
+    FakeClock,
+    SealedApplication,
+    SignedResponse,
+    TestKiosk,
+    create_upload,
+    doc_target,
+    patch_chunk,
+    seal_application,
+)
+from tests.sync.pg_cluster import throwaway_cluster
+from tests.sync.rig import KIOSK_ID, Rig
+from tests.sync.rig import FakeClock as AgentClock
+from tests.sync.sealed_store import create_store
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 60
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    with throwaway_cluster() as url:
+        yield url
+
+
+@pytest.fixture
+def database(cluster: str) -> str:
+    """A fresh database in the module's cluster."""
+    name = f"gw{next(_numbers)}"
+    with psycopg.connect(cluster, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return cluster.replace("@/postgres?", f"@/{name}?")
+
+
+def test_the_agent_sends_through_a_gateway_on_postgres(tmp_path: Path, database: str) -> None:
+    gateway = start_gateway(tmp_path / "gateway", database_url=database)
+    try:
+        key = generate_signing_key()
+        gateway.control.register_kiosk(KIOSK_ID, public_key_b64(key))
+        rig = Rig(tmp_path, gateway, create_store(tmp_path / "kiosk"), key)
+        apps = rig.seal(4, page_bytes=3000)
+        gateway.control.publish_data("holidays", "2027.1", b"{}")
+        with rig.agent(AgentClock()) as agent:
+            report = agent.run_once()
+            assert report.sent == 4, report
+            assert agent.run_once().sent == 0
+        rig.assert_on_gateway(apps)
+        with psycopg.connect(database) as conn:
+            rows = conn.execute("SELECT COUNT(*) FROM applications").fetchone()
+            beats = conn.execute("SELECT COUNT(*) FROM heartbeats").fetchone()
+        assert rows == (4,)
+        assert beats == (1,)
+    finally:
+        gateway.stop()
+
+
+@contextmanager
+def gateway_process(data: Path, database: str) -> Iterator[str]:
+    """``python -m sync.gateway --database`` on a free port; its URL."""
+    log = (data.parent / f"gateway-{next(_numbers)}.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sync.gateway", "--port", "0", "--data", str(data),
+         "--database", database], cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        assert proc.stdout is not None
+        url = None
+        found = threading.Event()
+
+        def read() -> None:
+            nonlocal url
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                match = re.search(r"listening on (http://\S+),", line)
+                if match and url is None:
+                    url = match.group(1)
+                    found.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        assert found.wait(START_TIMEOUT_S), "the gateway process did not start"
+        assert url is not None
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        reader.join(timeout=30)
+        if proc.stdout is not None:
+            proc.stdout.close()
+        log.close()
+
+
+@pytest.fixture
+def two_gateways(tmp_path: Path, database: str) -> Iterator[tuple[TestKiosk, TestKiosk, str]]:
+    """Two gateway processes on one database and one data folder, and one kiosk on each."""
+    data = tmp_path / "gw"
+    clock = FakeClock()
+    setup = GatewayApp(data, clock, GatewayLimits(), database)  # keys, tables, the kiosk
+    key = generate_signing_key()
+    GatewayControl(setup).register_kiosk("KX-001", public_key_b64(key))
+    signing, encryption = setup.keys.public.signing_b64, setup.keys.public.encryption_b64
+    setup.close()
+    clock.now = time.time()  # the processes run on the real clock
+    with gateway_process(data, database) as url_a, gateway_process(data, database) as url_b:
+        a = TestKiosk(url_a, signing, clock, "KX-001", key)
+        b = TestKiosk(url_b, signing, clock, "KX-001", key)
+        try:
+            yield a, b, encryption
+        finally:
+            a.close()
+            b.close()
+
+
+def _together(*calls: Callable[[], SignedResponse]) -> list[SignedResponse]:
+    """Run the calls at the same moment on threads; their answers in order."""
+    results: list[SignedResponse | None] = [None] * len(calls)
+    barrier = threading.Barrier(len(calls))
+
+    def run(i: int, call: Callable[[], SignedResponse]) -> None:
+        barrier.wait(timeout=30)
+        results[i] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    done = [r for r in results if r is not None]
+    assert len(done) == len(calls), "a request did not finish"
+    return done
+
+
+def test_exactly_once_across_two_gateway_processes(
+    two_gateways: tuple[TestKiosk, TestKiosk, str], database: str
+) -> None:
+    a, b, encryption = two_gateways
+    assert a.call("GET", "/v1/ping").signed  # both answer with the one shared key
+    assert b.call("GET", "/v1/ping").signed
+    apps: list[SealedApplication] = []
+    for seq in range(1, 6):
+        app = seal_application(encryption, "KX-001", seq)
+        apps.append(app)
+        # The same PUT at the same moment to both processes: one 201, the other 200 (or 409
+        # while the first holds the application).
+        puts = _together(*[lambda k=k, app=app: k.call("PUT", f"/v1/applications/{app.id}",
+                                                          app.body) for k in (a, b)])
+        statuses = sorted(r.status for r in puts)
+        assert statuses.count(201) == 1, statuses
+        assert set(statuses) <= {200, 201, 409}, statuses
+        for doc_id, data in app.documents.items():
+            assert create_upload(a, app, doc_id).status == 201
+            half = len(data) // 2
+            assert patch_chunk(b, doc_target(app.id, doc_id), 0, data[:half]).status == 204
+            assert patch_chunk(a, doc_target(app.id, doc_id), half, data[half:]).status == 204
+        commits = _together(*[lambda k=k, app=app: k.call(
+            "POST", f"/v1/applications/{app.id}/commit") for k in (a, b)])
+        receipts = {r.obj().get("receipt_no") for r in commits if r.status == 202}
+        assert len(receipts) == 1, receipts
+    with psycopg.connect(database) as conn:
+        rows = conn.execute("SELECT application_id, kiosk_seq, receipt_no FROM applications "
+                            "ORDER BY kiosk_seq").fetchall()
+    assert [r[1] for r in rows] == [1, 2, 3, 4, 5]
+    assert sorted(r[0] for r in rows) == sorted(app.id for app in apps)
+    assert len({r[2] for r in rows}) == 5
+    ack = b.call("GET", "/v1/kiosks/KX-001/ack").obj()
+    assert ack == {"highest_contiguous_seq": 5, "missing_seqs": []}
+
+
+def test_two_processes_patching_one_upload_never_corrupt_it(
+    two_gateways: tuple[TestKiosk, TestKiosk, str], database: str, tmp_path: Path
+) -> None:
+    a, b, encryption = two_gateways
+    data = bytes(range(256)) * 400  # 100 KiB
+    app = seal_application(encryption, "KX-001", 1, {"scan": data})
+    sealed = app.documents["scan"]
+    assert a.call("PUT", f"/v1/applications/{app.id}", app.body).status == 201
+    assert create_upload(b, app, "scan").status == 201
+    target = doc_target(app.id, "scan")
+    offset, chunk = 0, 7000
+    rounds = 0
+    while offset < len(sealed):
+        rounds += 1
+        assert rounds < 200
+        piece_a = sealed[offset:offset + chunk]
+        piece_b = sealed[offset:offset + chunk // 2]  # the other process: another length
+        answers = _together(functools.partial(patch_chunk, a, target, offset, piece_a),
+                            functools.partial(patch_chunk, b, target, offset, piece_b))
+        # One takes it; the other is refused (423: being written; 409: offset moved on).
+        assert all(r.status in (204, 409, 423) for r in answers), [
+            (r.status, r.body) for r in answers]
+        offset = int(a.call("HEAD", target).headers["Upload-Offset"])
+    commit = b.call("POST", f"/v1/applications/{app.id}/commit")
+    assert commit.status == 202, commit.body
+    stored = (tmp_path / "gw" / "uploads" / app.id / "scan").read_bytes()
+    assert hashlib.sha256(stored).digest() == hashlib.sha256(sealed).digest()
+    assert checksum_header(stored) == checksum_header(sealed)
