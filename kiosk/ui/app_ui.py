@@ -126,6 +126,7 @@ def build_ui(services: UiServices) -> KioskUi:
     session = make_session(services)
     qr = QrSession(services.qr_reader, qr_w, engine)
     form = FormVm(strings, services.catalog, engine)
+    form.attach_reader(qr)  # another person's card, on their name's question
     docs = DocumentsVm(
         strings, services.scanner, scan_w, images=images, session=lambda: session, parent=engine
     )

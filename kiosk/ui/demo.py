@@ -55,8 +55,10 @@ def run_demo(
     *,
     languages: Sequence[str] = ("vi", "en"),
     themes: Sequence[str] = ("default", "high_contrast"),
+    large_text: bool = True,
 ) -> DemoResult:
-    """Play the whole session once per language and theme, saving every screen."""
+    """Play the whole session once per language and theme, saving every screen; then once more
+    in Vietnamese at the largest text size, and the help / cancel screens of a mid-session."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
@@ -76,6 +78,11 @@ def run_demo(
             for theme in themes:
                 code = _play(ui, services, out_dir, f"{lang}_{theme}", lang=lang, theme=theme, result=result)
                 result.application_code = result.application_code or code
+        if large_text and languages:
+            _play(ui, services, out_dir, f"{languages[0]}_default_large", lang=languages[0],
+                  theme="default", result=result, text_size=2)
+        for lang in languages:
+            _help_and_cancel(ui, services, out_dir, f"{lang}_default", lang=lang, result=result)
     finally:
         ui.close()
     return result
@@ -94,6 +101,7 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
     lang: str,
     theme: str,
     result: DemoResult,
+    text_size: int = 0,
 ) -> str:
     from kiosk.ui.app_ui import KioskUi
 
@@ -114,10 +122,17 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
 
     ui.strings.set_language(lang)
     ui.theme._set_name(theme)
+    ui.units._set_text_size(text_size)
     shot("welcome")
     flow.start()
     shot("procedure")
-    flow.choose_procedure(DEMO_PROCEDURE)
+    guide = ui.engine.rootContext().contextProperty("guide")
+    guide.preview_procedure(DEMO_PROCEDURE)  # fee, time, documents and come-back, before login
+    shot("procedure_details")
+    guide.go()
+    services.sim.qr.inject(b"VNEID:demo-token-8f2c1e7a")  # the demo kiosk has no link
+    _wait(lambda: bool(flow.login._get_message()), "VNeID offline")
+    shot("login_vneid_offline")
     services.sim.qr.inject(b"https://example.invalid/not-a-card")
     _wait(lambda: bool(flow.login._get_message()), "refusal")
     shot("login")
@@ -182,3 +197,37 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
     shot("queue")
     flow.home()
     return record.application_code
+
+
+def _help_and_cancel(ui: object, services: UiServices, out_dir: Path, tag: str, *, lang: str,
+                     result: DemoResult) -> None:
+    """Help called from a mid-session screen, then "Hủy, làm lại" asking before it wipes."""
+    from PySide6.QtTest import QTest
+
+    from kiosk.ui.app_ui import KioskUi
+
+    assert isinstance(ui, KioskUi)
+    assert services.sim is not None
+    flow = ui.flow
+    guide = ui.engine.rootContext().contextProperty("guide")
+
+    def shot(name: str) -> None:
+        QTest.qWait(120)
+        path = out_dir / f"{tag}_{name}.png"
+        ui.window.grabWindow().save(str(path))
+        result.screenshots.append(path)
+
+    ui.strings.set_language(lang)
+    flow.start()
+    guide.preview_procedure(DEMO_PROCEDURE)
+    guide.go()
+    services.sim.qr.inject(format_cccd(DEMO_CITIZEN).encode("utf-8"))
+    _wait(lambda: flow.current_screen() == "question", "login")
+    guide.call_staff()
+    _wait(lambda: bool(guide.officer_called), "help")
+    shot("20_question_help_called")
+    guide.ask_cancel()
+    _wait(lambda: bool(guide.asking_cancel), "cancel dialog")
+    shot("21_question_cancel_dialog")
+    flow.home()
+    _wait(lambda: flow.current_screen() == "welcome", "wiped")

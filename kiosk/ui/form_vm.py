@@ -1,17 +1,40 @@
-"""The current question: label, kind, picker options, the answer so far and its error."""
+"""The current question: label, kind, picker options, the answer so far and its error.
+
+A question asking another person's name (spouse, the deceased...) first offers "Quét thẻ căn
+cước của người đó": the QR of their card fills the name (and that person's date of birth when the
+procedure asks it next), read and cross-checked exactly like the citizen's own card. Typing is the
+fallback.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.domain.catalog_model import Catalog, Field, FieldKind, Lang, Option
+from kiosk.domain.cccd import QrRejected, parse_cccd
 from kiosk.domain.session import Session
 from kiosk.domain.text import clean
 from kiosk.ui.i18n import Strings
 from kiosk.ui.qtbind import qproperty, slot
+
+
+class CardReader(Protocol):
+    """The camera's QR payloads while someone listens (``login_vm.QrSession``)."""
+
+    def listen(self, target: Callable[[bytes], None]) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def person_prefix(field: Field) -> str | None:
+    """``partner_name`` -> ``partner``: a text question for another person's name, else None."""
+    if field.kind is FieldKind.TEXT and field.id.endswith("_name"):
+        return field.id.removesuffix("_name")
+    return None
 
 
 class FormVm(QObject):
@@ -28,7 +51,15 @@ class FormVm(QObject):
         self._count = 0
         self._value = ""
         self._error = ""
+        self._reader: CardReader | None = None
+        self._scanning = False
+        self._card_message_id = ""
+        self._own_id = ""  # the applicant's ID: their own card is not the other person's
+        self._prefill: dict[str, str] = {}  # answers read from another person's card
         strings.changed.connect(self.changed)
+
+    def attach_reader(self, reader: CardReader) -> None:
+        self._reader = reader
 
     def show(self, session: Session) -> None:
         field = session.current_field
@@ -36,10 +67,13 @@ class FormVm(QObject):
             self.clear()
             return
         position, count = session.question_position()
+        self._stop_scan()
+        self._card_message_id = ""
+        self._own_id = session.identity.citizen_id if session.identity is not None else ""
         self._field = field
         self._index = max(0, position - 1)
         self._count = count
-        self._value = session.answers.get(field.id, "")
+        self._value = session.answers.get(field.id, "") or self._prefill.get(field.id, "")
         if field.kind is FieldKind.DATE and not self._value:
             self._value = date(1970, 1, 1).isoformat()
         self._error = ""
@@ -57,10 +91,63 @@ class FormVm(QObject):
         self.changed.emit()
 
     def clear(self) -> None:
+        self._stop_scan()
         self._field = None
         self._value = ""
         self._error = ""
+        self._card_message_id = ""
+        self._prefill = {}
         self.changed.emit()
+
+    # -- another person's card -------------------------------------------------------------
+    def _stop_scan(self) -> None:
+        if self._scanning and self._reader is not None:
+            self._reader.stop()
+        self._scanning = False
+
+    @slot()
+    def scan_card(self) -> None:
+        f = self._field
+        if f is None or person_prefix(f) is None or self._reader is None:
+            return
+        self._scanning = True
+        self._card_message_id = "card_other_hold"
+        self._reader.listen(self._card_read)
+        self.changed.emit()
+
+    @slot()
+    def stop_card(self) -> None:
+        self._stop_scan()
+        self._card_message_id = ""
+        self.changed.emit()
+
+    def _card_read(self, payload: bytes) -> None:
+        f = self._field
+        prefix = person_prefix(f) if f is not None else None
+        if not self._scanning or f is None or prefix is None:
+            return
+        result = parse_cccd(payload)
+        if isinstance(result, QrRejected):
+            self._card_message_id = "card_other_unreadable"
+        elif self._own_id and result.citizen_id == self._own_id:
+            self._card_message_id = "card_other_is_yours"
+        else:
+            self._stop_scan()
+            self._value = result.full_name
+            self._error = ""
+            self._card_message_id = "card_other_read"
+            self._prefill[f"{prefix}_birth_date"] = result.date_of_birth.isoformat()
+        self.changed.emit()
+
+    def _get_can_scan(self) -> bool:
+        return self._field is not None and person_prefix(self._field) is not None and (
+            self._reader is not None)
+
+    def _get_scanning(self) -> bool:
+        return self._scanning
+
+    def _get_card_message(self) -> str:
+        return self._strings.text(self._card_message_id) if self._card_message_id else ""
 
     def _lang(self) -> str:
         return self._strings.lang_code()
@@ -129,6 +216,9 @@ class FormVm(QObject):
     day = qproperty(int, _get_day, notify=changed)
     month = qproperty(int, _get_month, notify=changed)
     year = qproperty(int, _get_year, notify=changed)
+    can_scan_card = qproperty(bool, _get_can_scan, notify=changed)
+    scanning_card = qproperty(bool, _get_scanning, notify=changed)
+    card_message = qproperty(str, _get_card_message, notify=changed)
 
     @slot(str)
     def choose(self, value: str) -> None:

@@ -132,7 +132,55 @@ Item {
     Component {
         id: textField
         Item {
+        Flickable {
+            id: textFlick
+            anchors.fill: parent
+            contentHeight: textCol.height
+            clip: true
+        Column {
+            id: textCol
+            width: parent.width
+            spacing: units.mm(4)
+            KButton {  // another person's name: their card's QR first, typing as the fallback
+                objectName: "scanOtherCard"
+                visible: form.can_scan_card && !form.scanning_card
+                width: parent.width
+                minHeight: units.mm(24)
+                text: i18n.t.card_other_button
+                sub: i18n.t.card_other_hint
+                onClicked: form.scan_card()
+            }
             Rectangle {
+                objectName: "otherCardMessage"
+                visible: form.card_message.length > 0
+                width: parent.width
+                height: cardMsg.implicitHeight + units.mm(6)
+                color: theme.c.surface
+                border.color: theme.c.border
+                border.width: units.mm(0.5)
+                radius: units.mm(2)
+                Body {
+                    id: cardMsg
+                    anchors.centerIn: parent
+                    width: parent.width - units.mm(6)
+                    font.bold: true
+                    text: form.card_message
+                }
+            }
+            KButton {
+                objectName: "stopOtherCard"
+                visible: form.scanning_card
+                kind: "secondary"
+                text: i18n.t.card_other_stop
+                onClicked: form.stop_card()
+            }
+            Body {
+                visible: form.can_scan_card && !form.scanning_card
+                color: theme.c.muted
+                text: i18n.t.card_other_type
+            }
+            Rectangle {
+                visible: !form.scanning_card
                 width: parent.width
                 height: Math.max(units.mm(26), units.body_px * 2)
                 color: theme.c.background
@@ -148,13 +196,16 @@ Item {
                     color: theme.c.text
                     font.pixelSize: units.body_px
                     text: form.value_text
-                    focus: true
+                    focus: !form.can_scan_card
                     Accessible.role: Accessible.EditableText
                     Accessible.name: form.label
                     onTextEdited: form.set_text(text)
-                    Component.onCompleted: forceActiveFocus()
+                    Component.onCompleted: if (!form.can_scan_card) forceActiveFocus()
                 }
             }
+        }
+        }
+        ScrollHint { flick: textFlick }
         }
     }
 
