@@ -127,6 +127,10 @@ def _add_admin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
                      help="seconds to wait for the kiosk to be idle at Welcome (default 3600)")
     upd.add_argument("--confirm-timeout", type=float, default=180.0,
                      help="seconds the new version has to reach Welcome (default 180)")
+    jup = _add(system, "journal-upload", "send the journal to the province's collector "
+               "(writes the systemd-journal-upload drop-in)", "system_cmd", "journal_upload")
+    jup.add_argument("--url", help="the collector (default: the gateway's host, port 19532)")
+    jup.add_argument("--root", type=Path, default=Path("/"), help="staging root (default /)")
 
 
 def _is_store_error(exc: BaseException) -> bool:

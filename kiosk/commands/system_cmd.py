@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from kiosk.config import KioskConfig
 from kiosk.system_install import install as do_install
@@ -45,3 +46,21 @@ def update(args: argparse.Namespace, config: KioskConfig) -> int:
     outcome = updater.from_bundle(deb) if deb is not None else updater.from_repository()
     print(f"{outcome.result}: {outcome.message}")
     return outcome.exit_code
+
+
+def journal_upload(args: argparse.Namespace, config: KioskConfig) -> int:
+    """`kiosk system journal-upload [--url URL]`: point systemd-journal-upload at the collector."""
+    from kiosk.logship import DROP_IN, collector_url, render_upload_conf, write_upload_conf
+
+    url = args.url
+    if url is None:
+        if not config.gateway.url:
+            print("no --url and no [gateway] url in the configuration: nowhere to send logs")
+            return 2
+        url = collector_url(config.gateway.url)
+    path = args.root / DROP_IN.relative_to("/")
+    changed = write_upload_conf(render_upload_conf(url), path)
+    print(f"{'wrote' if changed else 'kept '} {path} (URL={url})")
+    if changed and args.root == Path("/"):
+        print("then: systemctl enable --now systemd-journal-upload.service")
+    return 0
