@@ -37,6 +37,21 @@ def person_prefix(field: Field) -> str | None:
     return None
 
 
+def likely_date(field: Field, today: date) -> date:
+    """Where the date pickers start: near the likely answer, not on 1/1/1970.
+
+    A birth date that must be some years ago starts that many years back (at least 30); any other
+    date (a death, an event) starts today, the most likely neighbourhood.
+    """
+    if field.min_years_ago is not None:
+        years = max(field.min_years_ago, 30)
+        try:
+            return today.replace(year=today.year - years)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year - years, day=28)
+    return today
+
+
 class FormVm(QObject):
     """One question on screen; answers live in the flow's draft, validation in ``Field``."""
 
@@ -75,7 +90,7 @@ class FormVm(QObject):
         self._count = count
         self._value = session.answers.get(field.id, "") or self._prefill.get(field.id, "")
         if field.kind is FieldKind.DATE and not self._value:
-            self._value = date(1970, 1, 1).isoformat()
+            self._value = likely_date(field, date.today()).isoformat()
         self._error = ""
         self.changed.emit()
 

@@ -86,3 +86,21 @@ def test_typing_stays_the_fallback(ui: KioskUi, kit: SimKit, qtbot: Any) -> None
     qtbot.waitUntil(lambda: ui.flow.form.field is not None
                     and ui.flow.form.field.id == "partner_birth_date", timeout=3000)
     assert ui.flow.session.answers["partner_name"] == "Lê Thị Hoa"
+
+
+def test_date_pickers_start_near_the_likely_answer() -> None:
+    """Not 1/1/1970: a birth date 30 years back (or more if the law needs it), an event today."""
+    from kiosk.domain.catalog import load_catalog
+    from kiosk.paths import ASSETS_DIR
+    from kiosk.ui.form_vm import likely_date
+
+    catalog = load_catalog(ASSETS_DIR / "catalog" / "procedures.json",
+                           ASSETS_DIR / "catalog" / "places.json")
+    today = date(2026, 12, 5)
+    birth = catalog.get("HT-KH").field("partner_birth_date")
+    death = catalog.get("HT-KT").field("date_of_death")
+    assert likely_date(birth, today) == date(1996, 12, 5)
+    assert birth.validate(likely_date(birth, today).isoformat(), today=today) is None
+    assert likely_date(death, today) == today
+    assert death.validate(today.isoformat(), today=today) is None
+    assert likely_date(birth, date(2028, 2, 29)) == date(1998, 2, 28)
