@@ -1,11 +1,21 @@
 # The two commands of the README: `make run` and `make test`. Each sets up a fresh Debian machine
-# (apt packages, a .venv with the project in editable mode) and is quick when already set up.
+# (apt packages, a .venv with the locked versions and the project in editable mode) and is quick
+# when already set up. Versions come only from the lock files in requirements/ (hashes checked);
+# `make lock` rewrites them after a change to pyproject.toml's dependencies, and
+# `make lock UPGRADE=--upgrade` takes new releases (or UPGRADE="--upgrade-package ruff").
+# `make deb` builds the Debian package; `make appliance-check` installs, upgrades and removes it
+# in a throwaway Debian 12 root; `make wheel-check` runs `kiosk demo` from a wheel outside the checkout.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 VENV        := .venv
 PY          := $(VENV)/bin/python
 STAMP       := $(VENV)/.installed
+LOCK_DEV    := requirements/dev.txt
+LOCK_RUNTIME := requirements/runtime.txt
+UPGRADE     ?=
+UV_COMPILE  := $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+    --generate-hashes --quiet --custom-compile-command "make lock"
 APT_STAMP   := $(VENV)/.apt-ok
 OUT         ?= out/demo
 APT_PACKAGES := python3 python3-venv libzbar0 libpulse0 libegl1 libgl1 libxkbcommon0 \
@@ -14,11 +24,16 @@ APT_PACKAGES := python3 python3-venv libzbar0 libpulse0 libegl1 libgl1 libxkbcom
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTHON311 := $(shell command -v python3.11 || echo /usr/bin/python3.11)
 
-.PHONY: help setup apt run demo test lint typecheck boundaries bench clean
+.PHONY: help setup apt run demo test lint typecheck boundaries bench clean lock deb wheel-check \
+    appliance-check
 
 help:
 	@echo "make run   - set up, then run the kiosk on simulated devices (headless: scripted demo into $(OUT))"
 	@echo "make test  - set up, then lint, type-check, check layer boundaries and run the test suite"
+	@echo "make lock  - re-resolve requirements/*.txt after editing pyproject.toml (UPGRADE=--upgrade)"
+	@echo "make deb   - build the Debian package into dist/ (the app and its locked venv, /opt/dvc-kiosk)"
+	@echo "make appliance-check - install, upgrade and remove that package in a throwaway Debian 12 root"
+	@echo "make wheel-check     - build the wheel, install it in a temporary venv, run kiosk demo"
 
 apt: $(APT_STAMP)
 $(APT_STAMP):
@@ -32,10 +47,11 @@ $(APT_STAMP):
 	@command -v python3.11 >/dev/null || { echo "Python 3.11 is required (Debian 12 ships it as python3)"; exit 1; }
 	@mkdir -p $(VENV) && touch $@
 
-$(STAMP): pyproject.toml | $(APT_STAMP)
+$(STAMP): $(LOCK_DEV) pyproject.toml setup.py | $(APT_STAMP)
 	@[ -x $(PY) ] || $(PYTHON311) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK_DEV)
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
 	@touch $@
 
 setup: $(STAMP)
@@ -66,5 +82,18 @@ bench: setup
 	$(PY) -m bench.sync
 	$(PY) -m bench.ui.run
 
+lock: setup
+	$(UV_COMPILE) --extra dev --extra gateway-postgres $(UPGRADE) -o $(LOCK_DEV)
+	$(UV_COMPILE) -c $(LOCK_DEV) -o $(LOCK_RUNTIME)
+
+deb: setup
+	packaging/build-deb.sh $(LOCK_RUNTIME) dist
+
+wheel-check: setup
+	packaging/wheel-check.sh
+
+appliance-check: deb
+	packaging/appliance-check.sh dist
+
 clean:
-	rm -rf out build *.egg-info
+	rm -rf out build dist *.egg-info

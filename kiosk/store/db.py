@@ -17,8 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from kiosk.store import core, seqmark
 from kiosk.store.core import iso_utc, parse_iso_utc, utc_now
 from kiosk.store.errors import StoreTooNewError, classify
@@ -47,9 +45,8 @@ class Store:
     """An open store: the connection, its data directory and its clock.
 
     One connection, usable from any thread: a lock serialises its use, so a worker thread may
-    seal while the UI thread lists. Close it (or use it as a context manager). ``db`` is the
-    sqlite-utils view of the same connection, for reads and inspection; write through
-    :meth:`write` (sqlite-utils' own writes commit on their own and would end a transaction).
+    seal while the UI thread lists. Close it (or use it as a context manager). Write through
+    :meth:`write` (one transaction per call).
     """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
@@ -58,7 +55,6 @@ class Store:
         self.data_dir = path.parent
         self.docs_dir = path.parent / DOCS_DIRNAME
         self.clock = clock
-        self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
         self._seq_noted = 0
 
