@@ -58,7 +58,8 @@ def classify(status: int, code: str, *, during_upload: bool) -> Action:
     """
     match status:
         case 401 | 403:
-            action = Action.RETRY if code == "clock_skew" else Action.PAUSE_QUEUE
+            # clock_skew: the clock is learnt from the refusal; replayed: re-signed with a new Date
+            action = Action.RETRY if code in ("clock_skew", "replayed") else Action.PAUSE_QUEUE
         case 413 if during_upload:
             action = Action.SMALLER_CHUNKS
         case 460:

@@ -16,6 +16,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
 from sync.gateway.applications import ApplicationDesk
 from sync.gateway.bundles import BundleDesk
 from sync.gateway.citizen import CitizenDesk
@@ -25,6 +30,7 @@ from sync.gateway.heartbeat import HeartbeatDesk
 from sync.gateway.keys import GatewayKeys, load_or_create_keys
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.metrics import FleetMetrics
+from sync.gateway.replay import ReplayCache
 from sync.gateway.request import Request
 from sync.gateway.responses import Refusal, Response, Signing, empty, problem, refuse
 from sync.gateway.store import GatewayStore
@@ -96,7 +102,9 @@ class GatewayApp:
         self.applications = ApplicationDesk(
             self.store, self.uploads, self.keys.encryption, clock, limits
         )
-        self.citizens = CitizenDesk(self.store, clock, limits)
+        self.citizens = CitizenDesk(self.store, clock, limits, pepper=_derived_secret(
+            self.keys.signing, b"dvc-kiosk/v1 otp citizen hash"))
+        self.replays = ReplayCache(limits.max_clock_skew_s)
         self.bundles = BundleDesk(
             self.store,
             self.uploads,
@@ -142,9 +150,9 @@ class GatewayApp:
                                 CAPTIVE_PORTAL_HTML, signing=Signing.NONE)
             case FaultKind.PASSTHROUGH:
                 return self.handle(req)
-            case FaultKind.REPLAY:
+            case FaultKind.REPLAY:  # the network delivers it twice: the handlers' idempotency
                 self.handle(req)
-                return self.handle(req)
+                return self.handle(req, replay_check=False)
             case FaultKind.DROP_RESPONSE:
                 response = self.handle(req)
                 return replace(response, drop=True)
@@ -156,17 +164,17 @@ class GatewayApp:
         with self._log_lock:
             return tuple(self._log)
 
-    def handle(self, req: Request) -> Response:
+    def handle(self, req: Request, *, replay_check: bool = True) -> Response:
         """Route and run a request, turning refusals and bugs into problem answers."""
         try:
-            return self._route(req)
+            return self._route(req, replay_check=replay_check)
         except Refusal as refusal:
             return refusal.response
         except Exception:
             log.exception("gateway handler failed for %s %s", req.method, req.path)
             return problem(500, ProblemCode.INTERNAL, True, "internal error")
 
-    def _route(self, req: Request) -> Response:
+    def _route(self, req: Request, *, replay_check: bool = True) -> Response:
         allowed: list[str] = []
         for route in self._routes:
             match = route.pattern.fullmatch(req.path)
@@ -177,14 +185,14 @@ class GatewayApp:
                 continue
             if route.method == "GET" and req.path == "/v1/ping":
                 return route.handler(Call(req, "", match.groupdict()))
-            kiosk_id = self.authenticate(req)
+            kiosk_id = self.authenticate(req, replay_check=replay_check)
             return route.handler(Call(req, kiosk_id, match.groupdict()))
         if allowed:
             return problem(405, ProblemCode.METHOD_NOT_ALLOWED, False,
                            headers={"Allow": ", ".join(allowed)})
         return problem(404, ProblemCode.NOT_FOUND, False, "no such endpoint")
 
-    def authenticate(self, req: Request) -> str:
+    def authenticate(self, req: Request, *, replay_check: bool = True) -> str:
         """The signing kiosk's id, or a 401 refusal."""
         kiosk_id = req.header(h.KIOSK_ID)
         if not kiosk_id:
@@ -205,6 +213,9 @@ class GatewayApp:
         if not within_skew(signed.date, self.clock(), self.limits.max_clock_skew_s):
             refuse(401, ProblemCode.CLOCK_SKEW, True,
                    "the request's Date is more than 15 minutes off; see this response's Date")
+        if replay_check and not self.replays.first_time(signed.signature, self.clock()):
+            refuse(401, ProblemCode.REPLAYED, True,
+                   "this signed request was already received: sign it again with a new Date")
         return kiosk_id
 
     def _control(self, req: Request) -> Response:
@@ -342,10 +353,10 @@ class GatewayApp:
         return self.metrics.response()
 
     def _otp(self, c: Call) -> Response:
-        return self.citizens.request_otp(_json(c.req))
+        return self.citizens.request_otp(c.kiosk_id, _json(c.req))
 
     def _otp_verify(self, c: Call) -> Response:
-        return self.citizens.verify_otp(_json(c.req))
+        return self.citizens.verify_otp(c.kiosk_id, _json(c.req))
 
     def _vneid(self, c: Call) -> Response:
         return self.citizens.vneid(_json(c.req))
@@ -357,16 +368,22 @@ class GatewayApp:
         return self.bundles.create(c.req, c.p["bundle"], c.kiosk_id)
 
     def _bundle_head(self, c: Call) -> Response:
-        return self.bundles.head(c.p["bundle"])
+        return self.bundles.head(c.p["bundle"], c.kiosk_id)
 
     def _bundle_patch(self, c: Call) -> Response:
-        return self.bundles.patch(c.req, c.p["bundle"])
+        return self.bundles.patch(c.req, c.p["bundle"], c.kiosk_id)
 
     def _bundle_import(self, c: Call) -> Response:
-        return self.bundles.import_bundle(c.p["bundle"])
+        return self.bundles.import_bundle(c.p["bundle"], c.kiosk_id)
 
     def _bundle_ack(self, c: Call) -> Response:
-        return self.bundles.ack(c.p["bundle"])
+        return self.bundles.ack(c.p["bundle"], c.kiosk_id)
+
+
+def _derived_secret(key: Ed25519PrivateKey, info: bytes) -> bytes:
+    """A secret for one purpose, derived from the gateway's signing key (nothing new to keep)."""
+    raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(raw)
 
 
 def _json(req: Request) -> Mapping[str, object]:

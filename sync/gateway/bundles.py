@@ -90,8 +90,19 @@ class BundleDesk:
         self._limits = limits
         self._importing = KeyedLocks()
 
-    def create(self, req: Request, bundle_id: str, kiosk_id: str) -> Response:
+    def _check_kiosk(self, bundle_id: str, kiosk_id: str) -> None:
+        """A bundle is its kiosk's: named for it, created by it, and only it goes on with it."""
         check_bundle_id(bundle_id)
+        if not bundle_id.startswith(f"{BUNDLE_PREFIX}{kiosk_id}-"):
+            refuse(403, ProblemCode.FORBIDDEN, False, "the bundle is named for another kiosk")
+        with self._store.read() as conn:
+            row = conn.execute("SELECT kiosk_id FROM bundles WHERE bundle_id = ?",
+                               (bundle_id,)).fetchone()
+        if row is not None and row["kiosk_id"] != kiosk_id:
+            refuse(403, ProblemCode.FORBIDDEN, False, "the bundle belongs to another kiosk")
+
+    def create(self, req: Request, bundle_id: str, kiosk_id: str) -> Response:
+        self._check_kiosk(bundle_id, kiosk_id)
         response = self._uploads.create(
             req, bundle_key(bundle_id), self._limits.max_bundle, declare=True
         )
@@ -102,16 +113,16 @@ class BundleDesk:
             )
         return response
 
-    def head(self, bundle_id: str) -> Response:
-        check_bundle_id(bundle_id)
+    def head(self, bundle_id: str, kiosk_id: str) -> Response:
+        self._check_kiosk(bundle_id, kiosk_id)
         return self._uploads.head(bundle_key(bundle_id))
 
-    def patch(self, req: Request, bundle_id: str) -> Response:
-        check_bundle_id(bundle_id)
+    def patch(self, req: Request, bundle_id: str, kiosk_id: str) -> Response:
+        self._check_kiosk(bundle_id, kiosk_id)
         return self._uploads.patch(req, bundle_key(bundle_id))
 
-    def ack(self, bundle_id: str) -> Response:
-        check_bundle_id(bundle_id)
+    def ack(self, bundle_id: str, kiosk_id: str) -> Response:
+        self._check_kiosk(bundle_id, kiosk_id)
         with self._store.read() as conn:
             row = conn.execute(
                 "SELECT ack_json FROM bundles WHERE bundle_id = ?", (bundle_id,)
@@ -120,8 +131,8 @@ class BundleDesk:
             return problem(404, ProblemCode.NOT_FOUND, True, "no ACK yet (not imported)")
         return Response(200, {"Content-Type": "application/json"}, bytes(row["ack_json"]))
 
-    def import_bundle(self, bundle_id: str) -> Response:
-        check_bundle_id(bundle_id)
+    def import_bundle(self, bundle_id: str, kiosk_id: str) -> Response:
+        self._check_kiosk(bundle_id, kiosk_id)
         upload = self._uploads.get(bundle_key(bundle_id))
         if upload is None or not upload.verified:
             return problem(409, ProblemCode.DOCUMENTS_MISSING, True,
@@ -135,7 +146,7 @@ class BundleDesk:
                 if not taken:
                     return problem(409, ProblemCode.IN_PROGRESS, True, "already importing")
                 files = read_tar(str(self._uploads.path_for(bundle_key(bundle_id))), bundle_id)
-                ack = self._import_files(bundle_id, files)
+                ack = self._import_files(bundle_id, files, kiosk_id)
                 with self._store.tx() as conn:
                     conn.execute(
                         "UPDATE bundles SET ack_json = ? WHERE bundle_id = ?",
@@ -143,7 +154,8 @@ class BundleDesk:
                     )
         return json_response(202, {"bundle_id": bundle_id, "state": "imported"})
 
-    def _import_files(self, bundle_id: str, files: Mapping[str, bytes]) -> dict[str, object]:
+    def _import_files(self, bundle_id: str, files: Mapping[str, bytes],
+                      uploader: str) -> dict[str, object]:
         manifest_bytes, sig = files.get(MANIFEST_NAME), files.get(MANIFEST_SIG_NAME)
         if manifest_bytes is None or sig is None:
             refuse(422, ProblemCode.VALIDATION, False, "manifest.json or manifest.sig missing")
@@ -155,6 +167,8 @@ class BundleDesk:
         applications = manifest.get("applications") if isinstance(manifest, dict) else None
         if not isinstance(kiosk_id, str) or not isinstance(applications, list):
             refuse(422, ProblemCode.VALIDATION, False, "manifest needs kiosk_id, applications")
+        if kiosk_id != uploader:
+            refuse(403, ProblemCode.FORBIDDEN, False, "the manifest is another kiosk's")
         pub = self._store.kiosk_key(kiosk_id)
         if pub is None:
             refuse(422, ProblemCode.KIOSK_UNKNOWN, False, f"kiosk {kiosk_id} is not registered")

@@ -1,12 +1,14 @@
 """Citizen-facing services the kiosk calls live: OTP, VNeID login, ratings.
 
-There is no SMS here: the OTP is kept in the database and read through the test control, the
-way a tester reads the phone. VNeID tokens are accepted once registered through the control.
+There is no SMS here: the OTP is kept in the database and read through the test control (with
+its token), the way a tester reads the phone; it is never written to the log. The citizen ID
+behind an OTP is kept only as a keyed hash. VNeID tokens are accepted once registered through the control.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import secrets
@@ -47,61 +49,98 @@ def _string(body: Mapping[str, object], key: str) -> str:
 
 
 class CitizenDesk:
+    """OTP, VNeID and ratings. OTPs are bound to the kiosk that first asked for the application;
+    the citizen ID is kept only as a keyed hash; the code itself is never logged."""
+
     def __init__(
-        self, store: GatewayStore, clock: Callable[[], float], limits: GatewayLimits
+        self, store: GatewayStore, clock: Callable[[], float], limits: GatewayLimits,
+        pepper: bytes = b"",
     ) -> None:
         self._store = store
         self._clock = clock
         self._limits = limits
+        # A keyed hash: an ID (12 digits) hashed without a secret is found again by trying them.
+        self._pepper = pepper or secrets.token_bytes(32)
+        with self._store.tx() as conn:  # the old table kept citizen IDs in clear: not any more
+            conn.execute("DELETE FROM otps")
 
-    def request_otp(self, body: Mapping[str, object]) -> Response:
+    def citizen_hash(self, citizen_id: str) -> str:
+        return hmac.new(self._pepper, citizen_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def _owner(self, conn: sqlite3.Connection, application_id: str, kiosk_id: str) -> None:
+        """Only the application's own kiosk may ask for or check its code."""
+        row = conn.execute("SELECT kiosk_id FROM applications WHERE application_id = ?",
+                           (application_id,)).fetchone()
+        if row is None:
+            row = conn.execute("SELECT kiosk_id FROM otp_codes WHERE application_id = ?",
+                               (application_id,)).fetchone()
+        if row is not None and row["kiosk_id"] != kiosk_id:
+            refuse(403, ProblemCode.FORBIDDEN, False, "the application belongs to another kiosk")
+
+    def request_otp(self, kiosk_id: str, body: Mapping[str, object]) -> Response:
         application_id = _string(body, "application_id")
         citizen_id = _string(body, "citizen_id")
         if not is_application_id(application_id):
             refuse(422, ProblemCode.VALIDATION, False, "application_id must be a UUID")
         code = f"{secrets.randbelow(10**6):06d}"
-        expires = self._clock() + self._limits.otp_lifetime_s
+        now = self._clock()
+        expires = now + self._limits.otp_lifetime_s
         with self._store.tx() as conn:
+            self._owner(conn, application_id, kiosk_id)
+            row = conn.execute("SELECT failures, locked_until FROM otp_codes "
+                               "WHERE application_id = ?", (application_id,)).fetchone()
+            failures = 0 if row is None else int(row["failures"])
+            if row is not None and row["locked_until"] is not None:
+                if row["locked_until"] > now:  # a new code does not lift the lock
+                    return _otp_problem(429, ProblemCode.OTP_LOCKED,
+                                        "too many wrong codes; try again later",
+                                        retry_after=row["locked_until"] - now)
+                failures = 0  # the lock has run out: a fresh start
             conn.execute(
-                "INSERT OR REPLACE INTO otps (application_id, citizen_id, code, expires_at, "
-                "failures, verified_at) VALUES (?, ?, ?, ?, 0, NULL)",
-                (application_id, citizen_id, code, expires),
+                "INSERT OR REPLACE INTO otp_codes (application_id, kiosk_id, citizen_hash, code, "
+                "expires_at, failures, locked_until, verified_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
+                (application_id, kiosk_id, self.citizen_hash(citizen_id), code, expires,
+                 failures),
             )
-        log.info("OTP for application %s: %s (no SMS here; also GET /_control/otp/%s)",
-                 application_id, code, application_id)
+        log.info("OTP sent for application %s (no SMS here: GET /_control/otp/<id> with the "
+                 "control token)", application_id)
         return json_response(202, {"expires_at": format_utc(expires),
                                    "phone_masked": mask_phone(registered_phone(citizen_id))})
 
-    def verify_otp(self, body: Mapping[str, object]) -> Response:
+    def verify_otp(self, kiosk_id: str, body: Mapping[str, object]) -> Response:
         application_id = _string(body, "application_id")
         code = _string(body, "code")
         with self._store.tx() as conn:
+            self._owner(conn, application_id, kiosk_id)
             row = conn.execute(
-                "SELECT * FROM otps WHERE application_id = ?", (application_id,)
+                "SELECT * FROM otp_codes WHERE application_id = ?", (application_id,)
             ).fetchone()
             return self._judge(conn, row, code)
 
     def _judge(self, conn: sqlite3.Connection, row: sqlite3.Row | None, code: str) -> Response:
+        now = self._clock()
         if row is None:
             refuse(422, ProblemCode.OTP_INVALID, False, "no code was sent for this application")
-        if row["failures"] >= self._limits.otp_max_failures:
-            refuse(429, ProblemCode.OTP_LOCKED, False, "request a new code")
+        if row["locked_until"] is not None and row["locked_until"] > now:
+            refuse(429, ProblemCode.OTP_LOCKED, False, "too many wrong codes; try again later")
         if row["verified_at"] is not None and secrets.compare_digest(row["code"], code):
             return json_response(200, {"verified_at": format_utc(row["verified_at"])})
-        if row["expires_at"] < self._clock():
+        if row["expires_at"] < now:
             refuse(422, ProblemCode.OTP_INVALID, False, "the code has expired")
         if not secrets.compare_digest(row["code"], code):
             failures = row["failures"] + 1
+            locked = failures >= self._limits.otp_max_failures
             conn.execute(
-                "UPDATE otps SET failures = ? WHERE application_id = ?",
-                (failures, row["application_id"]),
+                "UPDATE otp_codes SET failures = ?, locked_until = ? WHERE application_id = ?",
+                (failures, now + self._limits.otp_lock_s if locked else None,
+                 row["application_id"]),
             )
-            if failures >= self._limits.otp_max_failures:
+            if locked:
                 return _otp_problem(429, ProblemCode.OTP_LOCKED, "too many wrong codes")
             return _otp_problem(422, ProblemCode.OTP_INVALID, "wrong code")
-        now = self._clock()
         conn.execute(
-            "UPDATE otps SET verified_at = ? WHERE application_id = ?",
+            "UPDATE otp_codes SET verified_at = ? WHERE application_id = ?",
             (now, row["application_id"]),
         )
         return json_response(200, {"verified_at": format_utc(now)})
@@ -129,7 +168,7 @@ class CitizenDesk:
     def otp_code(self, application_id: str) -> str | None:
         with self._store.read() as conn:
             row = conn.execute(
-                "SELECT code FROM otps WHERE application_id = ?", (application_id,)
+                "SELECT code FROM otp_codes WHERE application_id = ?", (application_id,)
             ).fetchone()
         return None if row is None else str(row["code"])
 
@@ -156,6 +195,7 @@ class CitizenDesk:
             return int(conn.execute("SELECT COUNT(*) FROM ratings").fetchone()[0])
 
 
-def _otp_problem(status: int, code: str, detail: str) -> Response:
+def _otp_problem(status: int, code: str, detail: str, retry_after: float = 0.0) -> Response:
     """A refusal that must not roll back the failure count, so it is returned, not raised."""
-    return problem(status, code, False, detail)
+    headers = {"Retry-After": str(max(1, round(retry_after)))} if retry_after > 0 else None
+    return problem(status, code, False, detail, headers=headers)

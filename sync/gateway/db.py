@@ -62,6 +62,16 @@ CREATE TABLE IF NOT EXISTS otps (
     failures       INTEGER NOT NULL DEFAULT 0,
     verified_at    REAL
 );
+CREATE TABLE IF NOT EXISTS otp_codes (
+    application_id TEXT PRIMARY KEY,
+    kiosk_id       TEXT NOT NULL,
+    citizen_hash   TEXT NOT NULL,
+    code           TEXT NOT NULL,
+    expires_at     REAL NOT NULL,
+    failures       INTEGER NOT NULL DEFAULT 0,
+    locked_until   REAL,
+    verified_at    REAL
+);
 CREATE TABLE IF NOT EXISTS vneid_tokens (
     token         TEXT PRIMARY KEY,
     identity_json TEXT NOT NULL

@@ -16,6 +16,7 @@ class GatewayLimits:
     upload_lifetime_s: int = 30 * DAY_S  # "uploads survive at least 30 days"
     otp_lifetime_s: int = 5 * 60
     otp_max_failures: int = 5
+    otp_lock_s: int = 30 * 60  # after the 5th wrong code; a new code does not lift it
     max_clock_skew_s: int = 15 * 60
     max_pull_limit: int = 1000
     max_missing_seqs: int = 1000

@@ -16,6 +16,7 @@ class ProblemCode(StrEnum):
     """Codes named by gateway-api.md, plus the generic ones a gateway needs for the rest."""
 
     CLOCK_SKEW = "clock_skew"
+    REPLAYED = "replayed"  # the same signed request twice within the skew window
     KIOSK_UNKNOWN = "kiosk_unknown"
     BAD_SIGNATURE = "bad_signature"
     FORBIDDEN = "forbidden"

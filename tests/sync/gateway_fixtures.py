@@ -83,6 +83,7 @@ class TestKiosk:
     kiosk_id: str = "KX-001"
     key: Ed25519PrivateKey = field(default_factory=generate_signing_key)
     session: requests.Session = field(default_factory=requests.Session)
+    last_dates: dict[tuple[str, str, str], float] = field(default_factory=dict)
 
     __test__ = False  # not a pytest class
 
@@ -105,9 +106,15 @@ class TestKiosk:
     ) -> SignedResponse:
         all_headers: dict[str, str] = {}
         if sign:
+            # a repeat of the same request is dated a second later, as the real client does
+            # (the gateway refuses a signed request it has already seen)
+            now = float(int(self.clock() + skew_s))
+            key = (method, target, hashlib.sha256(body).hexdigest())
+            if key in self.last_dates and now <= self.last_dates[key]:
+                now = self.last_dates[key] + 1
+            self.last_dates[key] = now
             all_headers.update(
-                sign_request(self.key, self.kiosk_id, method, target, body,
-                             now=self.clock() + skew_s)
+                sign_request(self.key, self.kiosk_id, method, target, body, now=now)
             )
         all_headers.update(headers or {})
         r = self.session.request(

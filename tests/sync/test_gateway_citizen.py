@@ -40,7 +40,9 @@ def test_otp_round_trip(gateway: RunningGateway, kiosk: TestKiosk, clock: FakeCl
     assert _verify(kiosk, app_id, code).obj() == ok.obj()  # a lost answer can be asked again
 
 
-def test_wrong_codes_then_lock(gateway: RunningGateway, kiosk: TestKiosk) -> None:
+def test_wrong_codes_then_lock(
+    gateway: RunningGateway, kiosk: TestKiosk, clock: FakeClock
+) -> None:
     app_id = str(uuid.uuid4())
     _request(kiosk, app_id)
     code = gateway.control.otp_code(app_id)
@@ -51,7 +53,13 @@ def test_wrong_codes_then_lock(gateway: RunningGateway, kiosk: TestKiosk) -> Non
     fifth = _verify(kiosk, app_id, _wrong(code))
     assert (fifth.status, fifth.code, fifth.signed) == (429, "otp_locked", True)
     assert _verify(kiosk, app_id, code).code == "otp_locked"
-    _request(kiosk, app_id)  # a new request replaces the old code and the count
+    # a new request does not lift the lock (it would give five more tries each time)
+    again = kiosk.json_call("POST", "/v1/otp", {"application_id": app_id,
+                                                "citizen_id": "001090001234"})
+    assert (again.status, again.code) == (429, "otp_locked")
+    assert again.headers["Retry-After"] == "1800"
+    clock.advance(30 * 60)  # the lock runs out: a fresh code, a fresh count
+    _request(kiosk, app_id)
     fresh = gateway.control.otp_code(app_id)
     assert fresh is not None
     assert _verify(kiosk, app_id, fresh).status == 200
