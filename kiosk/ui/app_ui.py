@@ -143,12 +143,13 @@ def build_ui(services: UiServices) -> KioskUi:
     )
     confirm = ConfirmVm(strings, engine)
     done = DoneVm(services.printer, print_w, images, services.receipt_font, engine)
-    lookup = LookupVm(strings, services.store, qr, services.kiosk.code_prefix, engine)
+    lookup = LookupVm(strings, services.lookup, qr, services.kiosk.code_prefix, worker=store_w, parent=engine)
     queue = QueueVm(
         strings,
-        store=services.store,
+        ticket=services.queue_ticket,
         printer=services.printer,
         worker=print_w,
+        store_worker=store_w,
         today=lambda: services.now().date(),
         commune=services.kiosk.commune_name,
         font=services.receipt_font,

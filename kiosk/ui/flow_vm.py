@@ -17,8 +17,6 @@ from PySide6.QtCore import QObject, Signal
 from kiosk.domain.application import ConfirmationMethod, ConfirmedApplication
 from kiosk.domain.catalog_model import Lang
 from kiosk.domain.session import CodeCheck, Session, Step, StepError
-from kiosk.store.applications import SealedRecord
-from kiosk.store.ratings import record_rating
 from kiosk.ui.confirm_vm import ConfirmVm
 from kiosk.ui.documents_vm import DocumentsVm
 from kiosk.ui.done_vm import DoneVm
@@ -30,13 +28,13 @@ from kiosk.ui.login_vm import LoginVm
 from kiosk.ui.lookup_vm import LookupVm
 from kiosk.ui.qtbind import qproperty, slot
 from kiosk.ui.queue_vm import QueueVm
-from kiosk.ui.services import UiServices
+from kiosk.ui.services import SealedApplication, UiServices
 from kiosk.ui.slip import appointment_slip, done_facts, office_of, received_of
 from kiosk.ui.theme import Theme
 from kiosk.ui.units import Units
 from kiosk.ui.voice import Voice
 from kiosk.ui.worker import DeviceWorker
-from sync.otp import OtpCheck, OtpRequest, OtpVerdict
+from sync.api import OtpCheck, OtpRequest, OtpVerdict
 
 SCREENS = {
     Step.WELCOME: "welcome",
@@ -87,7 +85,7 @@ class FlowVm(QObject):
         self._otp_round = 0  # answers of an earlier request (or session) are ignored
         self._extra: str | None = None  # "lookup" / "queue": screens outside the session
         self._screen = "welcome"
-        self.record: SealedRecord | None = None
+        self.record: SealedApplication | None = None
         self._confirmed: ConfirmedApplication | None = None  # sealed as is; kept for the slip
         login.on_identity = self._logged_in
         login.on_tips = lambda: voice.prompt("login_tips")
@@ -424,7 +422,7 @@ class FlowVm(QObject):
         self.session.set_busy("seal", False)
         self.confirm.show_error("confirm_seal_failed")
 
-    def _on_sealed(self, record: SealedRecord) -> None:
+    def _on_sealed(self, record: SealedApplication) -> None:
         self.session.set_busy("seal", False)
         self.confirm.busy = False
         self.record = record
@@ -447,10 +445,8 @@ class FlowVm(QObject):
         if score in (1, 2, 3):
             rating = self.session.rate(score)
             self._store_worker.run(
-                lambda: record_rating(
-                    self._s.store, rating.score, rating.procedure_code, str(rating.rating_id)
-                ),
-                lambda _rid: None,
+                lambda: self._s.record_rating(rating),
+                lambda _done: None,
                 lambda _exc: None,  # a lost rating must not disturb the next person
             )
         else:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.lookup import LookupKind, LookupLimiter, look_up
-from kiosk.store.applications import SealedRecord
-from kiosk.store.db import Store
+from kiosk.lookup import LookupAnswer, LookupKind
 from kiosk.ui.i18n import Strings
 from kiosk.ui.keypad import DigitBuffer
 from kiosk.ui.login_vm import QrSession
 from kiosk.ui.qtbind import qproperty, slot
+from kiosk.ui.services import SealedApplication
 from kiosk.ui.status_text import describe_state_only, describe_status
+from kiosk.ui.worker import DeviceWorker
 
 DIGITS = 7  # six of sequence, one check digit
 
@@ -22,22 +24,24 @@ class LookupVm(QObject):
     def __init__(
         self,
         strings: Strings,
-        store: Store,
+        lookup: Callable[[str], LookupAnswer],
         qr: QrSession,
         prefix: str,
-        parent: QObject | None = None,
         *,
-        limiter: LookupLimiter | None = None,
+        worker: DeviceWorker,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._prefix = prefix
         self._strings = strings
-        self._store = store
+        self._lookup = lookup  # blocking (the store): run on the worker
+        self._worker = worker
+        self._round = 0  # an answer for a wiped screen is dropped
+        self._busy = False
         self._qr = qr
         self._keys = DigitBuffer(DIGITS)
         self._result = ""
-        self._record: SealedRecord | None = None
-        self._limiter = limiter if limiter is not None else LookupLimiter()
+        self._record: SealedApplication | None = None
 
     def begin(self) -> None:
         self.wipe()
@@ -48,6 +52,8 @@ class LookupVm(QObject):
         self.wipe()
 
     def wipe(self) -> None:
+        self._round += 1
+        self._busy = False
         self._keys.clear()
         self._result = ""
         self._record = None
@@ -55,9 +61,31 @@ class LookupVm(QObject):
 
     def find(self, text: str) -> None:
         """The slip's QR (code + token) shows the full status; a typed code only the state;
-        lookups are rate-limited (see kiosk.lookup)."""
+        lookups are rate-limited (see kiosk.lookup). The store is asked on the worker."""
+        self._round += 1
+        round_no = self._round
+        self._busy = True
+        self.changed.emit()
+        self._worker.run(lambda: self._lookup(text),
+                         lambda answer: self._answered(round_no, answer),
+                         lambda _exc: self._failed(round_no))
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def _failed(self, round_no: int) -> None:
+        if round_no != self._round:
+            return
+        self._busy = False
+        self._record = None
+        self._result = self._strings.text("lookup_unavailable")
+        self.changed.emit()
+
+    def _answered(self, round_no: int, answer: LookupAnswer) -> None:
+        if round_no != self._round:
+            return
+        self._busy = False
         t = self._strings.text
-        answer = look_up(self._store, text, self._limiter)
         self._record = answer.record
         match answer.kind:
             case LookupKind.INVALID:
@@ -87,6 +115,7 @@ class LookupVm(QObject):
 
     typed = qproperty(str, _get_typed, notify=changed)
     result = qproperty(str, _get_result, notify=changed)
+    busy = qproperty(bool, is_busy, notify=changed)
 
     @slot(str)
     def digit(self, d: str) -> None:

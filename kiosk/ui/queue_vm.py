@@ -10,8 +10,6 @@ from PySide6.QtCore import QObject, Signal
 
 from devices.printer.protocol import PrintOutcome, PrintResult, ReceiptPrinter
 from devices.receipt.render import render_receipt
-from kiosk.store.db import Store
-from kiosk.store.tickets import next_queue_ticket
 from kiosk.ui.i18n import Strings
 from kiosk.ui.qtbind import qproperty, slot
 from kiosk.ui.slip import queue_ticket
@@ -28,9 +26,10 @@ class QueueVm(QObject):
         self,
         strings: Strings,
         *,
-        store: Store,
+        ticket: Callable[[str, date], int],
         printer: ReceiptPrinter,
         worker: DeviceWorker,
+        store_worker: DeviceWorker,
         today: Callable[[], date],
         commune: str,
         font: Any,
@@ -38,9 +37,10 @@ class QueueVm(QObject):
     ) -> None:
         super().__init__(parent)
         self._strings = strings
-        self._store = store
+        self._ticket_number = ticket  # the store's counter: asked on the store's worker
         self._printer = printer
-        self._worker = worker
+        self._worker = worker  # the printer's one thread: the ticket is drawn and printed there
+        self._store_worker = store_worker
         self._today = today
         self._commune = commune
         self._font = font
@@ -78,15 +78,30 @@ class QueueVm(QObject):
         if self._busy or field not in FIELDS:
             return
         day = self._today()
-        number = next_queue_ticket(self._store, field, day)
+        self._busy = True
+        self.changed.emit()
+        self._store_worker.run(lambda: self._ticket_number(field, day),
+                               lambda number: self._numbered(field, day, number), self._failed)
+
+    def _numbered(self, field: str, day: date, number: int) -> None:
+        if not self._busy:  # wiped meanwhile: the number is spent, nothing prints
+            return
         self._ticket = f"{PREFIX[field]}{number:03d}"
         receipt = queue_ticket(
             self._strings, self._ticket, self._strings.text(f"queue_field_{field}"), self._commune, day
         )
-        img = render_receipt(receipt, self._printer.dot_width, self._font)
-        self._busy = True
+        printer, font = self._printer, self._font
+
+        def draw_and_print() -> PrintResult:
+            return printer.print_image(render_receipt(receipt, printer.dot_width, font))
+
         self.changed.emit()
-        self._worker.run(lambda: self._printer.print_image(img), self._printed)
+        self._worker.run(draw_and_print, self._printed, self._failed)
+
+    def _failed(self, _exc: BaseException) -> None:
+        self._busy = False
+        self._message = self._strings.text("queue_print_failed")
+        self.changed.emit()
 
     def _printed(self, result: PrintResult) -> None:
         self.last_result = result

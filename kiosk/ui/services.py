@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -14,13 +14,11 @@ from devices.printer.protocol import ReceiptPrinter
 from devices.qr.protocol import QrReader
 from devices.scanner.protocol import Scanner
 from devices.status import DeviceStatus
-from kiosk.domain.application import ConfirmedApplication
+from kiosk.domain.application import ConfirmedApplication, Rating
 from kiosk.domain.catalog_model import Catalog
 from kiosk.domain.session import Session
-from kiosk.store.applications import SealedRecord
-from kiosk.store.db import Store
-from sync.otp import OtpRequest, OtpVerdict
-from sync.vneid import VneidVerdict
+from kiosk.lookup import LookupAnswer
+from sync.api import OtpRequest, OtpVerdict, VneidVerdict
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,30 @@ class KioskIdentity:
     hotline: str = ""  # printed on the slip when set
 
 
-SealFn = Callable[[ConfirmedApplication], SealedRecord]  # the domain's application, sealed as is
+class SealedApplication(Protocol):
+    """What the UI reads of a sealed application (the store's ``SealedRecord`` is one)."""
+
+    @property
+    def application_code(self) -> str: ...
+    @property
+    def procedure_code(self) -> str: ...
+    @property
+    def masked_name(self) -> str: ...
+    @property
+    def confirmed_at(self) -> datetime: ...
+    @property
+    def appointment_date(self) -> date: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def gateway_state(self) -> str | None: ...
+    @property
+    def gateway_note_vi(self) -> str | None: ...
+    @property
+    def lookup_token(self) -> str | None: ...
+
+
+SealFn = Callable[[ConfirmedApplication], SealedApplication]  # the domain's application, as is
 
 
 class OtpPort(Protocol):
@@ -89,12 +110,15 @@ class SimControls:
 
 @dataclass(frozen=True)
 class UiServices:
-    """Everything ``run_kiosk`` and ``run_demo`` need; built by ``kiosk.app``."""
+    """Everything ``run_kiosk`` and ``run_demo`` need; built by ``kiosk.wiring.ui``.
+
+    The view-models reach the store only through these ports, and run the blocking ones
+    (``seal``, ``lookup``, ``queue_ticket``, ``record_rating``, OTP, VNeID) on their workers.
+    """
 
     catalog: Catalog
     clock: Callable[[], float]  # monotonic seconds, for the idle timer
     now: Callable[[], datetime]  # wall clock (aware), for confirmation and appointment
-    store: Store
     qr_reader: QrReader
     scanner: Scanner
     printer: ReceiptPrinter
@@ -102,6 +126,9 @@ class UiServices:
     settings: UiSettings
     kiosk: KioskIdentity
     seal: SealFn
+    lookup: Callable[[str], LookupAnswer]  # a typed code or the slip's QR text (rate-limited)
+    queue_ticket: Callable[[str, date], int]  # the next ticket number of a field, that day
+    record_rating: Callable[[Rating], None]  # anonymous; idempotent by the rating's id
     sim: SimControls | None = None
     online: Callable[[], bool] = lambda: False
     otp: OtpPort | None = None  # offered at the confirmation when set and online() is true

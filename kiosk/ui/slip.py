@@ -19,9 +19,8 @@ from devices.receipt.model import Line, Qr, Receipt, Row, Rule
 from kiosk.domain.application import ConfirmedApplication
 from kiosk.domain.catalog_model import Procedure
 from kiosk.domain.lookup_code import slip_qr_text
-from kiosk.store.applications import SealedRecord
 from kiosk.ui.i18n import Strings
-from kiosk.ui.services import KioskIdentity
+from kiosk.ui.services import KioskIdentity, SealedApplication
 
 WEEKDAYS = {
     "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
@@ -45,7 +44,7 @@ class Office:
 class Received:
     """What the slip and the done screen say about one sealed application."""
 
-    record: SealedRecord
+    record: SealedApplication
     procedure: Procedure
     full_name: str  # the citizen's own slip carries the full name
     documents: Sequence[tuple[str, str, int]]  # (title vi, title en, pages)
@@ -64,7 +63,7 @@ def office_of(kiosk: KioskIdentity) -> Office:
     )
 
 
-def received_of(record: SealedRecord, procedure: Procedure,
+def received_of(record: SealedApplication, procedure: Procedure,
                 app: ConfirmedApplication | None) -> Received:
     """The slip's facts; ``app`` (still in memory right after sealing) gives the full name,
     the documents with their page counts and the fee (some procedures charge per copy)."""

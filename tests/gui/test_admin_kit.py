@@ -31,6 +31,7 @@ from kiosk.domain.application import (
 from kiosk.domain.fake_citizens import FakeCitizens
 from kiosk.pages import encode_page
 from kiosk.paths import LOCALES_DIR
+from kiosk.sealing import seal_application
 from kiosk.store.applications import SealedRecord
 from kiosk.ui.admin import (
     ActionResult,
@@ -234,7 +235,7 @@ def seal_one(kit: SimKit, seed: int = 7) -> SealedRecord:
         confirmed_at=now,
         confirmation=Confirmation(ConfirmationMethod.KIOSK_CODE, now),
     )
-    return kit.services.seal(app)
+    return seal_application(kit.kiosk.seal_context, app)  # what kit.services.seal does
 
 
 def quarantine(kit: SimKit, record: SealedRecord, reason: str) -> None:

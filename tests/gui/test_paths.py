@@ -111,6 +111,7 @@ def test_status_lookup_by_slip_qr_and_keypad(ui: KioskUi, kit: SimKit, qtbot: Qt
     wait_screen(ui, qtbot, "lookup")
     kit.qr.control.inject(record.application_code.encode())
     qtbot.waitUntil(lambda: find(ui, "lookupResult") is not None, timeout=5000)
+    answered(ui, qtbot)
     result = ui.flow.lookup._get_result()
     assert record.application_code in result
     assert ui.strings.text("state_queued") in result or ui.strings.text("state_sealed") in result
@@ -119,13 +120,20 @@ def test_status_lookup_by_slip_qr_and_keypad(ui: KioskUi, kit: SimKit, qtbot: Qt
         tap(ui, qtbot, f"lookup_{d}")
     assert ui.flow.lookup._get_typed() == record.application_code
     tap(ui, qtbot, "lookup_ok")
+    answered(ui, qtbot)
     assert record.application_code in ui.flow.lookup._get_result()
     tap(ui, qtbot, "lookup_erase")
     tap(ui, qtbot, "lookup_erase")
     tap(ui, qtbot, f"lookup_{(int(digits[-2]) + 1) % 10}")  # one wrong digit
     tap(ui, qtbot, f"lookup_{digits[-1]}")
     tap(ui, qtbot, "lookup_ok")
+    answered(ui, qtbot)
     assert ui.flow.lookup._get_result() == ui.strings.text("lookup_invalid")
+
+
+def answered(ui: KioskUi, qtbot: QtBot) -> None:
+    """The lookup runs on the store's worker: wait for its answer."""
+    qtbot.waitUntil(lambda: not ui.flow.lookup.is_busy(), timeout=5000)
 
 
 def test_queue_ticket_numbers_follow_each_other(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
