@@ -21,8 +21,8 @@ from kiosk.store.seqmark import mark_path, read_mark
 SQLITE_HEADER: Final = b"SQLite format 3\x00"
 
 RESTORE_TODO: Final = (
-    "stop the kiosk and restore {name} from a backup (or call the vendor); "
-    "do not delete {docs}"
+    "stop the kiosk and restore {name} from a backup; if there is none, move {docs} aside "
+    "(never delete it) and call the vendor"
 )
 
 

@@ -71,3 +71,20 @@ def test_an_older_kiosks_open_modes_are_tightened(tmp_path: Path) -> None:
     open_store(db).close()
     assert _mode(db) == 0o600
     assert _mode(tmp_path / "data" / "docs") == 0o700
+
+
+def test_store_folders_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    import os
+
+    from kiosk.store.files import atomic_write, ensure_dir
+
+    old = os.umask(0)
+    try:
+        ensure_dir(tmp_path / "a" / "b")
+        written = atomic_write(tmp_path / "keys", "pins.json", b"{}")
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "a") == 0o700
+    assert _mode(tmp_path / "a" / "b") == 0o700
+    assert _mode(tmp_path / "keys") == 0o700
+    assert _mode(written) == 0o600
