@@ -40,6 +40,16 @@ exit 1
 """
 
 
+@pytest.fixture(autouse=True)
+def _keep_umask() -> Iterator[None]:
+    """`kiosk.cli.main` sets umask 077 for the kiosk's process; a test calling it must not pass
+    that on to the next test (dpkg-deb refuses a 0700 DEBIAN folder)."""
+    old = os.umask(0o022)
+    os.umask(old)
+    yield
+    os.umask(old)
+
+
 def build_deb(out: Path, version: str, *, starts: bool = True, arch: str = "amd64") -> Path:
     """A small real dvc-kiosk .deb (dpkg-deb) whose start script succeeds or fails."""
     tree = out / f"tree-{version}"
@@ -57,6 +67,8 @@ def build_deb(out: Path, version: str, *, starts: bool = True, arch: str = "amd6
     script.write_text(GOOD.format(python=sys.executable) if starts else BAD)
     script.chmod(0o755)
     (tree / "opt/dvc-kiosk/VERSION").write_text(version + "\n")
+    for path in [tree, *tree.rglob("*")]:  # whatever the umask, the modes a package has
+        path.chmod(0o755 if path.is_dir() or path.name == "kiosk-start" else 0o644)
     deb = out / f"dvc-kiosk_{version}_{arch}.deb"
     subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(tree), str(deb)],
                    check=True, capture_output=True)
