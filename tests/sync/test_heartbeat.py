@@ -70,7 +70,7 @@ def test_the_fleet_metrics_show_what_the_kiosk_reported(rig: Rig) -> None:
     with rig.agent(clock) as agent:
         report = agent.run_once()
     assert report.sent == 2
-    assert "heartbeat sent" in report.notes
+    assert heartbeats(rig) >= 1
     m = scrape(rig.gateway.url)
     k = KIOSK_ID
     assert value(m, "dvc_fleet_kiosk_up", kiosk=k) == 1
