@@ -51,7 +51,9 @@ class PackageKeeper:
         parts = deb.name.split("_")
         arch = parts[2] if len(parts) == 3 else "all.deb"
         target = self.dir / f"{parts[0]}_{version.replace(':', '%3a')}_{arch}"
-        if deb.resolve() != target.resolve():
+        if deb.resolve().parent == (self.dir / "incoming").resolve():
+            deb.replace(target)  # downloaded by apt for us: moved, not copied
+        elif deb.resolve() != target.resolve():  # a USB stick, a technician's copy
             shutil.copyfile(deb, target.with_suffix(".part"))
             target.with_suffix(".part").replace(target)
         debs = sorted(self.dir.glob("*.deb"), key=lambda p: p.stat().st_mtime, reverse=True)

@@ -61,6 +61,7 @@ def test_first_install_then_upgrade_waits_for_welcome(province: Province, kiosk_
     assert gate.read_hold(kiosk_box.run_dir, time.time()) is None
     assert {p.name for p in kiosk_box.keeper.dir.glob("*.deb")} == {
         "dvc-kiosk_1.0_amd64.deb", "dvc-kiosk_1.1_amd64.deb"}
+    assert list((kiosk_box.keeper.dir / "incoming").glob("*")) == []  # moved, not left twice
     assert kiosk_box.updater().from_repository().result is Result.UP_TO_DATE
 
 
@@ -97,6 +98,8 @@ def test_failed_start_rolls_back_and_version_is_refused(province: Province, kios
     kiosk_box.service.stop()
     assert kiosk_box.updater().from_repository().result is Result.INSTALLED
     _started(kiosk_box, "1.3")
+    assert {p.name for p in kiosk_box.keeper.dir.glob("*.deb")} == {  # the failed 1.2 not kept
+        "dvc-kiosk_1.0_amd64.deb", "dvc-kiosk_1.3_amd64.deb"}
 
 
 def test_installed_by_hand_way_back_fetched_from_repository(province: Province,
