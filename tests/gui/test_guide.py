@@ -159,3 +159,12 @@ def test_cancel_asks_then_wipes_now(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> N
     assert find(ui, "cancelDialog") is None
     assert find(ui, "helpStrip") is None
     assert not guide_of(ui).officer_called
+
+
+def test_text_size_says_which_size_it_is(ui: KioskUi, qtbot: QtBot) -> None:
+    said: list[str] = []
+    for _ in range(3):
+        tap(ui, qtbot, "textSizeButton")
+        said.append(ui.voice.history[-1])
+    assert said == [ui.strings.text(f"text_size_{n}") for n in (1, 2, 0)]
+    assert ui.units.text_size == 0

@@ -38,7 +38,10 @@ Rectangle {
             objectName: "textSizeButton"
             text: i18n.t.bar_text_size
             kind: "secondary"
-            onClicked: units.text_size = (units.text_size + 1) % 3
+            onClicked: {
+                units.text_size = (units.text_size + 1) % 3
+                voice.say(i18n.t["text_size_" + units.text_size])  // says which size it is now
+            }
         }
         KButton {
             objectName: "contrastButton"

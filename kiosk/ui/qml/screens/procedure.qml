@@ -147,6 +147,10 @@ Item {
             }
         }
     }
+    ScrollHint {
+        flick: details
+        visible: screen.showingDetails && details.contentHeight > details.height + 1 && !details.atYEnd
+    }
     NavBar {
         id: detailsNav
         visible: screen.showingDetails

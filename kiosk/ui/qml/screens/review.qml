@@ -8,6 +8,7 @@ Item {
         text: i18n.t.review_title
     }
     Flickable {
+        id: flick
         anchors.top: title.bottom
         anchors.topMargin: units.mm(4)
         anchors.bottom: nav.top
@@ -59,6 +60,7 @@ Item {
             }
         }
     }
+    ScrollHint { flick: flick }  // the last rows are there, below
     NavBar {
         id: nav
         anchors.bottom: parent.bottom
