@@ -13,10 +13,24 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk import config as config_module
+from kiosk.config import ConfigError, KioskConfig, config_path, load_config
 from kiosk.provision import ProvisioningError
 
 Handler = Callable[[argparse.Namespace, KioskConfig], int]
+
+# What a command does without a configuration file (set on each sub-command's parser):
+NEEDS_CONFIG = "needs"  # refused: an installed kiosk's data must never be mixed up with a demo's
+DEMO_DEFAULTS = "demo"  # the built-in demo defaults (var/kiosk under the current folder)
+NO_CONFIG = "none"  # reads no kiosk data (a config is used when there is one)
+
+
+
+def _no_config_found() -> str:
+    return ("kiosk: no configuration: give --config FILE, set KIOSK_CONFIG, or install "
+            f"{config_module.SYSTEM_CONFIG} (the dvc-kiosk package or `kiosk system install` writes "
+            "it). The built-in demo defaults are used only by `kiosk demo`, `kiosk run --simulate` "
+            "and `kiosk sim`.")
 
 
 def _handler(module: str, name: str) -> Callable[[argparse.Namespace, KioskConfig], int]:
@@ -28,29 +42,45 @@ def _handler(module: str, name: str) -> Callable[[argparse.Namespace, KioskConfi
 
 
 def _add(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_: str,
-         module: str, func: str) -> argparse.ArgumentParser:
+         module: str, func: str, *, config: str = NEEDS_CONFIG) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_, description=help_)
-    parser.set_defaults(handler=_handler(module, func))
+    parser.set_defaults(handler=_handler(module, func), without_config=config)
     return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="DVC Kiosk (Kiosk dịch vụ công)")
-    parser.add_argument("--config", type=Path, help="TOML configuration (default: $KIOSK_CONFIG)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--config", type=Path,
+                        help="TOML configuration (default: $KIOSK_CONFIG, else "
+                             f"{config_module.SYSTEM_CONFIG})")
+    parser.add_argument("--demo-defaults", action="store_true",
+                        help="use the built-in demo configuration even where a file would be found")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="say which configuration and data folder are used")
+    parser.add_argument("--version", action="store_true",
+                        help="print the version, the build and the configuration in use")
+    sub = parser.add_subparsers(dest="command")
 
-    run = _add(sub, "run", "run the fullscreen kiosk", "ui_cmd", "run")
+    run = _add(sub, "run", "run the fullscreen kiosk (with --simulate: demo defaults allowed)",
+               "ui_cmd", "run")
     run.add_argument("--simulate", action="store_true", help="simulated devices")
     run.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
     run.add_argument("--safe-mode", action="store_true",
                      help="only an out-of-service screen (kiosk-safe-mode.service)")
     demo = _add(sub, "demo", "play a scripted session offscreen, write screenshots and the slip",
-                "ui_cmd", "demo")
+                "ui_cmd", "demo", config=DEMO_DEFAULTS)
     demo.add_argument("--out", type=Path, required=True)
+    demo.add_argument("--lang", choices=["vi", "en"], action="append",
+                      help="only this language (repeatable; default: vi and en)")
+    demo.add_argument("--theme", choices=["default", "high_contrast"], action="append",
+                      help="only this theme (repeatable; default: both)")
+    demo.add_argument("--text-size", type=int, choices=[0, 1, 2],
+                      help="play at this text size only (default: 0, then once at 2)")
 
     sim = sub.add_parser("sim", help="simulation tools for testers").add_subparsers(
         dest="sim_command", required=True)
-    submit = _add(sim, "submit", "seal N realistic applications", "sim_cmd", "submit")
+    submit = _add(sim, "submit", "seal N realistic applications", "sim_cmd", "submit",
+                  config=DEMO_DEFAULTS)
     submit.add_argument("--count", type=int, default=1)
     submit.add_argument("--seed", type=int, default=1)
     submit.add_argument("--pages", type=int, default=1, help="pages per document")
@@ -58,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     devices = sub.add_parser("devices", help="device tools for technicians").add_subparsers(
         dest="devices_command", required=True)
     decode = _add(devices, "decode-qr", "read identity QR codes in image files",
-                  "devices_cmd", "decode_qr")
+                  "devices_cmd", "decode_qr", config=NO_CONFIG)
     decode.add_argument("files", nargs="+", type=Path)
     _add(devices, "list", "list the configured devices and their health", "devices_cmd", "list_")
     test = _add(devices, "test", "self-test one device", "devices_cmd", "self_test")
@@ -66,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     gateway = sub.add_parser("gateway", help="the reference gateway").add_subparsers(
         dest="gateway_command", required=True)
-    serve = _add(gateway, "serve", "run the reference gateway", "gateway_cmd", "serve")
+    serve = _add(gateway, "serve", "run the reference gateway", "gateway_cmd", "serve",
+                 config=NO_CONFIG)
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--data", type=Path, required=True)
@@ -100,7 +131,8 @@ def _add_sync_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def _add_admin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ctl = _add(sub, "ctl", "drive a running simulated kiosk (testers' scripts)", "ctl_cmd", "ctl")
+    ctl = _add(sub, "ctl", "drive a running simulated kiosk (testers' scripts)", "ctl_cmd", "ctl",
+               config=DEMO_DEFAULTS)
     ctl.add_argument("cmd", help="e.g. qr, feed, printer, scanner, camera, link, clock, tap, wait-screen")
     ctl.add_argument("argv", nargs="*")
     ctl.add_argument("--timeout", type=float, default=60.0)
@@ -114,11 +146,11 @@ def _add_admin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     system = sub.add_parser("system", help="install as an appliance").add_subparsers(
         dest="system_command", required=True)
     inst = _add(system, "install", "install systemd units, tmpfiles, udev rules and a config",
-                "system_cmd", "install")
+                "system_cmd", "install", config=NO_CONFIG)
     inst.add_argument("--root", type=Path, default=Path("/"), help="staging root (default /)")
     upd = _add(system, "update", "install a newer dvc-kiosk between sessions (apt repository "
                "or a staff USB bundle); a version that fails to start is rolled back",
-               "system_cmd", "update")
+               "system_cmd", "update", config=NO_CONFIG)
     upd.add_argument("--bundle", type=Path, help="an update bundle on a USB stick (verified first)")
     upd.add_argument("--keyring", type=Path, help="the province's signing key (default: the package's)")
     upd.add_argument("--cache", type=Path, default=Path("/var/cache/dvc-kiosk/debs"),
@@ -139,13 +171,62 @@ def _is_store_error(exc: BaseException) -> bool:
     return errors is not None and isinstance(exc, errors.StoreError)
 
 
+def _version_text(path: Path | None) -> str:
+    from importlib import metadata
+
+    from kiosk.paths import DATA_ROOT, running_from_checkout
+
+    try:
+        version = metadata.version("dvc-kiosk")
+    except metadata.PackageNotFoundError:
+        version = "unknown (not installed)"
+    build = "a git checkout" if running_from_checkout() else "a built package"
+    try:
+        from kiosk import build_info
+
+        stamp = build_info.BUILD_TIME or f"none (source date {build_info.SOURCE_DATE})"
+    except ImportError:
+        stamp = "unknown"
+    shown = str(path) if path is not None else (
+        f"none found (--config, $KIOSK_CONFIG, {config_module.SYSTEM_CONFIG}); "
+        "only the demo commands run")
+    return "\n".join([f"kiosk (dvc-kiosk) {version}", f"build: {stamp}, from {build}",
+                      f"data: {DATA_ROOT}", f"python: {sys.executable}", f"config: {shown}"])
+
+
+def _config_for(args: argparse.Namespace) -> tuple[KioskConfig, str]:
+    """The configuration this command runs with, and where it came from (for --verbose)."""
+    mode = getattr(args, "without_config", NEEDS_CONFIG)
+    if args.command == "run" and getattr(args, "simulate", False):
+        mode = DEMO_DEFAULTS
+    if args.command == "system":
+        mode = NO_CONFIG
+    if args.demo_defaults and args.config is None:  # asked for by name (the demo's own agent)
+        return KioskConfig(), "built-in demo defaults (--demo-defaults)"
+    path = config_path(args.config)
+    if path is None:
+        if mode == NEEDS_CONFIG:
+            raise ConfigError(_no_config_found())
+        return KioskConfig(), "built-in demo defaults (no configuration file)"
+    return load_config(path), str(path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)  # everything the kiosk creates (store, documents, slips, keys) is its own
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        print(_version_text(config_path(args.config)))
+        return 0
+    if args.command is None:
+        parser.error("a command is required (kiosk --help lists them)")
     try:
-        config = load_config(args.config)
+        config, source = _config_for(args)
         if getattr(args, "simulate", False):
             config = config.simulated()
+        if args.verbose:
+            print(f"kiosk: config: {source}", file=sys.stderr)
+            print(f"kiosk: data dir: {config.data_dir}", file=sys.stderr)
         handler: Handler = args.handler
         return handler(args, config)
     except ConfigError as exc:

@@ -244,16 +244,29 @@ def parse_config(text: str, *, source: str = "<config>", base_dir: Path | None =
     return config
 
 
-def config_path(path: Path | None = None) -> Path | None:
-    """The file in use: --config, else $KIOSK_CONFIG, else none (built-in defaults)."""
+SYSTEM_CONFIG = Path("/etc/dvc-kiosk/kiosk.toml")
+"""The installed appliance's configuration (the Debian package's conffile)."""
+
+
+def config_path(path: Path | None = None, *, system: Path | None = None) -> Path | None:
+    """The file in use: --config, else $KIOSK_CONFIG, else /etc/dvc-kiosk/kiosk.toml when it
+    exists, else none (the built-in demo defaults, which only the demo commands accept)."""
     if path is not None:
         return path
     env = os.environ.get(ENV_VAR)
-    return Path(env) if env else None
+    if env:
+        return Path(env)
+    system = SYSTEM_CONFIG if system is None else system
+    try:
+        installed = system.is_file()
+    except OSError:  # there, but this user may not look: loading it says so in one line
+        installed = True
+    return system if installed else None
 
 
 def load_config(path: Path | None = None) -> KioskConfig:
-    """Load from --config, else $KIOSK_CONFIG, else the built-in simulated defaults."""
+    """Load from --config, else $KIOSK_CONFIG, else /etc/dvc-kiosk/kiosk.toml, else the built-in
+    demo defaults (the CLI refuses those for anything but the demo commands)."""
     path = config_path(path)
     if path is None:
         return KioskConfig()

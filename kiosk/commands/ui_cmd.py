@@ -24,9 +24,12 @@ if TYPE_CHECKING:
 def _start_agent(args: argparse.Namespace) -> subprocess.Popen[bytes]:
     """The embedded gateway lives in this process, so its agent is our child (systemd runs the
     agent as kiosk-sync.service when the gateway is remote)."""
+    from kiosk.config import config_path
+
     argv = [sys.executable, "-m", "kiosk.cli"]
-    if args.config is not None:
-        argv += ["--config", str(args.config)]
+    path = None if args.demo_defaults else config_path(args.config)
+    # the agent finds the same configuration as this process, or is told to use the demo's
+    argv += ["--config", str(path)] if path is not None else ["--demo-defaults"]
     return subprocess.Popen([*argv, "sync", "run"], preexec_fn=_die_with_parent)  # noqa: PLW1509
 
 
@@ -192,17 +195,20 @@ def demo(args: argparse.Namespace, config: KioskConfig) -> int:
     from PIL import Image
 
     from devices.qr.decode import decode_image
-    from kiosk.ui.demo import run_demo
+    from kiosk.ui.demo import fresh_demo_config, run_demo
     from kiosk.wiring.gateway import agent_config
     from kiosk.wiring.root import build_kiosk
     from kiosk.wiring.ui import build_ui_services
     from sync import cli as sync_cli
 
-    config = config.simulated()
+    config = fresh_demo_config(config, args.out)  # a clean demo kiosk each time (never the real one)
+    print(f"demo kiosk data: {config.data_dir} (made afresh)")
     kiosk = build_kiosk(config)
     try:
         services = build_ui_services(kiosk, tts_engine="mock")
-        result = run_demo(services, args.out)
+        result = run_demo(services, args.out, languages=args.lang or ("vi", "en"),
+                          themes=args.theme or ("default", "high_contrast"),
+                          text_size=args.text_size or 0, large_text=args.text_size is None)
         read_back: list[str] = []
         if result.slip_path is not None:
             with Image.open(result.slip_path) as slip:

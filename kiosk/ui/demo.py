@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from devices.scanner.sample_pages import make_sample_page
+from kiosk.config import ConfigError, KioskConfig, PathsSection
 from kiosk.domain.cccd import format_cccd
 from kiosk.domain.identity import Gender, Identity
 from kiosk.domain.lookup_code import slip_qr_text
@@ -30,6 +32,32 @@ DEMO_CITIZEN = Identity(
 )
 DEMO_PROCEDURE = "HT-XNHN"
 WAIT_S = 10.0
+DEMO_MARK = ".dvc-kiosk-demo"
+"""A file in the demo's data folder: only a folder carrying it is ever wiped by the next demo."""
+
+
+class DemoFolderError(ConfigError):
+    """The demo's data folder exists but was not made by `kiosk demo`: it is left alone."""
+
+
+def fresh_demo_config(config: KioskConfig, out_dir: Path) -> KioskConfig:
+    """The demo's own kiosk: built-in demo defaults (embedded gateway, simulated devices) with a
+    data folder made afresh in ``out_dir/kiosk-data``, so every run plays the same session (a
+    previous run's link state, OTP path or queue never carries over) and a real kiosk's data and
+    gateway are never touched. Only the [kiosk] and [display] sections of ``config`` are taken."""
+    data = out_dir / "kiosk-data"
+    if data.exists() or data.is_symlink():
+        if data.is_symlink() or not (data / DEMO_MARK).is_file():
+            raise DemoFolderError(f"{data} exists and was not made by kiosk demo: left alone; "
+                                  "give another --out")
+        shutil.rmtree(data)
+    data.mkdir(parents=True)
+    (data / DEMO_MARK).write_text("made by kiosk demo; the next kiosk demo removes this folder\n",
+                                  encoding="utf-8")
+    demo = KioskConfig().model_copy(update={
+        "kiosk": config.kiosk, "display": config.display,
+        "paths": PathsSection(data_dir=data.resolve())})
+    return demo.simulated()
 
 
 @dataclass
@@ -55,10 +83,12 @@ def run_demo(
     *,
     languages: Sequence[str] = ("vi", "en"),
     themes: Sequence[str] = ("default", "high_contrast"),
+    text_size: int = 0,
     large_text: bool = True,
 ) -> DemoResult:
-    """Play the whole session once per language and theme, saving every screen; then once more
-    in Vietnamese at the largest text size, and the help / cancel screens of a mid-session."""
+    """Play the whole session once per language and theme at ``text_size``, saving every screen;
+    then (``large_text``) once more in the first language at the largest text size, and the
+    help / cancel screens of a mid-session."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
@@ -76,7 +106,9 @@ def run_demo(
     try:
         for lang in languages:
             for theme in themes:
-                code = _play(ui, services, out_dir, f"{lang}_{theme}", lang=lang, theme=theme, result=result)
+                tag = f"{lang}_{theme}" + (f"_size{text_size}" if text_size else "")
+                code = _play(ui, services, out_dir, tag, lang=lang, theme=theme, result=result,
+                             text_size=text_size)
                 result.application_code = result.application_code or code
         if large_text and languages:
             _play(ui, services, out_dir, f"{languages[0]}_default_large", lang=languages[0],
