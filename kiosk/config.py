@@ -171,7 +171,7 @@ class GatewaySection(_Section):
 
     @model_validator(mode="after")
     def _remote_needs_url_and_keys(self) -> GatewaySection:
-        if self.mode == "remote":
+        if self.mode == "remote" and not self.unprovisioned:
             if not _url_allowed(self.url):
                 msg = "url must be https:// (plain http only on loopback)"
                 raise ValueError(msg)
@@ -179,6 +179,13 @@ class GatewaySection(_Section):
                 msg = "a remote gateway needs signing_public_key and encryption_public_key"
                 raise ValueError(msg)
         return self
+
+    @property
+    def unprovisioned(self) -> bool:
+        """Remote, with URL and keys still empty: what `kiosk system install` writes. The file
+        loads (so `kiosk provision` can show the kiosk's key) but the kiosk does not start."""
+        return self.mode == "remote" and not (
+            self.url or self.signing_public_key or self.encryption_public_key)
 
 
 class VoiceSection(_Section):
@@ -210,6 +217,37 @@ class KioskConfig(_Section):
             printer=printer,
         )
         return self.model_copy(update={"devices": devices})
+
+
+EMBEDDED_ONLY_SIMULATED = (
+    "the embedded reference gateway runs only on simulated devices (this configuration has {real}): "
+    'set [gateway] mode = "remote" with url, signing_public_key and encryption_public_key from '
+    "the gateway operator, or start with --simulate"
+)
+NOT_PROVISIONED = (
+    "the kiosk is not provisioned: set [gateway] url, signing_public_key and "
+    "encryption_public_key from the gateway operator (`kiosk provision` shows this kiosk's key "
+    "to give them)"
+)
+
+
+def check_can_start(config: KioskConfig) -> None:
+    """Refuse (ConfigError, one line) a kiosk that would run on a gateway it must not use.
+
+    The embedded reference gateway keeps the gateway's private keys in the kiosk's own data
+    folder (the kiosk could open what it sealed) and its test control reads OTPs: it is for
+    simulation and demos only. A kiosk with real devices needs a provisioned remote gateway.
+    """
+    gateway = config.gateway
+    if gateway.mode == "embedded":
+        d = config.devices
+        real = [f"{name} = {backend}" for name, backend in (
+            ("camera", d.camera.backend), ("scanner", d.scanner.backend),
+            ("printer", d.printer.backend)) if backend != "simulated"]
+        if real:
+            raise ConfigError(EMBEDDED_ONLY_SIMULATED.format(real=", ".join(real)))
+    elif gateway.unprovisioned:
+        raise ConfigError(NOT_PROVISIONED)
 
 
 def _describe(err: ValidationError, source: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.config import KioskConfig
+from kiosk.config import NOT_PROVISIONED, KioskConfig
 from kiosk.store.files import atomic_write
 from sync.protocol.keys import (
     decode_key,
@@ -69,6 +69,8 @@ def write_gateway_record(config: KioskConfig, record: GatewayRecord) -> None:
 def read_gateway_record(config: KioskConfig) -> GatewayRecord:
     """The gateway to use: the config's (remote mode) or the provisioned record."""
     gw = config.gateway
+    if gw.unprovisioned:
+        raise ProvisioningError(NOT_PROVISIONED)
     if gw.mode == "remote":
         return GatewayRecord(gw.url, gw.signing_public_key, gw.encryption_public_key)
     path = keys_dir(config) / GATEWAY_FILE

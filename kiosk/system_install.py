@@ -38,6 +38,15 @@ backend = "sane"
 
 [devices.printer]
 backend = "usb"
+
+[gateway]
+# Set by provisioning: the province's gateway (an https:// URL) and its two public keys, from
+# the gateway operator (`kiosk provision` shows this kiosk's key to give them). Until they are
+# set the kiosk does not start: the embedded reference gateway is for simulation only.
+mode = "remote"
+url = ""
+signing_public_key = ""
+encryption_public_key = ""
 """
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, check_can_start
 from kiosk.layout import gateway_dir
 from kiosk.provision import (
     GatewayRecord,
@@ -32,6 +32,7 @@ def provision_embedded(config: KioskConfig, url: str = "") -> GatewayRecord:
     Without a URL (the gateway is not running in this process) a URL already on record is kept,
     so a running agent is never pointed away from a running gateway.
     """
+    check_can_start(config)  # never make gateway keys on a kiosk with real devices
     gw_dir = gateway_dir(config)
     keys = gateway_public_keys(gw_dir)
     register_kiosk(gw_dir, config.kiosk.id, kiosk_public_key(config))
@@ -53,6 +54,7 @@ def start_embedded(config: KioskConfig, *, link: FaultProxy | None = None) -> Ru
     """
     from sync.gateway.server import start_gateway
 
+    check_can_start(config)
     running = start_gateway(gateway_dir(config), host="127.0.0.1", port=config.gateway.embedded_port)
     if link is not None:
         link.retarget("127.0.0.1", running.port)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, check_can_start
 from kiosk.data_updates import apply_pending, load_active
 from kiosk.domain.catalog import Catalog
 from kiosk.domain.workdays import HolidayCalendar
@@ -81,6 +81,7 @@ def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] | None = Non
     A fully simulated kiosk gets a clock testers can move on; otherwise the real clocks (or the
     ones a test injects).
     """
+    check_can_start(config)  # embedded gateway only on simulated devices; remote provisioned
     sim_clock = None
     if now is None and monotonic is None and _all_simulated(config):
         sim_clock = ShiftableClock()

@@ -8,6 +8,7 @@ place in front of it.
 from __future__ import annotations
 
 import collections
+import hmac
 import ipaddress
 import logging
 import re
@@ -24,6 +25,11 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from sync.gateway.applications import ApplicationDesk
 from sync.gateway.bundles import BundleDesk
 from sync.gateway.citizen import CitizenDesk
+from sync.gateway.control_token import (
+    CONTROL_TOKEN_FILE,
+    CONTROL_TOKEN_HEADER,
+    load_or_create_control_token,
+)
 from sync.gateway.datadesk import DataDesk
 from sync.gateway.faults import CANNED, Fault, FaultKind, FaultScript
 from sync.gateway.heartbeat import HeartbeatDesk
@@ -120,6 +126,9 @@ class GatewayApp:
         self._log_lock = threading.Lock()
         self._routes = self._build_routes()
         self.control_handler: Callable[[Request], Response] | None = None
+        # /_control/ reads OTPs, registers kiosk keys and VNeID tokens: loopback is not enough
+        # (any local process, any browser page's fetch to 127.0.0.1), it needs this token too.
+        self.control_token = load_or_create_control_token(data_dir)
 
     def close(self) -> None:
         self.store.close()
@@ -221,6 +230,12 @@ class GatewayApp:
     def _control(self, req: Request) -> Response:
         if req.client_host not in LOOPBACK_HOSTS:
             return problem(403, ProblemCode.FORBIDDEN, False, "control is loopback-only")
+        given = req.header(CONTROL_TOKEN_HEADER) or ""
+        if not hmac.compare_digest(given.encode("utf-8", "replace"),
+                                   self.control_token.encode("ascii")):
+            return problem(401, ProblemCode.FORBIDDEN, False,
+                           f"control needs {CONTROL_TOKEN_HEADER} (the gateway's "
+                           f"{CONTROL_TOKEN_FILE} file)")
         if self.control_handler is None:
             return problem(404, ProblemCode.NOT_FOUND, False, "no control surface")
         try:

@@ -215,6 +215,7 @@ class RunningGateway:
     _server: _Server = field(repr=False)
     _thread: threading.Thread = field(repr=False)
     _stopped: bool = field(default=False, repr=False)
+    control_token: str = field(default="", repr=False)  # /_control/ over HTTP asks for it
 
     @property
     def port(self) -> int:
@@ -275,6 +276,7 @@ def start_gateway(
         control=control,
         data_dir=data_dir,
         public_keys=app.keys.public,
+        control_token=app.control_token,
         _server=server,
         _thread=thread,
     )
@@ -301,7 +303,8 @@ def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1",
         print(f"gateway: listening on {gateway.url}, data in {data_dir}", flush=True)
         print(f"gateway: signing key (Ed25519)    {keys.signing_b64}")
         print(f"gateway: encryption key (X25519)  {keys.encryption_b64}")
-        print("gateway: test control under /_control/ (loopback clients only)")
+        print("gateway: test control under /_control/ (loopback clients only, header "
+              f"X-Control-Token from {data_dir / 'control.token'})")
         while not stop.wait(1.0):
             pass
     finally:

@@ -119,6 +119,7 @@ def test_faults_match_method_and_path_and_wait_their_turn(
 
 def test_control_over_http_is_loopback_json(gateway: RunningGateway, kiosk: TestKiosk) -> None:
     with requests.Session() as s:
+        s.headers["X-Control-Token"] = gateway.control_token
         r = s.post(f"{gateway.url}/_control/faults", json={"faults": [
             {"kind": "status", "status": 503, "retry_after": 9, "method": "GET"},
             {"kind": "captive_portal"},
@@ -169,6 +170,7 @@ def test_control_over_http_for_testers(gateway: RunningGateway, clock: FakeClock
     identity = {"citizen_id": "001090001234", "full_name": "Phạm Văn Đức",
                 "date_of_birth": "1985-01-02", "gender": "Nam", "address": "Hà Nội"}
     with requests.Session() as s:
+        s.headers["X-Control-Token"] = gateway.control_token
         base = f"{gateway.url}/_control"
         r = s.post(f"{base}/kiosks", json={"kiosk_id": "KX-050", "public_key": public_key_b64(key)},
                    timeout=10)
@@ -184,6 +186,7 @@ def test_control_over_http_for_testers(gateway: RunningGateway, clock: FakeClock
         assert kiosk.json_call("POST", "/v1/identity/vneid", {"token": "t-9"}).obj() == identity
         kiosk.json_call("POST", "/v1/otp", {"application_id": app_id, "citizen_id": "1"})
         with requests.Session() as s:
+            s.headers["X-Control-Token"] = gateway.control_token
             code = s.get(f"{gateway.url}/_control/otp/{app_id}", timeout=10).json()["code"]
         verified = kiosk.json_call("POST", "/v1/otp/verify", {"application_id": app_id,
                                                              "code": code})
