@@ -152,6 +152,8 @@ def _add_admin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
                "or a staff USB bundle); a version that fails to start is rolled back",
                "system_cmd", "update", config=NO_CONFIG)
     upd.add_argument("--bundle", type=Path, help="an update bundle on a USB stick (verified first)")
+    upd.add_argument("--no-usb", action="store_true",
+                     help="do not look for a dvc-kiosk-update folder on mounted USB sticks")
     upd.add_argument("--keyring", type=Path, help="the province's signing key (default: the package's)")
     upd.add_argument("--cache", type=Path, default=Path("/var/cache/dvc-kiosk/debs"),
                      help="where the .debs that started are kept for going back")

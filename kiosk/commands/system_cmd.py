@@ -27,9 +27,17 @@ def update(args: argparse.Namespace, config: KioskConfig) -> int:
     from kiosk.update.updater import Updater
 
     deb = None
-    if args.bundle is not None:  # checked before anything else happens
+    bundle = args.bundle
+    if bundle is None and not args.no_usb:
+        from kiosk.update.usb import find_bundles
+
+        sticks = find_bundles()
+        bundle = sticks[0] if sticks else None
+        if bundle is not None:
+            print(f"update bundle found on a USB stick: {bundle}")
+    if bundle is not None:  # checked before anything else happens
         try:
-            found = verify_bundle(args.bundle, args.keyring or KEYRING)
+            found = verify_bundle(bundle, args.keyring or KEYRING)
         except BundleError as exc:
             print(f"refused: {exc}; nothing installed")
             return 2

@@ -12,6 +12,7 @@ import pytest
 from kiosk.cli import main
 from kiosk.update.repo import BundleError, make_bundle, verify_bundle
 from kiosk.update.updater import Result
+from kiosk.update.usb import find_bundles
 from tests.updates.conftest import KioskBox, Province, make_key
 
 
@@ -97,3 +98,14 @@ def test_cli_refuses_a_tampered_stick_before_anything(province: Province, tmp_pa
     assert "refused:" in out
     assert "differs from what the province signed; nothing installed" in out
     assert not cache.exists()
+
+
+def test_bundles_found_on_mounted_sticks(tmp_path: Path) -> None:
+    media, run_media = tmp_path / "media", tmp_path / "run-media"
+    (media / "STAFF" / "dvc-kiosk-update").mkdir(parents=True)  # a fixed mount: /media/LABEL
+    (run_media / "kiosk" / "USB1" / "dvc-kiosk-update").mkdir(parents=True)  # udisks
+    (media / "OTHER" / "photos").mkdir(parents=True)
+    (media / "FILE").mkdir()
+    (media / "FILE" / "dvc-kiosk-update").write_text("not a folder")
+    assert find_bundles((media, run_media, tmp_path / "absent")) == [
+        media / "STAFF" / "dvc-kiosk-update", run_media / "kiosk" / "USB1" / "dvc-kiosk-update"]
