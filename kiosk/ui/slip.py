@@ -38,6 +38,7 @@ class Office:
     hours_en: str
     hotline: str
     kiosk_id: str
+    collect_at_en: str = ""  # the done screen in English (the slip is always Vietnamese)
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,19 @@ class Received:
     fee_vnd: int
 
 
+DEFAULT_OFFICE_HOURS = KioskIdentity("", "").office_hours
+OFFICE_HOURS_EN = "7:30–11:30 and 13:30–17:00, Monday to Friday"
+
+
 def office_of(kiosk: KioskIdentity) -> Office:
     authority = kiosk.authority or f"UBND {kiosk.commune_name[:1].lower()}{kiosk.commune_name[1:]}"
     return Office(
         authority=authority,
         collect_at=kiosk.collect_at or f"Bộ phận tiếp nhận và trả kết quả, {authority}",
         hours_vi=kiosk.office_hours,
-        hours_en=kiosk.office_hours,
+        hours_en=OFFICE_HOURS_EN if kiosk.office_hours == DEFAULT_OFFICE_HOURS else kiosk.office_hours,
+        collect_at_en=kiosk.collect_at or (
+            f"the one-stop desk of the People's Committee of {commune_in(kiosk.commune_name, 'en')}"),
         hotline=kiosk.hotline,
         kiosk_id=kiosk.kiosk_id,
     )
@@ -87,7 +94,8 @@ def done_facts(strings: Strings, got: Received, office: Office) -> dict[str, str
     return {
         "appointment": day,
         "hours": t("done_hours").replace("%1", hours),
-        "where": t("done_where").replace("%1", office.collect_at),
+        "where": t("done_where").replace(
+            "%1", office.collect_at if lang == "vi" else (office.collect_at_en or office.collect_at)),
         "fee": t("done_fee").replace("%1", fee),
         "said": t("voice_done").replace("%1", spoken_code).replace("%2", day)
                 .replace("%3", hours).replace("%4", fee),

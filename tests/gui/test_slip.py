@@ -189,3 +189,11 @@ def test_done_screen_says_when_where_and_how_much(ui: KioskUi, kit: SimKit, qtbo
     for part in (weekday, f"{day:%d/%m/%Y}", "7:30", "15.000 đồng"):
         assert part in said
     assert " ".join(record.application_code.replace("-", "")) in said
+
+
+def test_the_english_done_screen_reads_english(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
+    _submit(ui, kit, qtbot, english=True)
+    facts = ui.flow.done.facts
+    assert facts["where"].startswith("Where: the one-stop desk of the People's Committee of")
+    assert facts["fee"] == "Fee: 15,000 VND"
+    assert ui.flow.done.appointment.split()[0] in WEEKDAYS["en"]
