@@ -66,8 +66,7 @@ def install(root: Path, prefix: Path = REPO_ROOT) -> Installed:
     """Install into `root` ("/" for the real system); returns what was written and run."""
     files: list[Path] = []
     unit_dir = root / "etc/systemd/system"
-    for unit in sorted(SYSTEMD_DIR.glob("*.service")) + sorted(SYSTEMD_DIR.glob("*.timer")) \
-            + sorted(SYSTEMD_DIR.glob("*.path")):
+    for unit in sorted(SYSTEMD_DIR.glob("*.service")) + sorted(SYSTEMD_DIR.glob("*.timer")):
         files.append(_render(unit, unit_dir / unit.name, prefix))
     for conf in sorted((SYSTEMD_DIR / "tmpfiles").glob("*.conf")):
         files.append(_render(conf, root / "etc/tmpfiles.d" / conf.name, prefix))

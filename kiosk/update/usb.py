@@ -1,7 +1,8 @@
 """Finding an update bundle on a mounted staff USB stick (`<stick>/dvc-kiosk-update/`).
 
 udisks mounts sticks under /media/<user>/<label> or /run/media/<user>/<label>; a fixed mount is
-often /media/<label>. `kiosk-update-usb.path` starts kiosk-update.service when one appears.
+often /media/<label>. kiosk-update.timer runs every hour, so a stick left in is used within the
+hour (a .path unit would re-trigger the service for as long as the stick stays in).
 """
 
 from __future__ import annotations
