@@ -9,10 +9,11 @@ K lives only in this function's frame: once it returns, the kiosk cannot read th
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
@@ -151,6 +152,8 @@ class SealContext:
     catalog: Catalog
     holidays: HolidayCalendar
     scan_dpi: int = 200
+    # kiosk.clock_trust.ClockGuard: the time to seal with, or ClockNotTrusted (issue 11 item 7)
+    clock_guard: Callable[[datetime], datetime] | None = None
 
 
 def seal_application(ctx: SealContext, app: ConfirmedApplication) -> SealedRecord:
@@ -159,6 +162,10 @@ def seal_application(ctx: SealContext, app: ConfirmedApplication) -> SealedRecor
     The one way from a confirmation to the store, for the citizen UI and ``kiosk sim submit``
     alike. Idempotent by the application id: a retry after a failure never duplicates.
     """
+    if ctx.clock_guard is not None:  # no seal, no appointment date, while the clock is implausible
+        at = ctx.clock_guard(app.confirmed_at)
+        if at != app.confirmed_at:  # the clock was put right since the citizen confirmed
+            app = dataclasses.replace(app, confirmed_at=at)
     procedure = ctx.catalog.get(app.procedure_code)
     docs = [DocumentToSeal(d.doc_id, d.kind, d.page_count, pages_to_pdf(decode_pages(d.pages), ctx.scan_dpi))
             for d in app.documents if d.pages]  # fmt: skip

@@ -14,10 +14,10 @@ from kiosk.store.db import Store
 from sync.api import UPDATE_KINDS, UpdateLayout
 
 
-def data_time(data_dir: Path, *versions: str | None) -> float | None:
-    """The newest date the catalog/holiday data in use vouches for: their versions' dates and the
-    ``published_at`` the gateway signed on the updates applied."""
-    times = [time_of_version(v) for v in versions]
+def data_time(data_dir: Path) -> float | None:
+    """The newest ``published_at`` the gateway signed on the catalog/holiday updates applied (a
+    version label such as "2026.12-..." is not used: a catalog may be named for next month)."""
+    times: list[float | None] = []
     layout = UpdateLayout(data_dir)
     for kind in UPDATE_KINDS:
         try:
@@ -30,8 +30,7 @@ def data_time(data_dir: Path, *versions: str | None) -> float | None:
     return max(known) if known else None
 
 
-def store_clock_guard(store: Store, *, data_dir: Path, versions: tuple[str | None, ...] = (),
-                      now: Callable[[], float] = time.time) -> ClockGuard:
+def store_clock_guard(store: Store, *, data_dir: Path, now: Callable[[], float] = time.time) -> ClockGuard:
     def read_state(key: str) -> str | None:
         try:
             rows = store.query("SELECT value FROM sync_state WHERE key = ?", (key,))
@@ -44,4 +43,4 @@ def store_clock_guard(store: Store, *, data_dir: Path, versions: tuple[str | Non
         return time_of_version(rows[0][0]) if rows and rows[0][0] else None
 
     return ClockGuard(read_state=read_state, last_seal_time=last_seal_time,
-                      build_time=build_time(), data_time=data_time(data_dir, *versions), now=now)
+                      build_time=build_time(), data_time=data_time(data_dir), now=now)

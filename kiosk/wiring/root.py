@@ -117,7 +117,15 @@ def build_kiosk(config: KioskConfig, *, now: Callable[[], datetime] | None = Non
         stack.callback(devices.close)
         keys = SealingKeys(config.kiosk.id, config.kiosk.code_prefix,
                            x25519_public_from_b64(record.encryption_public_key))
-        context = SealContext(store, keys, catalog, holidays, config.devices.scanner.dpi)
+        # no seal while the clock is implausible (dead RTC...); a simulated clock is the testers'
+        guard = None
+        if sim_clock is None:
+            from kiosk.wiring.clock import store_clock_guard
+
+            guard = store_clock_guard(store, data_dir=config.data_dir,
+                                      now=lambda: now().timestamp())
+        context = SealContext(store, keys, catalog, holidays, config.devices.scanner.dpi,
+                              clock_guard=guard)
         return Kiosk(config, catalog, holidays, store, devices, context, now, monotonic, stack,
                      sim_clock, running, link)
     except BaseException:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import assert_never
 
+from kiosk.clock_trust import SYNC_KEY_GATEWAY_CLOCK, GatewayClock
 from kiosk.store.schema import (
     SYNC_KEY_LAST_SUCCESS_AT,
     SYNC_KEY_LINK_STATE,
@@ -147,6 +148,9 @@ class Agent:
         self.uploader.create_with_upload = limits.creation_with_upload
         report.link = LinkState.ONLINE
         self._publish(LinkState.ONLINE, f"gateway {limits.gateway_version}".strip())
+        # the gateway's signed Date, for the kiosk's clock check (kiosk.clock_trust)
+        self.outbox.set_state(SYNC_KEY_GATEWAY_CLOCK,
+                              GatewayClock.observed(self._clock(), self.client.skew_s).to_json())
         self._drain(report)
         if report.retry is None and report.paused is None:
             self._pull_back(report)
