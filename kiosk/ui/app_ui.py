@@ -28,7 +28,7 @@ from kiosk.ui.services import UiServices
 from kiosk.ui.theme import Theme
 from kiosk.ui.units import Units
 from kiosk.ui.voice import Voice
-from kiosk.ui.worker import DeviceWorker
+from kiosk.ui.worker import DeviceWorker, DeviceWorkers
 
 QML_MAIN = Path(__file__).resolve().parent / "qml" / "Main.qml"
 FONT_FAMILY = "Noto Sans"
@@ -83,6 +83,12 @@ class KioskUi:
     theme: Theme
     images: ImageStore
     workers: tuple[DeviceWorker, ...]
+
+    @property
+    def devices(self) -> DeviceWorkers:
+        """The devices' own threads (the admin overlay drives the same devices through them)."""
+        named = {w.name: w for w in self.workers}
+        return DeviceWorkers(named["qr"], named["scanner"], named["printer"])
 
     def close(self) -> None:
         self.flow.idle.stop()

@@ -21,7 +21,7 @@ from kiosk.ui.images import ImageStore
 from kiosk.ui.qtbind import qproperty
 from kiosk.ui.services import VneidPort
 from kiosk.ui.worker import DeviceWorker
-from sync.vneid import VneidCheck, VneidVerdict
+from sync.api import VneidCheck, VneidVerdict
 
 PREVIEW_MS = 200
 

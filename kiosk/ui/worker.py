@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -34,6 +35,7 @@ class DeviceWorker(QObject):
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.name = name
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"dev-{name}")
         self._relay = _Relay(self)
         self._pending = 0
@@ -79,3 +81,13 @@ class DeviceWorker(QObject):
     def close(self) -> None:
         self._closed = True
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class DeviceWorkers:
+    """The one thread each device is driven from: the citizen's screens and the technician's
+    overlay share them, so a printer test never runs while a slip prints."""
+
+    qr: DeviceWorker
+    scanner: DeviceWorker
+    printer: DeviceWorker

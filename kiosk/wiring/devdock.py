@@ -19,12 +19,26 @@ from typing import TYPE_CHECKING
 from kiosk.ctl.server import ControlServer
 from kiosk.ctl.sim_commands import GatewayStates, SimCommands, SimTargets, find_application_in_store
 from kiosk.layout import ctl_socket, store_path
+from kiosk.store.db import Store
+from kiosk.store.schema import APPLICATIONS
 from kiosk.ui.ctl_dispatch import UiCtl, kiosk_ctl
-from kiosk.ui.devdock import DevDock, open_dev_dock, recent_codes_from
+from kiosk.ui.devdock import DevDock, open_dev_dock
 
 if TYPE_CHECKING:
     from kiosk.ui.app_ui import KioskUi
     from kiosk.wiring.root import Kiosk
+
+
+def recent_codes_from(store: Store, limit: int = 8) -> Callable[[], list[str]]:
+    """The newest application codes, for the gateway-status control (codes only, no names)."""
+
+    def codes() -> list[str]:
+        rows = store.query(
+            f"SELECT application_code FROM {APPLICATIONS} ORDER BY kiosk_seq DESC LIMIT ?", (limit,)
+        )
+        return [str(r[0]) for r in rows]
+
+    return codes
 
 
 def sim_targets_for(

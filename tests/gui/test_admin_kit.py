@@ -7,6 +7,7 @@ are the test's own.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -33,17 +34,11 @@ from kiosk.pages import encode_page
 from kiosk.paths import LOCALES_DIR
 from kiosk.sealing import seal_application
 from kiosk.store.applications import SealedRecord
-from kiosk.ui.admin import (
-    ActionResult,
-    AdminOverlay,
-    AdminServices,
-    ack_import_action,
-    install_admin,
-    usb_export_action,
-)
+from kiosk.ui.admin import ActionResult, AdminOverlay, AdminServices, install_admin
 from kiosk.ui.admin.config_form import FIELDS
 from kiosk.ui.admin.strings import load_admin_tables
 from kiosk.ui.app_ui import KioskUi
+from kiosk.wiring.admin import ack_import_action, admin_services_for, usb_export_action
 from kiosk.wiring.sim import SimKit
 from sync.outbox import Outbox
 
@@ -110,26 +105,21 @@ def build_admin(ui: KioskUi, kit: SimKit, tmp_path: Path, *, hold_s: float = 0.3
     def network_test() -> ActionResult:
         return holder["kit"].net_answers.pop(0)
 
-    services = AdminServices(
-        store=kit.store,
-        pins=pins,
+    wired = admin_services_for(kit.kiosk, config_path=config_path,
+                               restart=lambda: holder["kit"].restarts.append("restart"),
+                               on_open=ui.flow.home, hold_s=hold_s)  # the kiosk's own wiring
+    assert wired.kiosk_id == "KIOSK-DEMO-01"
+    services = dataclasses.replace(
+        wired,
+        pins=pins,  # the test's PINs on the test's clock
         clock=clock,
-        kiosk_id="KIOSK-DEMO-01",
-        sync_db=kit.store.path,
-        qr_reader=kit.qr,
-        scanner=kit.scanner,
-        printer=kit.printer,
-        config_path=config_path,
-        restart=lambda: holder["kit"].restarts.append("restart"),
         network_test=network_test,
         export_bundle=usb_export_action(kit.store.path, "KIOSK-DEMO-01", lambda: kiosk_key),
         import_ack=ack_import_action(kit.store.path, "KIOSK-DEMO-01", lambda: gateway_key),
-        receipt_font=kit.services.receipt_font,
         usb_roots=lambda: [usb],
-        on_open=ui.flow.home,
-        hold_s=hold_s,
     )
-    overlay = install_admin(ui.engine, ui.window, services, images=ui.images, kiosk_strings=ui.strings)
+    overlay = install_admin(ui.engine, ui.window, services, images=ui.images, kiosk_strings=ui.strings,
+                            devices=ui.devices)
     admin = AdminKit(ui, kit, overlay, services, clock, config_path, usb)
     holder["kit"] = admin
     return admin

@@ -64,5 +64,6 @@ def test_landscape_english(qtbot: QtBot, admin: AdminKit) -> None:
     log_in(qtbot, admin, STAFF_PIN)
     assert text_of(qtbot, window, "adminLangButton") == "VI"  # the tools keep their own language
     assert text_of(qtbot, window, "adminTitle") == "Sync (field staff)"
-    assert text_of(qtbot, window, "quarantineTitle") == "Quarantined applications: 1"
+    qtbot.waitUntil(lambda: text_of(qtbot, window, "quarantineTitle") == "Quarantined applications: 1",
+                    timeout=5000)  # the status is read on the overlay's worker
     shoot(admin, qtbot, "admin_landscape_en_staff")

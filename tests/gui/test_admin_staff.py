@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtQuick import QQuickWindow
 from pytestqt.qtbot import QtBot
 
 from kiosk.admin.audit import recent
@@ -40,6 +41,10 @@ def admin(ui: KioskUi, kit: SimKit, tmp_path: Path) -> Any:
     a.overlay.close()
 
 
+def shows(qtbot: QtBot, window: QQuickWindow, name: str, text: str) -> None:
+    qtbot.waitUntil(lambda: text_of(qtbot, window, name) == text, timeout=5000)
+
+
 def states(kit: SimKit) -> dict[str, str]:
     return {r[0]: r[1] for r in kit.store.query("SELECT application_code, state FROM applications")}
 
@@ -52,7 +57,7 @@ def test_quarantined_application_is_shown_and_retried(qtbot: QtBot, admin: Admin
     window = admin.ui.window
     log_in(qtbot, admin, STAFF_PIN)
     wait_item(qtbot, window, "screen_admin_staff")
-    assert text_of(qtbot, window, "quarantineTitle") == "Hồ sơ cần xử lý: 1"
+    shows(qtbot, window, "quarantineTitle", "Hồ sơ cần xử lý: 1")  # the status is read on a worker
     row = text_of(qtbot, window, f"quarantined_{bad.application_code}")
     assert bad.application_code in row
     assert REASON in row
@@ -64,7 +69,7 @@ def test_quarantined_application_is_shown_and_retried(qtbot: QtBot, admin: Admin
     qtbot.waitUntil(lambda: "đã được đưa lại vào hàng đợi" in text_of(qtbot, window, "staffMessage"),
                     timeout=5000)
     assert states(kit)[bad.application_code] == "queued"
-    assert text_of(qtbot, window, "quarantineTitle") == "Hồ sơ cần xử lý: 0"
+    shows(qtbot, window, "quarantineTitle", "Hồ sơ cần xử lý: 0")
     events = kit.store.query(
         "SELECT from_state, to_state, detail FROM application_events WHERE application_id = ? "
         "ORDER BY event_id DESC LIMIT 1", (str(bad.application_id),))
@@ -85,7 +90,8 @@ def test_send_now_and_usb_export_and_a_refused_ack(qtbot: QtBot, admin: AdminKit
     log_in(qtbot, admin, STAFF_PIN)
     wait_item(qtbot, window, "screen_admin_staff")
 
-    tap(qtbot, window, "sendNowButton")
+    tap(qtbot, window, "sendNowButton")  # on the overlay's worker: the GUI never waits for the store
+    qtbot.waitUntil(lambda: "Đã yêu cầu gửi ngay" in text_of(qtbot, window, "staffMessage"), timeout=5000)
     with Outbox(kit.store.path, lambda: 0.0) as outbox:
         assert outbox.get_state(SYNC_KEY_SEND_NOW_REQUESTED_AT)
     assert "Đã yêu cầu gửi ngay" in text_of(qtbot, window, "staffMessage")
@@ -99,7 +105,7 @@ def test_send_now_and_usb_export_and_a_refused_ack(qtbot: QtBot, admin: AdminKit
     assert {p.name for p in bundles[0].iterdir() if p.is_dir()} == {str(first.application_id),
                                                                     str(bad.application_id)}
     assert states(kit) == {first.application_code: "exported", bad.application_code: "exported"}
-    assert "xuất USB 2" in text_of(qtbot, window, "staffQueue")
+    qtbot.waitUntil(lambda: "xuất USB 2" in text_of(qtbot, window, "staffQueue"), timeout=5000)
 
     # an ACK file that is not from the gateway is refused, nothing changes
     (admin.usb / "ack-forged.json").write_text('{"kiosk_id": "KIOSK-DEMO-01", "items": []}')
@@ -121,9 +127,10 @@ def test_staff_screen_matches_the_cli_status(qtbot: QtBot, admin: AdminKit) -> N
     quarantine(kit, record, REASON)
     status = read_status(kit.store.path)
     log_in(qtbot, admin, STAFF_PIN)
-    assert admin.overlay.staff._get_quarantined() == [
-        {"code": q.application_code, "seq": q.kiosk_seq, "reason": q.reason} for q in status.quarantined
-    ]
+    expected = [{"code": q.application_code, "seq": q.kiosk_seq, "reason": q.reason}
+                for q in status.quarantined]
+    assert expected
+    qtbot.waitUntil(lambda: admin.overlay.staff._get_quarantined() == expected, timeout=5000)
 
 
 def test_retry_cli_is_the_same_action(admin: AdminKit) -> None:

@@ -155,5 +155,6 @@ def test_screenshots_of_pin_config_and_staff(qtbot: QtBot, admin: AdminKit) -> N
     quarantine(kit, seal_one(kit, seed=15), "gateway 409: manifest differs from the one already received")
     log_in(qtbot, admin, STAFF_PIN)
     wait_item(qtbot, window, "screen_admin_staff")
-    assert text_of(qtbot, window, "quarantineTitle") == "Hồ sơ cần xử lý: 2"
+    qtbot.waitUntil(lambda: text_of(qtbot, window, "quarantineTitle") == "Hồ sơ cần xử lý: 2",
+                    timeout=5000)  # the status is read on the overlay's worker
     shoot(admin, qtbot, "admin_staff")

@@ -46,7 +46,8 @@ def test_sim_tools_and_admin_on_a_composed_kiosk(qtbot: QtBot, ui: KioskUi, kios
     services = admin_services_for(kiosk, config_path=None, restart=lambda: restarts.append(1),
                                   on_open=ui.flow.home, hold_s=0.2)
     services.pins.set_pin(Role.STAFF, "135791")
-    overlay = install_admin(ui.engine, ui.window, services, images=ui.images, kiosk_strings=ui.strings)
+    overlay = install_admin(ui.engine, ui.window, services, images=ui.images, kiosk_strings=ui.strings,
+                            devices=ui.devices)
     try:
         path = ctl_socket(kiosk.config)
         assert ctl(qtbot, path, "screen") == {"screen": "welcome"}

@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from devices.status import DeviceStatus
 from kiosk.ctl.sim_commands import SimCommands, SimTargets, find_application_in_store
 from kiosk.ui.app_ui import KioskUi
-from kiosk.ui.devdock import DevDock, open_dev_dock, recent_codes_from
+from kiosk.ui.devdock import DevDock, open_dev_dock
+from kiosk.wiring.devdock import recent_codes_from
 from kiosk.wiring.sim import SimKit
 from tests.gui.driver import tap as kiosk_tap
 from tests.gui.driver import wait_screen

@@ -225,7 +225,8 @@ def test_a_tester_registers_a_token_from_the_dock_and_ctl(ui: KioskUi, kit: SimK
 
     from kiosk.ctl.protocol import CtlError
     from kiosk.ctl.sim_commands import SimCommands, SimTargets, sample_citizens
-    from kiosk.ui.devdock import open_dev_dock, recent_codes_from
+    from kiosk.ui.devdock import open_dev_dock
+    from kiosk.wiring.devdock import recent_codes_from
     from tests.gui.test_admin_kit import tap as dock_tap
     from tests.gui.test_admin_kit import text_of
 

@@ -1,26 +1,15 @@
 """Technician and field-staff mode over the kiosk window (a hot-spot, a PIN, their screens).
 
 Wire it in with :func:`install_admin` after ``build_ui``; build the services with
-:class:`AdminServices` and the ready-made actions in :mod:`kiosk.ui.admin.services`.
+:class:`AdminServices` (``kiosk.wiring.admin`` builds it from a running kiosk).
 """
 
 from kiosk.ui.admin.overlay import AdminOverlay, install_admin
-from kiosk.ui.admin.services import (
-    ActionResult,
-    AdminServices,
-    ack_import_action,
-    link_check,
-    signed_ping_check,
-    usb_export_action,
-)
+from kiosk.ui.admin.services import ActionResult, AdminServices
 
 __all__ = [
     "ActionResult",
     "AdminOverlay",
     "AdminServices",
-    "ack_import_action",
     "install_admin",
-    "link_check",
-    "signed_ping_check",
-    "usb_export_action",
 ]

@@ -12,7 +12,6 @@ import math
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.admin.audit import audit
 from kiosk.admin.pin import PinCheck, PinGuard, PinOutcome, Role
 from kiosk.ui.admin.services import AdminServices
 from kiosk.ui.admin.strings import AdminStrings
@@ -168,15 +167,14 @@ class GateVm(QObject):
         match result.outcome:
             case PinOutcome.ACCEPTED:
                 assert role is not None
-                audit(self._s.store, role.value, "login")
+                self._s.audit(role.value, "login", "")
             case PinOutcome.WRONG:
-                audit(self._s.store, "unknown", "pin.wrong", f"tries left {result.tries_left}")
+                self._s.audit("unknown", "pin.wrong", f"tries left {result.tries_left}")
             case PinOutcome.LOCKED:
-                audit(
-                    self._s.store, role.value if role else "unknown", "pin.locked", f"{result.locked_for_s} s"
-                )
+                actor = role.value if role else "unknown"
+                self._s.audit(actor, "pin.locked", f"{result.locked_for_s} s")
             case PinOutcome.NOT_SET:
-                audit(self._s.store, "unknown", "pin.not_set")
+                self._s.audit("unknown", "pin.not_set", "")
         return role, result
 
     def _checked(self, answer: tuple[Role | None, PinCheck]) -> None:
@@ -208,7 +206,7 @@ class GateVm(QObject):
             return
         if self._role is not None:
             actor = self._role.value
-            audit(self._s.store, actor, "logout")
+            self._s.audit(actor, "logout", "")
         self._open, self._page, self._role, self._message = False, "pin", None, ""
         self._keys.clear()
         self._tick.stop()

@@ -21,7 +21,7 @@ from kiosk.ui.admin.strings import AdminStrings
 from kiosk.ui.admin.tech_vm import TechVm
 from kiosk.ui.i18n import Strings
 from kiosk.ui.images import ImageStore
-from kiosk.ui.worker import DeviceWorker
+from kiosk.ui.worker import DeviceWorker, DeviceWorkers
 
 QML_DIR = Path(__file__).resolve().parent.parent / "qml" / "admin"
 OVERLAY_Z = 500.0
@@ -66,21 +66,23 @@ def install_admin(
     services: AdminServices,
     *,
     images: ImageStore,
+    devices: DeviceWorkers,
     kiosk_strings: Strings | None = None,
     owner: QObject | None = None,
     hotspot_mm: tuple[float, float, float, float] = HOTSPOT_MM,
 ) -> AdminOverlay:
     """Add technician/staff mode to ``window`` (a kiosk window loaded by ``engine``).
 
-    ``images`` is the kiosk's image provider (``KioskUi.images``) and ``kiosk_strings`` its
-    ``Strings``, whose language the admin screens follow. ``hotspot_mm`` is the hidden
+    ``images`` is the kiosk's image provider (``KioskUi.images``), ``devices`` its devices'
+    threads (``KioskUi.devices``: a device is only ever driven from its own thread) and
+    ``kiosk_strings`` its ``Strings``, whose language the admin screens follow. ``hotspot_mm`` is the hidden
     hot-spot (x, y, width, height in mm from the window's top-left corner): put it on the logo.
     """
     parent = owner or engine
     strings = AdminStrings(kiosk_strings, parent=parent)
     worker = DeviceWorker("admin", parent)
     gate = GateVm(services, strings, worker, parent)
-    tech = TechVm(services, gate, strings, images=images, worker=worker, parent=parent)
+    tech = TechVm(services, gate, strings, images=images, worker=worker, devices=devices, parent=parent)
     staff = StaffVm(services, gate, strings, worker, parent)
     context = QQmlContext(engine.rootContext(), parent)
     for name, obj in (("admin", gate), ("tech", tech), ("staff", staff), ("adminI18n", strings)):

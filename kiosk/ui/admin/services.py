@@ -1,26 +1,21 @@
-"""What technician and staff mode need from the running kiosk (Qt-free), and ready-made actions.
+"""What technician and staff mode need from the running kiosk: its ports (Qt-free).
 
-The composition root builds one :class:`AdminServices`; every callable here is run off the GUI
-thread by the view-models. Results are short English texts for technicians and staff, never
-personal data (the sync layer's own reports already keep to application codes and counts).
+The composition root (``kiosk.wiring.admin``) builds one :class:`AdminServices`; the view-models
+run every blocking callable here off the GUI thread. Results are short English texts for
+technicians and staff, never personal data (sync's own reports keep to codes and counts).
 """
 
 from __future__ import annotations
 
-import io
-import socket
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from devices.printer.protocol import ReceiptPrinter
 from devices.qr.protocol import QrReader
 from devices.scanner.protocol import Scanner
 from kiosk.admin.pin import PinGuard
-from kiosk.store.db import Store
+from sync.api import RequeueOutcome, SyncStatus
 
 
 @dataclass(frozen=True)
@@ -45,13 +40,16 @@ def default_usb_roots() -> list[Path]:
 
 @dataclass
 class AdminServices:
-    """Everything technician and staff mode touch; built by ``kiosk.app`` (or a test)."""
+    """Everything technician and staff mode touch; built by ``kiosk.wiring.admin`` (or a test)."""
 
-    store: Store
     pins: PinGuard
     clock: Callable[[], float]  # the PinGuard's clock: the lockout countdown is shown with it
     kiosk_id: str
-    sync_db: Path  # the store file the sync agent reads (``kiosk.layout.store_path``)
+    audit: Callable[[str, str, str], None]  # (actor, action, detail) into the store's audit log
+    recent_audit: Callable[[int], list[tuple[str, str, str, str]]]  # newest (at, actor, action, detail)
+    sync_status: Callable[[], SyncStatus]  # what the agent sees, read from the store
+    send_now: Callable[[], str]  # ask the agent to try now; the request's token
+    requeue: Callable[[str, str, str], RequeueOutcome]  # (code, actor, why): quarantined → queued
     qr_reader: QrReader
     scanner: Scanner
     printer: ReceiptPrinter
@@ -66,94 +64,3 @@ class AdminServices:
     hold_s: float = 5.0  # long press on the hot-spot
     idle_close_s: float = 180.0  # the panel closes itself when nobody touches it
     scanner_source: str = "flatbed"
-    extra: dict[str, object] = field(default_factory=dict)
-
-
-# -- ready-made actions ----------------------------------------------------------------------
-
-
-def usb_export_action(
-    db_path: Path, kiosk_id: str, kiosk_key: Callable[[], Ed25519PrivateKey]
-) -> Callable[[Path], ActionResult]:
-    """``kiosk export --to DIR`` as a callable (the same function the CLI calls)."""
-    from sync import cli as sync_cli
-
-    def export(dest: Path) -> ActionResult:
-        out = io.StringIO()
-        code = sync_cli.export_to(db_path, dest, kiosk_id, kiosk_key(), out=out)
-        return ActionResult(code == 0, out.getvalue().strip())
-
-    return export
-
-
-def ack_import_action(
-    db_path: Path, kiosk_id: str, gateway_key: Callable[[], Ed25519PublicKey]
-) -> Callable[[Path], ActionResult]:
-    """``kiosk import-ack FILE`` as a callable."""
-    from sync import cli as sync_cli
-
-    def import_ack(ack_file: Path) -> ActionResult:
-        out = io.StringIO()
-        code = sync_cli.import_ack(db_path, ack_file, kiosk_id, gateway_key(), out=out)
-        return ActionResult(code == 0, out.getvalue().strip())
-
-    return import_ack
-
-
-def link_check(url: str, timeout_s: float = 5.0) -> Callable[[], ActionResult]:
-    """A plain TCP connection to the gateway's host and port (when no signed ping is possible)."""
-
-    def check() -> ActionResult:
-        parts = urlsplit(url)
-        host = parts.hostname
-        if not host:
-            return ActionResult(False, f"no gateway URL to test ({url!r})")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        try:
-            with socket.create_connection((host, port), timeout=timeout_s):
-                return ActionResult(True, f"{host}:{port} answers (TCP)")
-        except OSError as exc:
-            return ActionResult(False, f"{host}:{port} does not answer: {exc.strerror or exc}")
-
-    return check
-
-
-def signed_ping_check(agent_config: Callable[[], object]) -> Callable[[], ActionResult]:
-    """A signed ``GET /v1/ping`` with the kiosk's key, checked against the gateway's key.
-
-    ``agent_config`` returns a ``sync.agent.config.AgentConfig`` (``kiosk.commands.sync_cmd``
-    builds one from the configuration).
-    """
-    import time
-
-    from sync.agent.config import AgentConfig
-    from sync.client.gateway import GatewayClient
-
-    def check() -> ActionResult:
-        try:
-            cfg = agent_config()
-        except Exception as exc:
-            return ActionResult(False, f"not provisioned: {exc}")
-        if not isinstance(cfg, AgentConfig):
-            return ActionResult(False, "no sync configuration")
-        started = time.monotonic()
-        try:
-            with GatewayClient(
-                cfg.gateway_url,
-                cfg.kiosk_id,
-                cfg.kiosk_key,
-                cfg.gateway_signing_key,
-                clock=time.time,
-                timeout=(5.0, 10.0),
-            ) as client:
-                limits = client.ping()
-        except Exception as exc:
-            return ActionResult(False, f"signed ping failed: {type(exc).__name__}: {exc}")
-        ms = (time.monotonic() - started) * 1000
-        return ActionResult(
-            True,
-            f"signed ping OK in {ms:.0f} ms; gateway {limits.gateway_version or '?'}, "
-            f"clock skew {limits.clock_skew_s:+.0f} s",
-        )
-
-    return check

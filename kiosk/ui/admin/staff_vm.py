@@ -1,6 +1,6 @@
 """Field staff's sync screen: link, queue, quarantine (retry or export), send now, USB export, ACK.
 
-Everything is read from the store (``sync.api.read_status``), so the screen shows the same thing
+Everything is read from the store (``AdminServices.sync_status``), so the screen shows the same thing
 as ``kiosk sync status`` whether or not the agent runs. Each button has the same CLI command:
 
     Gửi ngay            kiosk sync now
@@ -17,14 +17,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.admin.audit import audit
 from kiosk.ui.admin.gate_vm import GateVm
 from kiosk.ui.admin.services import ActionResult, AdminServices
 from kiosk.ui.admin.strings import AdminStrings
 from kiosk.ui.qtbind import qproperty, slot
 from kiosk.ui.worker import DeviceWorker
-from sync.api import SyncStatus, read_status, request_send_now
-from sync.staff_actions import StaffActionError, requeue_quarantined
+from sync.api import RequeueOutcome, SyncStatus
 
 REFRESH_MS = 2000
 QUEUE_ORDER = (
@@ -83,7 +81,11 @@ class StaffVm(QObject):
     # -- reading -----------------------------------------------------------------------------
     @slot()
     def refresh(self) -> None:
-        self._status = read_status(self._s.sync_db)
+        """Read the agent's view again (the store is read on the worker)."""
+        self._worker.run(self._s.sync_status, self._got_status, lambda _exc: None)
+
+    def _got_status(self, status: SyncStatus) -> None:
+        self._status = status
         self.changed.emit()
 
     def _get_link(self) -> str:
@@ -153,19 +155,28 @@ class StaffVm(QObject):
     # -- actions -----------------------------------------------------------------------------
     @slot()
     def send_now(self) -> None:
-        token = request_send_now(self._s.sync_db)
-        audit(self._s.store, self._gate.actor(), "sync.send_now", token)
-        self._say(True, self._strings.text("send_now_done"))
+        actor = self._gate.actor()
+
+        def job() -> str:
+            token = self._s.send_now()
+            self._s.audit(actor, "sync.send_now", token)
+            return token
+
+        self._worker.run(job, lambda _token: self._say(True, self._strings.text("send_now_done")),
+                         self._crashed)
 
     @slot(str)
     def retry(self, code: str) -> None:
-        try:
-            done = requeue_quarantined(self._s.sync_db, code, actor=self._gate.actor(), why="retry")
-        except StaffActionError as exc:
-            self._say(False, self._strings.fmt("retry_refused", str(exc)))
-            return
-        key = "retry_done_damaged" if done.damaged else "retry_done"
-        self._say(True, self._strings.fmt(key, done.application_code))
+        actor = self._gate.actor()
+
+        def done(result: RequeueOutcome) -> None:
+            if not result.ok:
+                self._say(False, self._strings.fmt("retry_refused", result.error))
+                return
+            key = "retry_done_damaged" if result.damaged else "retry_done"
+            self._say(True, self._strings.fmt(key, result.application_code))
+
+        self._worker.run(lambda: self._s.requeue(code, actor, "retry"), done, self._crashed)
 
     @slot(str)
     def export_one(self, code: str) -> None:
@@ -173,12 +184,15 @@ class StaffVm(QObject):
         dest = self._dest()
         if dest is None:
             return
-        try:
-            requeue_quarantined(self._s.sync_db, code, actor=self._gate.actor(), why="export")
-        except StaffActionError as exc:
-            self._say(False, self._strings.fmt("retry_refused", str(exc)))
-            return
-        self._run_export(dest)
+        actor = self._gate.actor()
+
+        def released(result: RequeueOutcome) -> None:
+            if not result.ok:
+                self._say(False, self._strings.fmt("retry_refused", result.error))
+                return
+            self._run_export(dest)
+
+        self._worker.run(lambda: self._s.requeue(code, actor, "export"), released, self._crashed)
 
     # -- USB ---------------------------------------------------------------------------------
     @slot()
@@ -238,7 +252,7 @@ class StaffVm(QObject):
 
         def job() -> ActionResult:
             result = self._s.export_bundle(dest)
-            audit(self._s.store, actor, "usb.export", ("ok: " if result.ok else "failed: ") + result.message)
+            self._s.audit(actor, "usb.export", ("ok: " if result.ok else "failed: ") + result.message)
             return result
 
         self._worker.run(job, lambda r: self._finished("usb_export", r), self._crashed)
@@ -259,7 +273,7 @@ class StaffVm(QObject):
         def job() -> ActionResult:
             result = self._s.import_ack(path)
             outcome = ("ok: " if result.ok else "failed: ") + result.message
-            audit(self._s.store, actor, "usb.import_ack", outcome)
+            self._s.audit(actor, "usb.import_ack", outcome)
             return result
 
         self._worker.run(job, lambda r: self._finished("usb_import", r), self._crashed)

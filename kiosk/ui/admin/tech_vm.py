@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -16,7 +17,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from devices.scanner.protocol import ScanOutcome, ScanSource
 from devices.selftest import TEST_QR_TEXT, SelfTestReport, self_test_printer
 from devices.status import DeviceStatus, Health
-from kiosk.admin.audit import audit, recent
 from kiosk.admin.config_keeper import ConfigKeeper, Proposal
 from kiosk.domain.cccd import QrRejected, parse_cccd
 from kiosk.ui.admin.config_form import FIELDS, current_values, merged, to_toml
@@ -25,7 +25,7 @@ from kiosk.ui.admin.services import ActionResult, AdminServices
 from kiosk.ui.admin.strings import AdminStrings
 from kiosk.ui.images import ImageStore
 from kiosk.ui.qtbind import qproperty, slot
-from kiosk.ui.worker import DeviceWorker
+from kiosk.ui.worker import DeviceWorker, DeviceWorkers
 
 CAMERA_FRAME_MS = 250
 SCAN_TEST_DPI = 100
@@ -54,6 +54,7 @@ class TechVm(QObject):
         *,
         images: ImageStore,
         worker: DeviceWorker,
+        devices: DeviceWorkers,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -61,7 +62,9 @@ class TechVm(QObject):
         self._gate = gate
         self._strings = strings
         self._images = images
-        self._worker = worker
+        self._worker = worker  # the overlay's own: PIN file, network, store
+        self._devices_w = devices  # each device from its one thread, shared with the citizen's screens
+        self._health_got: dict[str, Health] = {}
         self._tab = "devices"
         self._devices: list[dict[str, Any]] = []
         self._busy = ""
@@ -98,7 +101,7 @@ class TechVm(QObject):
         self._was_open = here
 
     def _audit(self, action: str, detail: str = "") -> None:
-        audit(self._s.store, self._gate.actor(), action, detail)
+        self._s.audit(self._gate.actor(), action, detail)
 
     # -- tabs --------------------------------------------------------------------------------
     def _get_tab(self) -> str:
@@ -118,16 +121,22 @@ class TechVm(QObject):
     tab = qproperty(str, _get_tab, set_tab, notify=changed)
 
     # -- devices -----------------------------------------------------------------------------
-    def _health(self) -> dict[str, Health]:
-        return {
-            "printer": self._s.printer.health(),
-            "scanner": self._s.scanner.health(),
-            "camera": self._s.qr_reader.health(),
-        }
-
     @slot()
     def refresh_devices(self) -> None:
-        self._worker.run(self._health, self._got_health, self._failed)
+        """Ask each device how it is, on that device's own thread."""
+        self._health_got = {}
+        for name, worker, health in (
+            ("printer", self._devices_w.printer, self._s.printer.health),
+            ("scanner", self._devices_w.scanner, self._s.scanner.health),
+            ("camera", self._devices_w.qr, self._s.qr_reader.health),
+        ):
+            worker.run(health, partial(self._got_one, name), self._failed)
+
+    def _got_one(self, name: str, health: Health) -> None:
+        self._health_got[name] = health
+        if len(self._health_got) == 3:
+            got = self._health_got
+            self._got_health({n: got[n] for n in ("printer", "scanner", "camera")})
 
     def _got_health(self, health: dict[str, Health]) -> None:
         self._devices = [
@@ -148,7 +157,8 @@ class TechVm(QObject):
 
     devices = qproperty("QVariantList", _get_devices, notify=changed)
 
-    def _start(self, what: str, job: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    def _start(self, what: str, job: Callable[[], Any], done: Callable[[Any], None],
+               worker: DeviceWorker | None = None) -> None:
         if self._busy:
             return
         self._busy = what
@@ -162,7 +172,7 @@ class TechVm(QObject):
             self.refresh_devices()
             self.changed.emit()
 
-        self._worker.run(job, finish, self._failed)
+        (worker or self._worker).run(job, finish, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = ""
@@ -189,6 +199,7 @@ class TechVm(QObject):
             "printer",
             lambda: self_test_printer(self._s.printer, label=label, font_path=self._s.receipt_font),
             self._report,
+            self._devices_w.printer,
         )
 
     @slot()
@@ -209,7 +220,7 @@ class TechVm(QObject):
             )
             self._report(SelfTestReport("scanner", passed, outcome.status, detail))
 
-        self._start("scanner", scan, done)
+        self._start("scanner", scan, done, self._devices_w.scanner)
 
     def _get_busy(self) -> str:
         return self._busy
@@ -384,7 +395,9 @@ class TechVm(QObject):
 
     @slot()
     def refresh_log(self) -> None:
-        rows = recent(self._s.store, LOG_ROWS)
+        self._worker.run(lambda: self._s.recent_audit(LOG_ROWS), self._got_log, self._failed)
+
+    def _got_log(self, rows: list[tuple[str, str, str, str]]) -> None:
         self._log = [
             {"at": at, "actor": actor, "action": action, "detail": detail}
             for at, actor, action, detail in rows
@@ -398,6 +411,6 @@ class TechVm(QObject):
 
     @slot()
     def restart(self) -> None:
-        audit(self._s.store, self._gate.actor(), "restart")
+        self._s.audit(self._gate.actor(), "restart", "")
         self._gate.close()
         self._s.restart()

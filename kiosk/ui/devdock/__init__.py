@@ -17,8 +17,6 @@ from PySide6.QtQuick import QQuickWindow
 
 from devices.status import Health
 from kiosk.ctl.sim_commands import SimCommands
-from kiosk.store.db import Store
-from kiosk.store.schema import APPLICATIONS
 from kiosk.ui.admin.strings import AdminStrings
 from kiosk.ui.devdock.dock_vm import DockVm
 from kiosk.ui.i18n import Strings
@@ -38,18 +36,6 @@ class DevDock:
         self.vm.stop()
         self.window.close()
         self.window.deleteLater()
-
-
-def recent_codes_from(store: Store, limit: int = 8) -> Callable[[], list[str]]:
-    """The newest application codes, for the gateway-status control (codes only, no names)."""
-
-    def codes() -> list[str]:
-        rows = store.query(
-            f"SELECT application_code FROM {APPLICATIONS} ORDER BY kiosk_seq DESC LIMIT ?", (limit,)
-        )
-        return [str(r[0]) for r in rows]
-
-    return codes
 
 
 def open_dev_dock(
@@ -86,4 +72,4 @@ def open_dev_dock(
     return DevDock(vm, window, context, component)
 
 
-__all__ = ["DevDock", "DockVm", "open_dev_dock", "recent_codes_from"]
+__all__ = ["DevDock", "DockVm", "open_dev_dock"]
