@@ -1,0 +1,1 @@
+"""A province's load on the gateway (bench.fleet.run)."""
