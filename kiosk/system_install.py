@@ -3,51 +3,27 @@
 Units are kept in `systemd/` with the placeholder prefix /opt/dvc-kiosk; installing replaces it
 with the real checkout (which holds the .venv). `--root` installs into a staging folder (tests,
 image builds); with the real root it also creates the user and reloads systemd and udev.
+
+The Debian package (``make deb``) lays the same files out where a distribution puts them
+(:func:`package_tree`: /lib/systemd/system, /lib/udev/rules.d, /usr/lib/sysusers.d, ...); its
+maintainer scripts do what :func:`_activate` does here.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-from kiosk.paths import REPO_ROOT
+from kiosk.paths import REPO_ROOT, SYSTEMD_DIR, running_from_checkout
 
 PLACEHOLDER = "/opt/dvc-kiosk"
-SYSTEMD_DIR = REPO_ROOT / "systemd"
 
-DEFAULT_CONFIG = """\
-# DVC Kiosk configuration (validated at start; see README "Configuration").
-[kiosk]
-id = "KIOSK-0001"
-code_prefix = "K01"
-commune_name = "Xã Tân Phú"
-commune_code = "26734"
-authority = "UBND xã Tân Phú"
-
-[paths]
-data_dir = "/var/lib/dvc-kiosk/data"
-
-[devices.camera]
-backend = "opencv"
-source = "0"
-
-[devices.scanner]
-backend = "sane"
-
-[devices.printer]
-backend = "usb"
-
-[gateway]
-# Set by provisioning: the province's gateway (an https:// URL) and its two public keys, from
-# the gateway operator (`kiosk provision` shows this kiosk's key to give them). Until they are
-# set the kiosk does not start: the embedded reference gateway is for simulation only.
-mode = "remote"
-url = ""
-signing_public_key = ""
-encryption_public_key = ""
-"""
+DEFAULT_CONFIG = resources.files("kiosk").joinpath("default_config.toml").read_text("utf-8")
+"""The configuration as shipped (kiosk/default_config.toml): valid, every key with its default."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +38,15 @@ def _render(src: Path, dest: Path, prefix: Path) -> Path:
     return dest
 
 
-def install(root: Path, prefix: Path = REPO_ROOT) -> Installed:
+def default_prefix() -> Path:
+    """What replaces /opt/dvc-kiosk in the units: the checkout (holding .venv), or the folder
+    holding the virtualenv this kiosk runs from (/opt/dvc-kiosk for /opt/dvc-kiosk/.venv)."""
+    return REPO_ROOT if running_from_checkout() else Path(sys.prefix).parent
+
+
+def install(root: Path, prefix: Path | None = None) -> Installed:
     """Install into `root` ("/" for the real system); returns what was written and run."""
+    prefix = default_prefix() if prefix is None else prefix
     files: list[Path] = []
     unit_dir = root / "etc/systemd/system"
     for unit in sorted(SYSTEMD_DIR.glob("*.service")) + sorted(SYSTEMD_DIR.glob("*.timer")):
@@ -107,3 +90,31 @@ def _activate() -> list[str]:
         subprocess.run(step, check=False, timeout=60)
         done.append(" ".join(step))
     return done
+
+
+def package_tree(root: Path) -> list[Path]:
+    """Lay out the appliance's system files under `root` as the Debian package ships them."""
+    prefix = Path(PLACEHOLDER)
+    placed: list[Path] = []
+    for unit in sorted(SYSTEMD_DIR.glob("*.service")) + sorted(SYSTEMD_DIR.glob("*.timer")):
+        placed.append(_render(unit, root / "lib/systemd/system" / unit.name, prefix))
+    for folder, dest in (("tmpfiles", "usr/lib/tmpfiles.d"), ("sysusers", "usr/lib/sysusers.d"),
+                         ("timesyncd", "usr/lib/systemd/timesyncd.conf.d")):
+        for conf in sorted((SYSTEMD_DIR / folder).glob("*.conf")):
+            placed.append(_render(conf, root / dest / conf.name, prefix))
+    for rules in sorted((SYSTEMD_DIR / "udev").glob("*.rules")):
+        placed.append(_render(rules, root / "lib/udev/rules.d" / rules.name, prefix))
+    placed.append(_render(SYSTEMD_DIR / "speech-dispatcher/speechd.conf",
+                          root / "etc/dvc-kiosk/speech-dispatcher/speechd.conf", prefix))
+    config = root / "etc/dvc-kiosk/kiosk.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(DEFAULT_CONFIG, "utf-8")
+    placed.append(config)
+    return placed
+
+
+if __name__ == "__main__":  # make deb: python -m kiosk.system_install --package-tree ROOT
+    if len(sys.argv) != 3 or sys.argv[1] != "--package-tree":
+        sys.exit("usage: python -m kiosk.system_install --package-tree ROOT")
+    for path in package_tree(Path(sys.argv[2])):
+        print(path)

@@ -218,7 +218,10 @@ def demo(args: argparse.Namespace, config: KioskConfig) -> int:
         print("syncing to the embedded reference gateway:")
         synced = sync_cli.run_once(agent_config(config))
         print(f"application code: {result.application_code}")
-        if result.application_code not in read_back:
+        from kiosk.domain.lookup_code import parse_lookup_text
+
+        codes = [parsed[0] for text in read_back if (parsed := parse_lookup_text(text)) is not None]
+        if result.application_code not in codes:  # the slip's QR: DVCK1:<code>:<lookup token>
             print("the slip's QR does not read back to the application code", file=sys.stderr)
             return 1
         return synced
