@@ -6,10 +6,8 @@ thread: tests run with ResourceWarning as an error and must not leak sockets or 
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import logging
-import os
 import signal
 import socket
 import threading
@@ -25,17 +23,16 @@ from sync.gateway.control import GatewayControl
 from sync.gateway.keys import GatewayPublicKeys
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.request import Request
-from sync.gateway.responses import Response, Signing, problem
+from sync.gateway.responses import Response, problem
+from sync.gateway.wire import REASONS, finish
 from sync.protocol import headers as h
 from sync.protocol.canonical import sha256_hex
 from sync.protocol.problem import ProblemCode
-from sync.protocol.signing import http_date, sign_response
 
 log = logging.getLogger(__name__)
 
 IDLE_TIMEOUT_S = 120.0
 JOIN_TIMEOUT_S = 5.0
-REASONS = {460: "Checksum Mismatch", 423: "Locked", 422: "Unprocessable Content"}
 
 
 class _Server(ThreadingHTTPServer):
@@ -170,28 +167,7 @@ class _Handler(BaseHTTPRequestHandler):
         if resp.drop:
             self.close_connection = True
             return
-        app = self.server.app
-        body = b"" if req.method == "HEAD" else resp.body
-        date = http_date(app.clock())
-        out = dict(resp.headers)
-        out[h.DATE] = date
-        out["Content-Length"] = str(len(body))
-        match resp.signing:
-            case Signing.GATEWAY:
-                out[h.GATEWAY_SIGNATURE] = sign_response(
-                    app.keys.signing,
-                    status=resp.status,
-                    method=req.method,
-                    target=req.target,
-                    date=date,
-                    request_content_sha256=request_hash or sha256_hex(req.body),
-                    upload_offset=out.get(h.UPLOAD_OFFSET, ""),
-                    body=body,
-                )
-            case Signing.FORGED:
-                out[h.GATEWAY_SIGNATURE] = base64.b64encode(os.urandom(64)).decode("ascii")
-            case Signing.NONE:
-                pass
+        out, body = finish(self.server.app, req, resp, request_hash)
         if close:
             out["Connection"] = "close"
             self.close_connection = True
@@ -285,9 +261,7 @@ def start_gateway(
 def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1",
                database_url: str | None = None) -> int:
     """``kiosk gateway serve``: run until SIGINT/SIGTERM; 0 on a clean stop, 2 if it can't bind."""
-    from kiosk.logs import configure
-
-    configure()  # scrubbed JSON lines, as every kiosk process (the gateway sees citizens too)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("sync.gateway").setLevel(logging.INFO)
     try:
         gateway = start_gateway(data_dir, host=host, port=port, database_url=database_url)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import os
 import re
 import subprocess
 import sys
@@ -23,11 +24,18 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from sync.agent.config import AgentConfig
+from sync.agent.loop import Agent
 from sync.gateway.app import GatewayApp
 from sync.gateway.control import GatewayControl
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.server import start_gateway
-from sync.protocol.keys import generate_signing_key, public_key_b64
+from sync.protocol.keys import (
+    ed25519_public_from_b64,
+    generate_signing_key,
+    public_key_b64,
+    x25519_public_from_b64,
+)
 from sync.protocol.tus import checksum_header
 from tests.sync.gateway_fixtures import (
     FakeClock,
@@ -42,7 +50,7 @@ from tests.sync.gateway_fixtures import (
 from tests.sync.pg_cluster import throwaway_cluster
 from tests.sync.rig import KIOSK_ID, Rig
 from tests.sync.rig import FakeClock as AgentClock
-from tests.sync.sealed_store import create_store
+from tests.sync.sealed_store import create_store, seal_applications, states
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60
@@ -225,3 +233,71 @@ def test_two_processes_patching_one_upload_never_corrupt_it(
     stored = (tmp_path / "gw" / "uploads" / app.id / "scan").read_bytes()
     assert hashlib.sha256(stored).digest() == hashlib.sha256(sealed).digest()
     assert checksum_header(stored) == checksum_header(sealed)
+
+
+@contextmanager
+def gunicorn_gateway(data: Path, database: str, workers: int = 2) -> Iterator[str]:
+    """The WSGI gateway under gunicorn (pre-forked workers); its URL."""
+    env = {**os.environ, "DVC_GATEWAY_DATA": str(data), "DVC_GATEWAY_DATABASE": database}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", "127.0.0.1:0",
+         "--log-level", "info", "sync.gateway.wsgi:application"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url: list[str] = []
+    booted: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            match = re.search(r"Listening at: (http://\S+)", line)
+            if match:
+                url.append(match.group(1))
+            if "Booting worker" in line:
+                booted.append(line)
+            if url and len(booted) >= workers:
+                ready.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert ready.wait(START_TIMEOUT_S), "gunicorn did not start its workers"
+        yield url[0]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        reader.join(timeout=30)
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+def test_the_agent_sends_through_gunicorn_workers(tmp_path: Path, database: str) -> None:
+    data = tmp_path / "gw"
+    setup = GatewayApp(data, time.time, GatewayLimits(), database)
+    key = generate_signing_key()
+    GatewayControl(setup).register_kiosk(KIOSK_ID, public_key_b64(key))
+    public = setup.keys.public
+    setup.close()
+    db = create_store(tmp_path / "kiosk")
+    enc = x25519_public_from_b64(public.encryption_b64)
+    apps = seal_applications(db, KIOSK_ID, enc, 4, page_bytes=40_000)
+    with gunicorn_gateway(data, database) as url:
+        config = AgentConfig(db_path=db, gateway_url=url, kiosk_id=KIOSK_ID, kiosk_key=key,
+                             gateway_signing_key=ed25519_public_from_b64(public.signing_b64))
+        with Agent(config, wait=lambda _s: None) as agent:
+            report = agent.run_once()
+    assert report.sent == 4, report
+    check = GatewayApp(data, time.time, GatewayLimits(), database)
+    try:
+        control = GatewayControl(check)
+        committed = [r for r in control.applications(KIOSK_ID) if r.committed]
+        assert sorted(r.application_id for r in committed) == sorted(
+            a.application_id for a in apps)
+        for app in apps:
+            for doc_id, (size, sha) in app.documents.items():
+                stored = control.document_bytes(app.application_id, doc_id)
+                assert stored is not None
+                assert (len(stored), hashlib.sha256(stored).hexdigest()) == (size, sha)
+    finally:
+        check.close()
+    assert set(states(db).values()) <= {"received", "acked"}

@@ -1,0 +1,116 @@
+"""The reference gateway as a WSGI application, for a production HTTP server (gunicorn).
+
+Python's ``http.server`` (what ``python -m sync.gateway`` runs) is not meant for production;
+a province runs the same protocol code under gunicorn, several worker processes behind one
+address, all on one PostgreSQL database and one shared data folder:
+
+    DVC_GATEWAY_DATA=/srv/dvc-gateway DVC_GATEWAY_DATABASE=postgresql://... \\
+        gunicorn --workers 4 --bind 0.0.0.0:8780 sync.gateway.wsgi:application
+
+Each worker builds its own GatewayApp (and its own database connection) on its first request,
+after gunicorn has forked it. Answers are signed exactly as by the built-in server
+(sync.gateway.wire). The signature covers the request target exactly as sent, which gunicorn
+passes as ``RAW_URI``.
+"""
+
+from __future__ import annotations
+
+import http
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from sync.gateway.app import GatewayApp
+from sync.gateway.control import GatewayControl
+from sync.gateway.limits import GatewayLimits
+from sync.gateway.request import Request
+from sync.gateway.responses import problem
+from sync.gateway.wire import REASONS, finish
+from sync.protocol import headers as h
+from sync.protocol.canonical import sha256_hex
+from sync.protocol.problem import ProblemCode
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+WsgiApp = Callable[[Mapping[str, Any], StartResponse], Iterable[bytes]]
+
+
+def _headers(environ: Mapping[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            out[key[5:].replace("_", "-").title()] = str(value)
+    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        if environ.get(key):
+            out[name] = str(environ[key])
+    return out
+
+
+def _target(environ: Mapping[str, Any]) -> str:
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw:
+        return str(raw)
+    query = environ.get("QUERY_STRING", "")
+    return str(environ.get("PATH_INFO", "")) + (f"?{query}" if query else "")
+
+
+def make_wsgi_app(app: GatewayApp) -> WsgiApp:
+    """A WSGI callable serving ``app``."""
+
+    def application(environ: Mapping[str, Any], start_response: StartResponse) -> list[bytes]:
+        method = str(environ["REQUEST_METHOD"])
+        headers = _headers(environ)
+        length_text = headers.get("Content-Length", "0") or "0"
+        req = Request(method, _target(environ), headers, b"",
+                      str(environ.get("REMOTE_ADDR", "")))
+        request_hash: str | None = None
+        cap = app.limits.max_chunk * 2 + 65536 if method in ("PATCH", "POST") else (
+            app.limits.max_json_body)
+        if environ.get("HTTP_TRANSFER_ENCODING"):
+            resp = problem(411, ProblemCode.VALIDATION, False, "Content-Length is required")
+        elif not length_text.isdigit():
+            resp = problem(400, ProblemCode.VALIDATION, False, "bad Content-Length")
+        elif int(length_text) > max(cap, app.limits.max_json_body):
+            resp = problem(413, ProblemCode.CHUNK_TOO_LARGE, True,
+                           f"at most {app.limits.max_chunk} bytes per request body",
+                           headers={h.MAX_CHUNK: str(app.limits.max_chunk)})
+            request_hash = headers.get(h.CONTENT_SHA256, sha256_hex(b""))
+        else:
+            body = environ["wsgi.input"].read(int(length_text)) if int(length_text) else b""
+            req = Request(method, req.target, headers, body, req.client_host)
+            resp = app.dispatch(req)
+        out, body = finish(app, req, resp, request_hash)
+        reason = REASONS.get(resp.status) or _phrase(resp.status)
+        start_response(f"{resp.status} {reason}", list(out.items()))
+        return [body]
+
+    return application
+
+
+def _phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+_lock = threading.Lock()
+_app: WsgiApp | None = None
+
+
+def application(environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    """gunicorn's entry point: the gateway in ``$DVC_GATEWAY_DATA`` (and
+    ``$DVC_GATEWAY_DATABASE``), built in each worker on its first request."""
+    global _app  # noqa: PLW0603 - one per worker process, made after the fork
+    with _lock:
+        if _app is None:
+            data = Path(os.environ["DVC_GATEWAY_DATA"])
+            gateway = GatewayApp(data, time.time, GatewayLimits(),
+                                 os.environ.get("DVC_GATEWAY_DATABASE") or None)
+            control = GatewayControl(gateway)
+            gateway.control_handler = control.handle_http
+            _app = make_wsgi_app(gateway)
+        served = _app
+    return served(environ, start_response)
