@@ -44,6 +44,7 @@ class DoneVm(QObject):
         self._slip_url = ""
         self._officer_called = False
         self._facts: dict[str, str] = {}
+        self._round = 0  # a slip drawn for a wiped session is dropped
         self.slip_image: Image.Image | None = None
         self.last_result: PrintResult | None = None
         self.on_printed: Callable[[], None] = lambda: None
@@ -54,12 +55,24 @@ class DoneVm(QObject):
              facts: dict[str, str] | None = None) -> None:
         """``facts``: the done screen's lines (hours, where, fee) and ``said_print_failed``."""
         self._facts = dict(facts or {})
-        img = render_receipt(receipt, self._printer.dot_width, self._font_path)
-        self.slip_image = img
         self._code = code
         self._appointment = appointment
-        self._slip_url = self._images.put("slip", img)
         self._state = "printing"
+        self._round += 1
+        round_no = self._round
+        self.changed.emit()
+        printer, font = self._printer, self._font_path
+
+        def draw() -> Image.Image:  # on the printer's thread: the GUI never waits for the drawing
+            return render_receipt(receipt, printer.dot_width, font)
+
+        self._worker.run(draw, lambda img: self._drawn(round_no, img), self._crashed)
+
+    def _drawn(self, round_no: int, img: Image.Image) -> None:
+        if round_no != self._round:  # wiped meanwhile: nothing of that person is shown or printed
+            return
+        self.slip_image = img
+        self._slip_url = self._images.put("slip", img)
         self.changed.emit()
         self._worker.run(lambda: self._printer.print_image(img), self._printed, self._crashed)
 
@@ -89,6 +102,7 @@ class DoneVm(QObject):
         return self._state == "printing"
 
     def wipe(self) -> None:
+        self._round += 1
         self._officer_called = False
         self._code = ""
         self._appointment = ""
