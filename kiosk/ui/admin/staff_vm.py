@@ -128,12 +128,20 @@ class StaffVm(QObject):
             for q in self._status.quarantined
         ]
 
+    def _get_set_aside(self) -> str:
+        """Files the start-up sweep moved out of docs/ (never deleted): staff must know."""
+        st = self._status
+        if st is None or not st.set_aside_files:
+            return ""
+        return self._strings.fmt("set_aside_note", st.set_aside_files, st.set_aside_folder)
+
     link = qproperty(str, _get_link, notify=changed)
     link_text = qproperty(str, _get_link_text, notify=changed)
     queue = qproperty("QVariantList", _get_queue, notify=changed)
     oldest_waiting = qproperty(str, _get_oldest, notify=changed)
     last_success = qproperty(str, _get_last_success, notify=changed)
     quarantined = qproperty("QVariantList", _get_quarantined, notify=changed)
+    set_aside = qproperty(str, _get_set_aside, notify=changed)
 
     def _get_message(self) -> str:
         return self._message

@@ -46,6 +46,12 @@ Item {
             width: staffCol.width
             text: adminI18n.t.last_success_label + ": " + staff.last_success
         }
+        ALabel {
+            objectName: "staffSetAside"
+            width: staffCol.width
+            visible: staff.set_aside.length > 0
+            text: staff.set_aside
+        }
         AButton {
             objectName: "sendNowButton"
             kind: "ok"
