@@ -253,3 +253,21 @@ class ClockGuard:
         if abs(confirmed_at.timestamp() - now) > RESTAMP_AFTER_S:
             return datetime.fromtimestamp(now, confirmed_at.tzinfo or UTC)
         return confirmed_at
+
+
+def verdict_from_db(db_path: Path, now: float, *, build_time: float | None,
+                    data_time: float | None = None,
+                    boot: Callable[[], BootFacts] = boot_facts) -> ClockVerdict:
+    """The verdict from a store file, read-only (``kiosk sync status``, the metrics): the same
+    evidence the seal is judged on."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)) as conn:
+        row = conn.execute("SELECT value FROM sync_state WHERE key = ?",
+                           (SYNC_KEY_GATEWAY_CLOCK,)).fetchone()
+        last = conn.execute("SELECT MAX(confirmed_at) FROM applications").fetchone()
+    return judge(now, ClockEvidence(
+        build_time=build_time, data_time=data_time,
+        last_seal_time=time_of_version(last[0]) if last and last[0] else None,
+        gateway=GatewayClock.from_json(row[0] if row else None), boot=boot()))

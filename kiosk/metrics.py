@@ -100,7 +100,25 @@ def render(db_path: Path, now: datetime, devices: Mapping[str, Health] | None = 
     out += ["# HELP dvc_kiosk_today Activity since midnight UTC (sessions, slips, ...).",
             "# TYPE dvc_kiosk_today gauge"]
     out += [f'dvc_kiosk_today{{what="{k}"}} {v}' for k, v in sorted(activity.items())]
+    out += _clock_lines(db_path, now)
     return "\n".join(out) + "\n"
+
+
+def _clock_lines(db_path: Path, now: datetime) -> list[str]:
+    """Whether this kiosk may seal: 0 while its clock is implausible (issue 11 item 7)."""
+    from kiosk.build_info import build_time
+    from kiosk.clock_trust import ClockProblem, verdict_from_db
+
+    verdict = verdict_from_db(db_path, now.timestamp(), build_time=build_time())
+    lines = ["# HELP dvc_kiosk_clock_trusted 1 when the clock is plausible; 0: sealing refused "
+             "(problem label says why; fix the time, see `kiosk sync status`).",
+             "# TYPE dvc_kiosk_clock_trusted gauge",
+             f"dvc_kiosk_clock_trusted {1 if verdict.trusted else 0}"]
+    lines += ["# HELP dvc_kiosk_clock_problem 1 for the reason the clock is not trusted.",
+              "# TYPE dvc_kiosk_clock_problem gauge"]
+    lines += [f'dvc_kiosk_clock_problem{{problem="{p.value}"}} {1 if verdict.problem is p else 0}'
+              for p in ClockProblem]
+    return lines
 
 
 def write_textfile(directory: Path, text: str, name: str = "dvc_kiosk.prom") -> Path:

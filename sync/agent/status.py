@@ -36,6 +36,7 @@ class SyncStatus:
     set_aside_files: int = 0
     set_aside_folder: str = ""
     purged: int = 0  # acknowledged applications whose content was purged (tombstones)
+    clock: str = ""  # "trusted", or why sealing is refused (kiosk.clock_trust)
 
     def to_dict(self) -> dict[str, object]:
         d = asdict(self)
@@ -63,7 +64,15 @@ def read_status(db_path: Path) -> SyncStatus:
             set_aside_files=aside.files,
             set_aside_folder=str(aside.folder),
             purged=outbox.purged_count(),
+            clock=_clock(db_path),
         )
+
+
+def _clock(db_path: Path) -> str:
+    from kiosk.build_info import build_time
+    from kiosk.clock_trust import verdict_from_db
+
+    return verdict_from_db(db_path, time.time(), build_time=build_time()).describe()
 
 
 def format_status(st: SyncStatus) -> str:
@@ -76,6 +85,7 @@ def format_status(st: SyncStatus) -> str:
     lines += [f"queue: {queue}",
               f"oldest waiting: {st.oldest_waiting or '-'}",
               f"last success: {st.last_success_at or 'never'}",
+              f"clock: {st.clock or '-'}",
               f"agent: {st.agent or 'not running'}"
               + (f" (lease until {st.agent_lease_expires_at})" if st.agent else "")]
     lines.append(f"purged after retention: {st.purged} (documents and payload deleted, "

@@ -142,3 +142,22 @@ def test_a_clock_set_days_ahead_after_the_gateway_spoke_is_refused(rig: Rig) -> 
         seal_application(context, app)  # allowed (and stamped now, not three days ahead)
         at = str(store.query("SELECT confirmed_at FROM applications")[0][0])
     assert abs(datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp() - time.time()) < 120
+
+
+def test_staff_see_it_in_sync_status_and_the_metrics(rig: Rig) -> None:
+    from kiosk.metrics import render
+    from sync.agent.status import format_status, read_status
+
+    _agent_reaches_the_gateway(rig, FakeClock(time.time()))
+    assert read_status(rig.db).clock == "trusted"
+    assert "dvc_kiosk_clock_trusted 1\n" in render(rig.db, datetime.now(UTC))
+    with Outbox(rig.db, time.time) as outbox:  # as if the clock had been set 3 days ahead since
+        outbox.set_state(SYNC_KEY_GATEWAY_CLOCK,
+                         GatewayClock.observed(time.time(), -3 * 86400).to_json())
+    status = read_status(rig.db)
+    assert status.clock.startswith("NOT TRUSTED (far_from_gateway): the clock is +72.0 h off")
+    assert f"clock: {status.clock}" in format_status(status)
+    metrics = render(rig.db, datetime.now(UTC))
+    assert "dvc_kiosk_clock_trusted 0\n" in metrics
+    assert 'dvc_kiosk_clock_problem{problem="far_from_gateway"} 1\n' in metrics
+    assert 'dvc_kiosk_clock_problem{problem="before_known_time"} 0\n' in metrics
