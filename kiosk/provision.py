@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.config import NOT_PROVISIONED, KioskConfig
 from kiosk.store.files import atomic_write
-from sync.protocol.keys import (
+from sync.api import (
     decode_key,
     generate_signing_key,
     load_signing_key,

@@ -39,18 +39,20 @@ from kiosk.store.errors import StateConflictError, StoreUnavailable
 from kiosk.store.files import FileWriter, atomic_write, ensure_dir
 from kiosk.store.schema import DOCS_DIRNAME, ApplicationState
 from kiosk.store.sweep import discard_unsealed
-from sync.protocol.canonical import sha256_hex
-from sync.protocol.envelope import new_application_key, seal_document, seal_payload
-from sync.protocol.messages import (
+from sync.api import (
     ApplicationManifest,
-    Confirmation,
     DocumentEntry,
     KioskCodeConfirmation,
     OtpConfirmation,
     SealedPayload,
+    format_utc,
     is_safe_id,
+    new_application_key,
+    seal_document,
+    seal_payload,
+    sha256_hex,
 )
-from sync.protocol.times import format_utc
+from sync.api import ManifestConfirmation as Confirmation
 
 PDF_MIME = "application/pdf"
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving in Vietnam

@@ -2,9 +2,10 @@
 
 Kiosk code outside the composition root (``kiosk.wiring``) imports sync only from here: typed
 functions and results for what the kiosk asks of its agent and gateway (export to USB, ACK import,
-signed ping, requeue, send-now, status, the citizen's OTP and VNeID), and the few protocol pieces
-sealing needs. The kiosk never sends anything itself: "send now" is a row in ``sync_state`` the
-agent polls. Results carry short English texts for staff (codes and counts, never a person).
+signed ping, requeue, send-now, status, the citizen's OTP and VNeID), and the protocol pieces
+sealing and provisioning need (the envelope, the manifest, key files). The kiosk never sends
+anything itself: "send now" is a row in ``sync_state`` the agent polls. Results carry short
+English texts for staff (codes and counts, never a person).
 """
 
 from __future__ import annotations
@@ -28,8 +29,30 @@ from sync.bundles import ack as _ack
 from sync.bundles import export as _export
 from sync.otp import OtpCheck, OtpRequest, OtpSent, OtpVerdict, request_otp, verify_otp
 from sync.outbox import Outbox, QuarantinedApplication, RetryingApplication, iso
+from sync.protocol.canonical import sha256_hex
 from sync.protocol.dataupdate import KINDS as UPDATE_KINDS
 from sync.protocol.dataupdate import DataUpdate, UpdateError, verify_update
+from sync.protocol.envelope import new_application_key, seal_document, seal_payload
+from sync.protocol.keys import (
+    KeyFormatError,
+    decode_key,
+    ed25519_public_from_b64,
+    generate_signing_key,
+    load_signing_key,
+    public_key_b64,
+    save_private_key,
+    x25519_public_from_b64,
+)
+from sync.protocol.messages import (
+    ApplicationManifest,
+    DocumentEntry,
+    KioskCodeConfirmation,
+    OtpConfirmation,
+    SealedPayload,
+    is_safe_id,
+)
+from sync.protocol.messages import Confirmation as ManifestConfirmation
+from sync.protocol.times import format_utc
 from sync.staff_actions import StaffActionError, requeue_quarantined
 from sync.vneid import VneidCheck, VneidVerdict, verify_vneid
 
@@ -37,12 +60,18 @@ __all__ = [
     "UPDATE_KINDS",
     "AckOutcome",
     "AgentConfig",
+    "ApplicationManifest",
     "DataUpdate",
+    "DocumentEntry",
     "ExportOutcome",
+    "KeyFormatError",
+    "KioskCodeConfirmation",
     "KioskFacts",
     "LinkReport",
     "LinkState",
+    "ManifestConfirmation",
     "OtpCheck",
+    "OtpConfirmation",
     "OtpRequest",
     "OtpSent",
     "OtpVerdict",
@@ -50,23 +79,37 @@ __all__ = [
     "QuarantinedApplication",
     "RequeueOutcome",
     "RetryingApplication",
+    "SealedPayload",
     "SyncStatus",
     "UpdateError",
     "UpdateLayout",
     "VneidCheck",
     "VneidVerdict",
+    "decode_key",
+    "ed25519_public_from_b64",
     "export_bundle",
     "format_status",
+    "format_utc",
+    "generate_signing_key",
     "import_ack",
+    "is_safe_id",
+    "load_signing_key",
+    "new_application_key",
     "ping",
+    "public_key_b64",
     "publish_kiosk_facts",
     "read_status",
     "request_otp",
     "request_send_now",
     "requeue",
+    "save_private_key",
+    "seal_document",
+    "seal_payload",
+    "sha256_hex",
     "verify_otp",
     "verify_update",
     "verify_vneid",
+    "x25519_public_from_b64",
 ]
 
 
@@ -203,7 +246,7 @@ class RequeueOutcome:
         text = (f"{self.application_code} (#{self.kiosk_seq}) is queued again; "
                 f"it was quarantined for: {self.previous_reason or '-'}")
         if self.damaged:
-            text += "; WARNING: its files are damaged, the agent will not send it until they are back"
+            text += "\nWARNING: its files are damaged; the agent will not send it until they are back"
         return text
 
 

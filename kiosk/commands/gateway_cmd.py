@@ -9,6 +9,6 @@ from kiosk.config import KioskConfig
 
 def serve(args: argparse.Namespace, config: KioskConfig) -> int:
     del config
-    from sync.gateway.server import main_serve
+    from kiosk.wiring.embedded import serve_reference_gateway
 
-    return main_serve(args.port, args.data, args.host)
+    return serve_reference_gateway(args.port, args.data, args.host)

@@ -1,12 +1,14 @@
 """`kiosk provision`, `kiosk sync ...`, `kiosk export`, `kiosk import-ack`: field staff's tools.
 
-Each builds the agent's configuration from the kiosk's and calls `sync.cli`; the kiosk never
-sends anything itself (the agent is the only sender).
+The agent's own process comes from the composition root (``kiosk.wiring.gateway``); the staff
+tools call ``sync.api`` and print its results. The kiosk never sends anything itself (the agent
+is the only sender).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from kiosk.config import KioskConfig
@@ -19,10 +21,8 @@ from kiosk.provision import (
     read_gateway_record,
     write_gateway_record,
 )
-from kiosk.wiring.gateway import agent_config
-from sync import cli as sync_cli
-from sync.api import AgentConfig
-from sync.protocol.keys import KeyFormatError, ed25519_public_from_b64
+from kiosk.wiring.gateway import run_agent, run_agent_once
+from sync import api
 
 
 def provision(args: argparse.Namespace, config: KioskConfig) -> int:
@@ -36,7 +36,7 @@ def provision(args: argparse.Namespace, config: KioskConfig) -> int:
         try:
             write_gateway_record(config, GatewayRecord(args.gateway_url, args.gateway_signing_key,
                                                        args.gateway_encryption_key))
-        except KeyFormatError as exc:
+        except api.KeyFormatError as exc:
             print(f"gateway key refused: {exc}", file=sys.stderr)
             return 2
     if config.gateway.mode == "embedded":
@@ -48,50 +48,51 @@ def provision(args: argparse.Namespace, config: KioskConfig) -> int:
     return 0
 
 
-def _with_agent(config: KioskConfig) -> AgentConfig | None:
-    try:
-        return agent_config(config)
-    except ProvisioningError as exc:
-        print(exc, file=sys.stderr)
-        return None
-
-
 def run(args: argparse.Namespace, config: KioskConfig) -> int:
     del args
-    agent = _with_agent(config)
-    return 2 if agent is None else sync_cli.run_forever(agent)
+    return run_agent(config)
 
 
 def once(args: argparse.Namespace, config: KioskConfig) -> int:
     del args
-    agent = _with_agent(config)
-    return 2 if agent is None else sync_cli.run_once(agent)
+    return run_agent_once(config)
 
 
 def now(args: argparse.Namespace, config: KioskConfig) -> int:
     del args
-    return sync_cli.send_now(store_path(config))
+    api.request_send_now(store_path(config))
+    print("send-now requested; the agent wakes within a second")
+    return 0
 
 
 def status(args: argparse.Namespace, config: KioskConfig) -> int:
-    return sync_cli.status(store_path(config), as_json=args.json)
+    st = api.read_status(store_path(config))
+    if args.json:
+        print(json.dumps(st.to_dict(), ensure_ascii=False, sort_keys=True, indent=2))
+    else:
+        print(api.format_status(st))
+    return 0
 
 
 def export(args: argparse.Namespace, config: KioskConfig) -> int:
-    return sync_cli.export_to(store_path(config), args.to, config.kiosk.id, ensure_kiosk_key(config))
+    result = api.export_bundle(store_path(config), args.to, config.kiosk.id, ensure_kiosk_key(config))
+    print(result.message)
+    return 0 if result.ok else 2
 
 
 def import_ack(args: argparse.Namespace, config: KioskConfig) -> int:
     try:
         record = read_gateway_record(config)
-        key = ed25519_public_from_b64(record.signing_public_key)
-    except (ProvisioningError, KeyFormatError) as exc:
+        key = api.ed25519_public_from_b64(record.signing_public_key)
+    except (ProvisioningError, api.KeyFormatError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    return sync_cli.import_ack(store_path(config), args.file, config.kiosk.id, key)
+    result = api.import_ack(store_path(config), args.file, config.kiosk.id, key)
+    print(result.message)
+    return 0 if result.ok else 2
 
 
 def retry(args: argparse.Namespace, config: KioskConfig) -> int:
-    from sync.staff_actions import retry_cli
-
-    return retry_cli(store_path(config), args.code)
+    result = api.requeue(store_path(config), args.code, actor="staff-cli")
+    print(result.message)
+    return 0 if result.ok else 2

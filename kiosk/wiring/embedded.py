@@ -7,6 +7,7 @@ agent → gateway → status back) work out of the box with no network and no se
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.config import KioskConfig, check_can_start
@@ -60,3 +61,10 @@ def start_embedded(config: KioskConfig, *, link: FaultProxy | None = None) -> Ru
         link.retarget("127.0.0.1", running.port)
     provision_embedded(config, link.url if link is not None else running.url)
     return running
+
+
+def serve_reference_gateway(port: int, data: Path, host: str) -> int:
+    """`kiosk gateway serve`: the reference gateway as its own program (testers and tests)."""
+    from sync.gateway.server import main_serve
+
+    return main_serve(port, data, host)

@@ -5,8 +5,10 @@ Every call here blocks on the network or the store; the UI runs them on its work
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -96,3 +98,31 @@ def link_online(db_path: Path) -> Callable[[], bool]:
             return False
 
     return online
+
+
+def run_agent(config: KioskConfig) -> int:
+    """The sync agent's process (``kiosk sync run``; systemd kiosk-sync.service)."""
+    agent = _agent_or_say(config)
+    if agent is None:
+        return 2
+    from sync import cli
+
+    return cli.run_forever(agent)
+
+
+def run_agent_once(config: KioskConfig, out: TextIO = sys.stdout) -> int:
+    """Drain what can be sent now, then exit (``kiosk sync once``, ``kiosk demo``)."""
+    agent = _agent_or_say(config)
+    if agent is None:
+        return 2
+    from sync import cli
+
+    return cli.run_once(agent, out=out)
+
+
+def _agent_or_say(config: KioskConfig) -> AgentConfig | None:
+    try:
+        return agent_config(config)
+    except ProvisioningError as exc:
+        print(exc, file=sys.stderr)
+        return None

@@ -26,8 +26,14 @@ BAD = {
     "kiosk/ui/bad_wiring.py": "from kiosk.wiring.root import build_kiosk\n",
     "kiosk/ui/bad_commands.py": "import kiosk.commands.sync_cmd\n",
     "kiosk/store/bad_ui.py": "from kiosk.ui.services import UiServices\n",
+    "kiosk/bad_side_door.py": "from sync.protocol.keys import b64encode\n",  # not through sync.api
+    "kiosk/commands/bad_cli.py": "from sync import cli\n",
 }
-GOOD = {"kiosk/ui/good_sync.py": "from sync.api import SyncStatus, read_status\n"}
+GOOD = {
+    "kiosk/ui/good_sync.py": "from sync.api import SyncStatus, read_status\n",
+    "kiosk/good_door.py": "from sync import api\n",
+    "kiosk/wiring/good_root.py": "from sync.agent.loop import Agent\n",  # the root wires sync itself
+}
 
 
 def _copy_tree(dest: Path, extra: dict[str, str]) -> None:
