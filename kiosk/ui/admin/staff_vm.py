@@ -135,6 +135,14 @@ class StaffVm(QObject):
             return ""
         return self._strings.fmt("set_aside_note", st.set_aside_files, st.set_aside_folder)
 
+    def _get_clock_warning(self) -> str:
+        """Empty while the clock is trusted; else why the kiosk refuses to seal (issue 11 item 7)."""
+        st = self._status
+        if st is None or not st.clock or st.clock == "trusted":
+            return ""
+        return self._strings.fmt("clock_untrusted_note", st.clock)
+
+    clock_warning = qproperty(str, _get_clock_warning, notify=changed)
     link = qproperty(str, _get_link, notify=changed)
     link_text = qproperty(str, _get_link_text, notify=changed)
     queue = qproperty("QVariantList", _get_queue, notify=changed)

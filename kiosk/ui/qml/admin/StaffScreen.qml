@@ -47,6 +47,12 @@ Item {
             text: adminI18n.t.last_success_label + ": " + staff.last_success
         }
         ALabel {
+            objectName: "staffClock"
+            width: staffCol.width
+            visible: staff.clock_warning.length > 0
+            text: staff.clock_warning
+        }
+        ALabel {
             objectName: "staffSetAside"
             width: staffCol.width
             visible: staff.set_aside.length > 0
