@@ -78,7 +78,13 @@ class Units(QObject):
     def _huge(self) -> float:
         return round(self._body() * 2.2)
 
+    def _bar(self) -> float:
+        # The always-there bar (repeat, volume, size, colours) keeps the default body size (cap
+        # height 6.5 mm): on a portrait panel it stays one row at every text size.
+        return math.ceil(self.px(cap_mm_to_em_mm(BODY_CAP_MM)))
+
     body_px = qproperty(float, _body, notify=text_size_changed)
+    bar_px = qproperty(float, _bar, notify=text_size_changed)
     title_px = qproperty(float, _title, notify=text_size_changed)
     small_px = qproperty(float, _small, notify=text_size_changed)
     huge_px = qproperty(float, _huge, notify=text_size_changed)

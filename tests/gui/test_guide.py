@@ -168,3 +168,17 @@ def test_text_size_says_which_size_it_is(ui: KioskUi, qtbot: QtBot) -> None:
         said.append(ui.voice.history[-1])
     assert said == [ui.strings.text(f"text_size_{n}") for n in (1, 2, 0)]
     assert ui.units.text_size == 0
+
+
+def test_top_bar_stays_one_row_at_the_largest_text(ui: KioskUi, qtbot: QtBot) -> None:
+    ui.units._set_text_size(2)
+    tap(ui, qtbot, "startButton")
+    wait_screen(ui, qtbot, "procedure")
+    ui.window.grabWindow()  # laid out
+    names = ("repeatButton", "volumeDownButton", "volumeUpButton", "textSizeButton", "contrastButton")
+    tops = set()
+    for name in names:
+        item = find(ui, name)
+        assert item is not None, name
+        tops.add(round(item.mapToScene(item.boundingRect().topLeft()).y()))
+    assert len(tops) == 1

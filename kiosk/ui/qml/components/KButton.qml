@@ -8,6 +8,7 @@ Rectangle {
     property string kind: "primary"   // primary | secondary | danger | ok
     property bool enabledState: true
     property real minHeight: units.mm(18)
+    property real labelPx: units.body_px
     signal clicked()
 
     readonly property color fill: kind === "secondary" ? theme.c.secondary
@@ -41,7 +42,7 @@ Rectangle {
             width: parent.width
             text: root.text
             color: root.ink
-            font.pixelSize: units.body_px
+            font.pixelSize: root.labelPx
             font.bold: true
             wrapMode: Text.WordWrap
             horizontalAlignment: root.sub.length > 0 ? Text.AlignLeft : Text.AlignHCenter

@@ -20,24 +20,28 @@ Rectangle {
             objectName: "repeatButton"
             text: i18n.t.bar_repeat
             kind: "secondary"
+            labelPx: units.bar_px
             onClicked: voice.repeat()
         }
         KButton {
             objectName: "volumeDownButton"
             text: i18n.t.bar_volume_down
             kind: "secondary"
+            labelPx: units.bar_px
             onClicked: voice.volume = voice.volume - 0.2
         }
         KButton {
             objectName: "volumeUpButton"
             text: i18n.t.bar_volume_up
             kind: "secondary"
+            labelPx: units.bar_px
             onClicked: voice.volume = voice.volume + 0.2
         }
         KButton {
             objectName: "textSizeButton"
             text: i18n.t.bar_text_size
             kind: "secondary"
+            labelPx: units.bar_px
             onClicked: {
                 units.text_size = (units.text_size + 1) % 3
                 voice.say(i18n.t["text_size_" + units.text_size])  // says which size it is now
@@ -47,6 +51,7 @@ Rectangle {
             objectName: "contrastButton"
             text: i18n.t.bar_contrast
             kind: "secondary"
+            labelPx: units.bar_px
             onClicked: theme.name = theme.name === "default" ? "high_contrast" : "default"
         }
     }
