@@ -196,10 +196,9 @@ def demo(args: argparse.Namespace, config: KioskConfig) -> int:
 
     from devices.qr.decode import decode_image
     from kiosk.ui.demo import fresh_demo_config, run_demo
-    from kiosk.wiring.gateway import agent_config
+    from kiosk.wiring.gateway import run_agent_once
     from kiosk.wiring.root import build_kiosk
     from kiosk.wiring.ui import build_ui_services
-    from sync import cli as sync_cli
 
     config = fresh_demo_config(config, args.out)  # a clean demo kiosk each time (never the real one)
     print(f"demo kiosk data: {config.data_dir} (made afresh)")
@@ -216,7 +215,7 @@ def demo(args: argparse.Namespace, config: KioskConfig) -> int:
         print(f"screenshots: {len(result.screenshots)} in {args.out}")
         print(f"slip: {result.slip_path} (QR reads back: {', '.join(read_back) or 'NOTHING'})")
         print("syncing to the embedded reference gateway:")
-        synced = sync_cli.run_once(agent_config(config))
+        synced = run_agent_once(config)
         print(f"application code: {result.application_code}")
         from kiosk.domain.lookup_code import parse_lookup_text
 
