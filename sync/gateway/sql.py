@@ -14,12 +14,17 @@ key (an upload being PATCHed) so two processes never write one upload file at th
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import psycopg
+
+log = logging.getLogger(__name__)
 
 WRITE_LOCK_ID = 0x6476_634B  # "dvcK": the one writer-at-a-time lock
 # INSERT OR REPLACE needs the conflict target in PostgreSQL: the primary key of each table.
@@ -107,57 +112,87 @@ class _Cursor:
 
 class PgConnection:
     """The subset of ``sqlite3.Connection`` the desks use, on PostgreSQL. Not thread-safe:
-    GatewayStore serialises its use, as it does for SQLite."""
+    GatewayStore serialises its use, as it does for SQLite.
+
+    A connection lost (database restarted, network cut) is opened again before the next
+    statement outside a transaction, and a read that met the loss is run once more; a loss inside
+    a transaction fails that request (retryable 500: the kiosk tries again) and the transaction
+    is gone with the connection, so nothing half-done remains."""
 
     def __init__(self, url: str) -> None:
         import psycopg  # only a province's gateway needs it (extra "gateway-postgres")
 
-        self._pg = psycopg.connect(url, autocommit=True)
+        self._url = url
+        self._pg: psycopg.Connection[Any] = psycopg.connect(url, autocommit=True)
         self._integrity_error: type[Exception] = psycopg.errors.IntegrityError
-        self._lock = threading.RLock()
+        self._lost: type[Exception] = psycopg.OperationalError
+        self._in_tx = False
 
     def close(self) -> None:
         self._pg.close()
 
+    def _live(self) -> psycopg.Connection[Any]:
+        if self._pg.closed or self._pg.broken:
+            if self._in_tx:
+                raise sqlite3.OperationalError("database connection lost in a transaction")
+            import psycopg
+
+            log.warning("database connection lost: connecting again")
+            self._pg = psycopg.connect(self._url, autocommit=True)
+        return self._pg
+
+    def _run(self, query: str | bytes, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
+        pg = self._live()
+        try:
+            return pg.execute(query, tuple(params))
+        except self._integrity_error as exc:  # what the desks catch, as on SQLite
+            raise sqlite3.IntegrityError(str(exc)) from exc
+        except self._lost:
+            if self._in_tx or not (pg.closed or pg.broken):
+                raise
+            return self._live().execute(query, tuple(params))
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
         text = sql.strip().upper()
         if text in ("BEGIN IMMEDIATE", "BEGIN"):
-            self._pg.execute("BEGIN")
-            self._pg.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_ID,))
+            self._run("BEGIN")
+            self._in_tx = True
+            self._run("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_ID,))
+            return _Cursor([], 0)
+        if text in ("COMMIT", "ROLLBACK"):
+            try:
+                if not (self._pg.closed or self._pg.broken):
+                    self._pg.execute(text)
+                elif text == "COMMIT":
+                    raise sqlite3.OperationalError("database connection lost before COMMIT")
+            finally:
+                self._in_tx = False
             return _Cursor([], 0)
         if text.startswith("CREATE "):
             self.executescript(sql)
             return _Cursor([], 0)
-        try:
-            cur = self._pg.execute(translate(sql).encode("utf-8"), _params(params))
-        except self._integrity_error as exc:  # what the desks catch, as on SQLite
-            raise sqlite3.IntegrityError(str(exc)) from exc
+        cur = self._run(translate(sql).encode("utf-8"), params)
         if cur.description is None:
             return _Cursor([], cur.rowcount)
         names = [d.name for d in cur.description]
         return _Cursor([Row(names, _values(r)) for r in cur.fetchall()], cur.rowcount)
 
     def executemany(self, sql: str, seq: Sequence[Sequence[Any]]) -> _Cursor:
-        with self._pg.cursor() as cur:
-            cur.executemany(translate(sql).encode("utf-8"),
-                            [_params(p) for p in seq])
+        with self._live().cursor() as cur:
+            cur.executemany(translate(sql).encode("utf-8"), [tuple(p) for p in seq])
             return _Cursor([], cur.rowcount)
 
     def executescript(self, script: str) -> None:
         for statement in translate_schema(script):
-            self._pg.execute(statement.encode("utf-8"))
+            self._run(statement.encode("utf-8"))
 
     def try_lock(self, key: str) -> bool:
-        row = self._pg.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))",
-                               (key,)).fetchone()
+        row = self._run("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))",
+                        (key,)).fetchone()
         return bool(row and row[0])
 
     def unlock(self, key: str) -> None:
-        self._pg.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
-
-
-def _params(params: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(params)
+        self._run("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
 
 
 def _values(row: Sequence[Any]) -> tuple[Any, ...]:

@@ -301,3 +301,37 @@ def test_the_agent_sends_through_gunicorn_workers(tmp_path: Path, database: str)
     finally:
         check.close()
     assert set(states(db).values()) <= {"received", "acked"}
+
+
+def test_a_lost_database_connection_is_opened_again(
+    tmp_path: Path, database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database restarts (here: every gateway connection is killed) between and during the
+    agent's passes: requests that met it fail retryably, the next ones reconnect, and every
+    application still arrives exactly once."""
+    gateway = start_gateway(tmp_path / "gateway", database_url=database)
+    try:
+        key = generate_signing_key()
+        gateway.control.register_kiosk(KIOSK_ID, public_key_b64(key))
+        rig = Rig(tmp_path, gateway, create_store(tmp_path / "kiosk"), key)
+        first = rig.seal(2, page_bytes=3000)
+        clock = AgentClock()
+        with rig.agent(clock) as agent:
+            assert agent.run_once().sent == 2
+            killed = _kill_other_connections(database)
+            assert killed >= 1
+            later = rig.seal(2, page_bytes=3000)
+            report = agent.run_once(budget_s=3600)
+            assert report.sent == 2, report
+        rig.assert_on_gateway(first + later)
+        assert "database connection lost: connecting again" in caplog.text
+    finally:
+        gateway.stop()
+
+
+def _kill_other_connections(database: str) -> int:
+    with psycopg.connect(database, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()
+    return len(rows)
