@@ -21,5 +21,6 @@ class Event(StrEnum):
     QUEUE_TICKET = "queue.ticket"
     RATING = "rating.recorded"
     STORE_UNAVAILABLE = "store.unavailable"
+    CLOCK_UNTRUSTED = "clock.untrusted"  # a seal refused: the clock is implausible (staff called)
     TECHNICIAN_ACTION = "technician.action"
     STAFF_ACTION = "staff.action"

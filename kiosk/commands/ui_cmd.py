@@ -81,6 +81,7 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
         overlay = install_admin(ui.engine, ui.window, admin, images=ui.images,
                                 kiosk_strings=ui.strings, devices=ui.devices)
         ui.flow.done.officer_called.connect(lambda: log_event(Event.OFFICER_CALLED))
+        ui.flow.clock_refused.connect(lambda detail: log_event(Event.CLOCK_UNTRUSTED, detail=detail))
         metrics = _metrics_timer(kiosk, ui)
         from kiosk.update.ui_hook import start_update_gate  # software updates between sessions
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from PySide6.QtCore import QObject, Signal
 
+from kiosk.clock_trust import ClockNotTrusted
 from kiosk.domain.application import ConfirmationMethod, ConfirmedApplication
 from kiosk.domain.catalog_model import Lang
 from kiosk.domain.session import CodeCheck, Session, Step, StepError
@@ -52,6 +53,7 @@ SCREENS = {
 class FlowVm(QObject):
     changed = Signal()
     sealed = Signal(object)
+    clock_refused = Signal(str)  # a seal refused on an implausible clock: the technician's detail
 
     def __init__(
         self,
@@ -414,12 +416,20 @@ class FlowVm(QObject):
 
     def _seal(self, app: ConfirmedApplication) -> None:
         self.confirm.busy = True
+        self.session.set_busy("clock", False)
         self.session.set_busy("seal", True)
         self._store_worker.run(lambda: self._s.seal(app), self._on_sealed, self._seal_failed)
 
-    def _seal_failed(self, _exc: BaseException) -> None:
+    def _seal_failed(self, exc: BaseException) -> None:
         self.confirm.busy = False
         self.session.set_busy("seal", False)
+        if isinstance(exc, ClockNotTrusted):  # issue 11 item 7: kept in memory, staff called
+            self.session.set_busy("clock", True)  # no idle wipe while the application waits
+            self.confirm.show_error("confirm_clock_wrong")
+            self._voice.say(self._strings.text("confirm_clock_wrong"))
+            self.done.call_officer()
+            self.clock_refused.emit(exc.verdict.detail)
+            return
         self.confirm.show_error("confirm_seal_failed")
 
     def _on_sealed(self, record: SealedApplication) -> None:
@@ -469,6 +479,7 @@ class FlowVm(QObject):
 
     def _wipe_screen(self) -> None:
         """Forget the person on screen: images, typed codes, and their display choices."""
+        self.session.set_busy("clock", False)
         self._extra = None
         self.record = None
         self._confirmed = None
