@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from sync.client.failure import GatewayError
 from sync.client.gateway import GatewayClient
 from sync.outbox import Outbox, parse_iso
 from sync.protocol import headers as h
@@ -106,6 +107,7 @@ class HeartbeatSender:
         self._errors: collections.deque[str] = collections.deque(maxlen=10)
         self._last_sent_at: float | None = None
         self._last_fingerprint: str | None = None
+        self._quiet_until = 0.0  # a gateway without the endpoint is asked again only later
         self.sent = 0
 
     def record_error(self, code: str) -> None:
@@ -152,6 +154,8 @@ class HeartbeatSender:
         )
 
     def due(self, beat: Heartbeat) -> bool:
+        if self._clock() < self._quiet_until:
+            return False
         if self._last_sent_at is None or beat.fingerprint() != self._last_fingerprint:
             return True
         return self._clock() - self._last_sent_at >= self.interval_s
@@ -162,9 +166,14 @@ class HeartbeatSender:
         beat = self.build()
         if not self.due(beat):
             return False
-        answer = self._client.exchange(
-            "POST", f"/v1/kiosks/{self._kiosk_id}/heartbeat", body=beat.to_json(),
-            extra={"Content-Type": h.JSON}, ok=(200,)).json()
+        try:
+            answer = self._client.exchange(
+                "POST", f"/v1/kiosks/{self._kiosk_id}/heartbeat", body=beat.to_json(),
+                extra={"Content-Type": h.JSON}, ok=(200,)).json()
+        except GatewayError as err:
+            if err.failure.status in (404, 405, 501):  # a gateway that predates heartbeats
+                self._quiet_until = self._clock() + self.interval_s
+            raise
         self._last_sent_at = self._clock()
         self._last_fingerprint = beat.fingerprint()
         self.sent += 1

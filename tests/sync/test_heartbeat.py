@@ -238,3 +238,19 @@ def test_metrics_only_for_the_provinces_own_network(tmp_path: Path) -> None:
         assert app.dispatch(Request("POST", "/metrics", {}, b"", "127.0.0.1")).status == 405
     finally:
         app.close()
+
+
+def test_a_gateway_without_heartbeats_is_asked_again_only_after_the_interval(
+    shared_clock_rig: tuple[Rig, FakeClock]
+) -> None:
+    rig, clock = shared_clock_rig
+    rig.gateway.control.script(Fault.answer(404, method="POST", path="/heartbeat$"))
+    with rig.agent(clock) as agent:
+        notes = agent.run_pass().notes
+        assert any(n.startswith("heartbeat failed: HTTP 404") for n in notes), notes
+        clock.now += 120
+        agent.run_pass()
+        assert heartbeats(rig) == 0  # not every pass on 2G
+        clock.now += 180
+        agent.run_pass()
+        assert heartbeats(rig) == 1
