@@ -30,6 +30,7 @@ _FAULTS = {
     DeviceStatus.COVER_OPEN: "documents_cover_open",
 }
 THUMB_SIDE = 160
+PAGE_SIDE = 1400  # a page tapped to be seen large: enough to judge the scan
 SCAN_DPI = 200
 
 
@@ -70,6 +71,7 @@ class DocumentsVm(QObject):
         self._images = images
         self._session = session
         self._thumbs: dict[str, list[str]] = {}
+        self._larges: dict[str, list[str]] = {}  # the same pages, large (tap a thumbnail)
         self._warnings: dict[str, Warnings] = {}
         self._message = ""
         self._scanning = False
@@ -93,6 +95,7 @@ class DocumentsVm(QObject):
 
     def wipe(self) -> None:
         self._thumbs = {}
+        self._larges = {}
         self._warnings = {}
         self._message = ""
         self._scanning = False
@@ -117,6 +120,7 @@ class DocumentsVm(QObject):
                 "required": item.need is Need.REQUIRED,
                 "pages": item.page_count,
                 "thumbs": self._thumbs.get(item.requirement.id, []),
+                "larges": self._larges.get(item.requirement.id, []),
                 "warning": self.warning_text(item.requirement.id),
             }
             for item in session.checklist()
@@ -173,6 +177,10 @@ class DocumentsVm(QObject):
                 self._images.put(f"page/{doc_id}/{i}", p, max_side=THUMB_SIDE)
                 for i, p in enumerate(outcome.pages)
             ]
+            self._larges[doc_id] = [
+                self._images.put(f"page/{doc_id}/{i}/large", p, max_side=PAGE_SIDE)
+                for i, p in enumerate(outcome.pages)
+            ]
         if outcome.status is not DeviceStatus.READY:
             self._message = self._strings.text(_FAULTS.get(outcome.status, "documents_scanner_down"))
         self.changed.emit()
@@ -191,6 +199,7 @@ class DocumentsVm(QObject):
 
     def _forget(self, doc_id: str) -> None:
         self._thumbs.pop(doc_id, None)
+        self._larges.pop(doc_id, None)
         self._warnings.pop(doc_id, None)
         self._images.drop(f"page/{doc_id}/")
 

@@ -77,18 +77,29 @@ Item {
                         Row {
                         spacing: units.mm(4)
                         Repeater {
+                            id: thumbs
+                            property var larges: modelData.larges
+                            property string docId: modelData.id
                             model: modelData.thumbs
-                            Column {
+                            Rectangle {  // tap a page to see it large
                                 required property string modelData
                                 required property int index
-                                spacing: units.mm(1)
+                                objectName: "thumb_" + thumbs.docId + "_" + index
+                                width: units.mm(22)
+                                height: units.mm(30)
+                                color: "#FFFFFF"
+                                border.color: theme.c.border
+                                border.width: units.mm(0.5)
+                                Accessible.role: Accessible.Button
+                                Accessible.name: i18n.t.documents_see_page
                                 Image {
-                                    width: units.mm(18)
-                                    height: units.mm(25)
+                                    anchors.fill: parent
+                                    anchors.margins: units.mm(1)
                                     fillMode: Image.PreserveAspectFit
                                     cache: false
-                                    source: modelData
+                                    source: parent.modelData
                                 }
+                                TapHandler { onTapped: pageViewer.url = thumbs.larges[parent.index] }
                             }
                         }
                         KButton {
@@ -127,6 +138,34 @@ Item {
             width: parent.width - units.mm(6)
             color: theme.c.danger_text
             text: docs.message
+        }
+    }
+    Rectangle {  // one scanned page, large enough to judge (tapped thumbnail)
+        id: pageViewer
+        objectName: "pageViewer"
+        property string url: ""
+        anchors.fill: parent
+        z: 10
+        visible: url.length > 0
+        color: theme.c.background
+        Image {
+            objectName: "pageLarge"
+            anchors.top: parent.top
+            anchors.bottom: closePage.top
+            anchors.bottomMargin: units.mm(4)
+            width: parent.width
+            fillMode: Image.PreserveAspectFit
+            cache: false
+            source: pageViewer.url
+        }
+        KButton {
+            id: closePage
+            objectName: "closePage"
+            anchors.bottom: parent.bottom
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: parent.width * 0.6
+            text: i18n.t.documents_close_page
+            onClicked: pageViewer.url = ""
         }
     }
     NavBar {
