@@ -36,5 +36,7 @@ def describe_status(record: SealedApplication, table: Mapping[str, str]) -> str:
         .replace("%2", record.masked_name)
         .replace("%3", state)
     )
+    if not record.masked_name:  # purged after retention: the tombstone keeps no name
+        head = head.replace(" ()", "")
     due = table["lookup_appointment"].replace("%1", record.appointment_date.strftime("%d/%m/%Y"))
     return f"{head} {due}"

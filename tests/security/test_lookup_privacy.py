@@ -190,3 +190,26 @@ def test_an_older_slip_with_a_bare_code_gets_the_state(
         sealed_now = seal(upgraded, replace(make_application()), make_documents(), keys=keys,
                           appointment_date=date(2026, 12, 1))
         assert sealed_now.lookup_token
+
+
+def test_a_purged_application_still_answers_its_slip_without_a_name(
+    vm: tuple[LookupVm, Monotonic], store: Store, keys: SealingKeys, clock: FakeClock
+) -> None:
+    from datetime import timedelta
+
+    from kiosk.store import ApplicationState, transition
+    from kiosk.store.retention import purge_acknowledged
+
+    lookup, _ = vm
+    mine = _sealed(store, keys, 1)[0]
+    transition(store, mine.application_id, ApplicationState.ACKED, detail="gateway ack")
+    with store.write() as conn:
+        conn.execute("UPDATE applications SET acked_at = ? WHERE application_id = ?",
+                     (store.now_text(), mine.application_id))
+    clock.now += timedelta(days=31)
+    assert purge_acknowledged(store) == 1
+    lookup.find(slip_qr_text(mine.application_code, mine.lookup_token))
+    shown = lookup.result
+    assert shown.startswith(f"Hồ sơ {mine.application_code}: ")
+    assert "()" not in shown
+    assert mine.masked_name not in shown
