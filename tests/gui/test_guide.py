@@ -182,3 +182,21 @@ def test_top_bar_stays_one_row_at_the_largest_text(ui: KioskUi, qtbot: QtBot) ->
         assert item is not None, name
         tops.add(round(item.mapToScene(item.boundingRect().topLeft()).y()))
     assert len(tops) == 1
+
+
+def test_continue_sits_right_under_the_answer(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
+    """Portrait: not half a screen of nothing between the last choice and "Tiếp tục"."""
+    tap(ui, qtbot, "startButton")
+    tap(ui, qtbot, "proc_HT-XNHN")
+    tap(ui, qtbot, "procedureGo")
+    wait_screen(ui, qtbot, "login")
+    kit.qr.control.inject(format_cccd(CITIZEN).encode("utf-8"))
+    wait_screen(ui, qtbot, "question")
+    ui.window.grabWindow()
+    last = find(ui, f"option_{len(ui.flow.form._get_options()) - 1}")
+    nxt = find(ui, "nextButton")
+    assert last is not None
+    assert nxt is not None
+    last_bottom = last.mapToScene(last.boundingRect().bottomLeft()).y()
+    next_top = nxt.mapToScene(nxt.boundingRect().topLeft()).y()
+    assert 0 < ui.units.to_mm(next_top - last_bottom) < 25

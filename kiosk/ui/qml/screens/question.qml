@@ -51,9 +51,12 @@ Item {
             text: form.error
         }
     }
+    // "Tiếp tục" right under the answer, not at the far bottom of a tall portrait screen.
+    readonly property real contentUsed: editor.item ? editor.item.used : 0
     NavBar {
         id: nav
-        anchors.bottom: parent.bottom
+        y: Math.min(parent.height - height,
+                    head.height + units.mm(6) + contentUsed + errorBox.height + units.mm(12))
         width: parent.width
         nextText: i18n.t.nav_next
         onBack: flow.back()
@@ -63,6 +66,7 @@ Item {
     Component {
         id: choiceList
         Flickable {
+            readonly property real used: opts.height
             contentHeight: opts.height
             clip: true
             Grid {
@@ -89,6 +93,7 @@ Item {
     Component {
         id: datePicker
         Row {
+            readonly property real used: implicitHeight
             spacing: units.mm(8)
             Repeater {
                 model: [
@@ -132,6 +137,7 @@ Item {
     Component {
         id: textField
         Item {
+            readonly property real used: textCol.height
         Flickable {
             id: textFlick
             anchors.fill: parent
@@ -212,6 +218,7 @@ Item {
     Component {
         id: numberPad
         Row {
+            readonly property real used: implicitHeight
             spacing: units.mm(10)
             Text {
                 objectName: "numberAnswer"
