@@ -74,7 +74,8 @@ def bench_wire_overhead(tmp: Path, count: int, docs: tuple[tuple[str, int], ...]
         assert report.sent == count, report
         print(f"wire overhead ({label}): {wire} B on the wire (up {proxy.bytes_up}, down "
               f"{proxy.bytes_down}) for {payload} B of payload = {wire / payload:.4f} "
-              "bytes per payload byte (goal <= 1.05; includes ping, status pull and ack)")
+              "bytes per payload byte (goal <= 1.05; includes ping, status pull, ack, heartbeat "
+              "and data-update check)")
 
 
 def bench_resend_after_cut(tmp: Path, doc_bytes: int) -> None:

@@ -445,8 +445,9 @@ class GatewayClient:
         full = "sha256 " + base64.b64encode(bytes.fromhex(sha256_hex)).decode("ascii")
         extra = {h.UPLOAD_LENGTH: str(size), h.UPLOAD_CHECKSUM_FULL: full}
         if first_chunk:
-            extra.update({"Content-Type": h.OFFSET_OCTET_STREAM,
-                          h.UPLOAD_CHECKSUM: sha256_b64(first_chunk)})
+            extra["Content-Type"] = h.OFFSET_OCTET_STREAM
+            if len(first_chunk) < size:  # the whole document: Upload-Checksum-Full covers it
+                extra[h.UPLOAD_CHECKSUM] = sha256_b64(first_chunk)
         a = self.exchange("POST", self._doc_path(application_id, doc_id), body=first_chunk,
                           extra=extra, ok=(200, 201, 204), during_upload=True)
         return a.offset() if a.header(h.UPLOAD_OFFSET) is not None else 0

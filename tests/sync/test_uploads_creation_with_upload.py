@@ -59,15 +59,17 @@ def app(gateway: RunningGateway, kiosk: TestKiosk) -> SealedApplication:
 
 
 def create_with(kiosk: TestKiosk, app: SealedApplication, doc_id: str, chunk: bytes,
-                checksum: str | None = None) -> SignedResponse:
+                checksum: str | None = None, *, chunk_checksum: bool = True) -> SignedResponse:
     entry = app.manifest.document(doc_id)
     assert entry is not None
-    return kiosk.call("POST", doc_target(app.id, doc_id), chunk, headers={
+    headers = {
         "Upload-Length": str(entry.size),
         "Upload-Checksum-Full": checksum_header_from_hex(entry.sha256),
         "Content-Type": OCTETS,
-        "Upload-Checksum": checksum or checksum_header(chunk),
-    })
+    }
+    if chunk_checksum:
+        headers["Upload-Checksum"] = checksum or checksum_header(chunk)
+    return kiosk.call("POST", doc_target(app.id, doc_id), chunk, headers=headers)
 
 
 def head_offset(kiosk: TestKiosk, app: SealedApplication, doc_id: str) -> int:
@@ -120,6 +122,19 @@ def test_a_repeated_create_ignores_its_body_and_tells_the_offset(
     assert gateway.control.document_bytes(app.id, "cccd") == data
 
 
+def test_the_whole_document_in_the_create_needs_no_chunk_checksum(
+    app: SealedApplication, kiosk: TestKiosk, gateway: RunningGateway
+) -> None:
+    data = app.documents["birth"]
+    created = create_with(kiosk, app, "birth", data, chunk_checksum=False)
+    assert (created.status, created.headers["Upload-Offset"]) == (201, str(len(data)))
+    assert gateway.control.document_bytes(app.id, "birth") == data
+    # Not the whole document: the chunk's own checksum is still required.
+    part = create_with(kiosk, app, "cccd", app.documents["cccd"][:4000], chunk_checksum=False)
+    assert (part.status, part.code) == (400, "validation")
+    assert head_offset(kiosk, app, "cccd") == 0
+
+
 def test_a_corrupted_chunk_is_460_and_the_creation_stands(
     app: SealedApplication, kiosk: TestKiosk
 ) -> None:
@@ -148,6 +163,9 @@ def test_a_whole_document_not_matching_the_manifest_resets_to_zero(
     refused = create_with(kiosk, app, "birth", wrong)
     assert (refused.status, refused.code, refused.obj()["retryable"]) == (
         422, "document_hash", True)
+    assert head_offset(kiosk, app, "birth") == 0
+    unchecked = create_with(kiosk, app, "birth", wrong, chunk_checksum=False)
+    assert (unchecked.status, unchecked.code) == (422, "document_hash")
     assert head_offset(kiosk, app, "birth") == 0
     assert gateway.control.document_bytes(app.id, "birth") is None
     assert create_with(kiosk, app, "birth", data).headers["Upload-Offset"] == str(len(data))
