@@ -104,6 +104,7 @@ Item {
             readonly property real fit: slipImage.sourceSize.height * (width - units.mm(4))
                                         / Math.max(1, slipImage.sourceSize.width) + units.mm(4)
             height: Math.min(room, fit)
+            visible: room > units.mm(60)  // too small to read: the printed slip is in the hand
             color: "#FFFFFF"
             border.color: theme.c.border
             border.width: units.mm(0.5)
