@@ -8,7 +8,6 @@ English report, never personal data.
 from __future__ import annotations
 
 import json
-import logging
 import signal
 import sys
 from pathlib import Path
@@ -29,8 +28,9 @@ __all__ = ["AgentConfig", "export_to", "import_ack", "run_forever", "run_once", 
 
 def run_forever(config: AgentConfig) -> int:
     """The agent process (systemd kiosk-sync.service). SIGTERM/SIGINT stop it cleanly."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from kiosk.logs import configure
+
+    configure()  # the one scrubbed JSON set-up of every kiosk process (journald priorities)
     with Agent(config) as agent:
         def _stop(_sig: int, _frame: FrameType | None) -> None:
             agent.stop()

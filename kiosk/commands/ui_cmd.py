@@ -85,8 +85,12 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
         metrics = _metrics_timer(kiosk, ui)
         from kiosk.update.ui_hook import start_update_gate  # software updates between sessions
 
-        update_gate = start_update_gate(config.data_dir / "run", ui.flow.current_screen, app.quit,
-                                        ui.engine)
+        def screen() -> str:  # a technician in the admin overlay counts as a session
+            return "admin" if overlay.gate.is_open() else ui.flow.current_screen()
+
+        update_gate = start_update_gate(  # tests shorten the minute of idleness asked for
+            config.data_dir / "run", screen, app.quit, ui.engine,
+            min_idle_s=float(os.environ.get("KIOSK_UPDATE_MIN_IDLE_S", "60")))
         updates = _updates_timer(kiosk, ui, app)
         tools = None
         if kiosk.sim_clock is not None:
@@ -155,6 +159,7 @@ def _metrics_timer(kiosk: Kiosk, ui: KioskUi) -> QTimer:
             publish_kiosk_facts(store_path(kiosk.config), KioskFacts(
                 config_version=config_version, catalog_version=kiosk.catalog.version,
                 holidays_version=holidays.version if holidays is not None else None,
+                holidays_to_year=kiosk.holidays.last_year,
                 devices={name: h.status.value for name, h in health.items()}))
 
     timer = QTimer(ui.engine)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -27,7 +28,8 @@ from typing import Any
 UI_STATE = "ui-state.json"
 HOLD = "update-hold.json"
 STARTED = "started.json"
-HOLD_STALE_S = 3600.0  # a hold left by an updater that died is ignored after an hour
+HOLD_STALE_S = 3600.0
+_log = logging.getLogger("kiosk.update")  # a hold left by an updater that died is ignored after an hour
 
 
 def _write_json(path: Path, data: dict[str, Any], mode: int = 0o644) -> None:
@@ -122,6 +124,7 @@ class Gate:
         self._clock = clock
         self._state = ""
         self._since = 0.0
+        self._told: Hold | None = None
 
     def _set(self, state: str) -> None:
         if state != self._state:
@@ -136,9 +139,12 @@ class Gate:
             return True
         idle = screen == "welcome"
         self._set("idle" if idle else "session")
-        if not idle or self._clock() - self._since < self.min_idle_s:
-            return False
-        if read_hold(self.run_dir, self._clock()) is None:
+        hold = read_hold(self.run_dir, self._clock())
+        if hold is not None and hold != self._told:
+            self._told = hold
+            _log.info("software update %s waiting for the kiosk to be idle at Welcome", hold.target)
+        if hold is None or not idle or self._clock() - self._since < self.min_idle_s:
             return False
         self._set("yielded")
+        _log.info("idle at Welcome: leaving for software update %s", hold.target)
         return True

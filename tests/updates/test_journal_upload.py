@@ -67,14 +67,9 @@ log_event(Event.KIOSK_STARTED, kiosk_id="KIOSK-0001")
 raise RuntimeError("crash while showing {name} {citizen_id}")
 """,
 }
-# The scrubber of kiosk/logs.py does not cover these yet (H4 is reworking it); strict, so each
-# one fails loudly the day it is fixed and its mark must go.
-NOT_YET = {
-    "unknown-field": "a name under a key not in PERSONAL_KEYS is kept",
-    "qr-payload-in-text": "only 9/12-digit numbers are masked in text: name, DOB, address kept",
-    "logged-exception": "exception text is not scrubbed for names, dates, phone numbers",
-    "uncaught-crash": "an uncaught exception prints a raw traceback (no excepthook)",
-}
+# Cases the scrubber did not cover (each was a strict xfail until kiosk/logs.py covered it; H4's
+# rework covers all four: unknown fields, QR payloads in text, exception text, uncaught crashes).
+NOT_YET: dict[str, str] = {}
 
 
 def _free_port() -> int:

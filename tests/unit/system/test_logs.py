@@ -35,4 +35,4 @@ def test_personal_fields_and_id_numbers_are_scrubbed() -> None:
     assert "079165001234" not in text
     lines = _lines(stream)
     assert lines[0]["full_name"] == "[removed]"
-    assert lines[1]["event"] == "read payload [id]|Huỳnh"
+    assert lines[1]["event"] == "read payload [number]|[text]"
