@@ -21,7 +21,7 @@ def install(args: argparse.Namespace, config: KioskConfig) -> int:
 
 def update(args: argparse.Namespace, config: KioskConfig) -> int:
     """`kiosk system update [--bundle DIR]`: install a newer dvc-kiosk between sessions."""
-    from kiosk.update.apt import KEYRING, Apt, SystemdService
+    from kiosk.update.apt import KEYRING, Apt, AptError, SystemdService
     from kiosk.update.repo import BundleError, verify_bundle
     from kiosk.update.trial import PackageKeeper
     from kiosk.update.updater import Updater
@@ -51,7 +51,13 @@ def update(args: argparse.Namespace, config: KioskConfig) -> int:
     updater = Updater(Apt(), SystemdService(), PackageKeeper(args.cache), config.data_dir / "run",
                       wait_idle_s=args.wait_idle, confirm_timeout_s=args.confirm_timeout,
                       log=print)
-    outcome = updater.from_bundle(deb) if deb is not None else updater.from_repository()
+    try:
+        outcome = updater.from_bundle(deb) if deb is not None else updater.from_repository()
+    except AptError as exc:  # lock held, link down, bad signature: said in one line
+        print(f"update failed: {exc}")
+        print("nothing changed" if updater.keeper.pending() is None else
+              "an update is on trial; the next run settles it (keeps it or goes back)")
+        return 2
     print(f"{outcome.result}: {outcome.message}")
     return outcome.exit_code
 
