@@ -20,6 +20,7 @@ from kiosk.domain.session import Session
 from kiosk.domain.text import clean
 from kiosk.ui.i18n import Strings
 from kiosk.ui.qtbind import qproperty, slot
+from kiosk.ui.vn_typing import TONES, add_letter, apply_tone, erase
 
 
 class CardReader(Protocol):
@@ -246,6 +247,23 @@ class FormVm(QObject):
         self._value = text
         self._error = ""
         self.changed.emit()
+
+    # -- the kiosk's own keyboard (names) ---------------------------------------------------------
+    @slot(str)
+    def key(self, letter: str) -> None:
+        """A letter key (or " ") of the on-screen keyboard."""
+        if self._field is not None and self._field.kind is FieldKind.TEXT and len(letter) == 1:
+            self.set_text(add_letter(self._value, letter))
+
+    @slot(str)
+    def tone(self, tone: str) -> None:
+        """sac | huyen | hoi | nga | nang: on the right vowel of the word being typed."""
+        if tone in TONES:
+            self.set_text(apply_tone(self._value, tone))
+
+    @slot()
+    def erase_letter(self) -> None:
+        self.set_text(erase(self._value))
 
     @slot(str, int)
     def step_date(self, part: str, delta: int) -> None:

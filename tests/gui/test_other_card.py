@@ -104,3 +104,20 @@ def test_date_pickers_start_near_the_likely_answer() -> None:
     assert likely_date(death, today) == today
     assert death.validate(today.isoformat(), today=today) is None
     assert likely_date(birth, date(2028, 2, 29)) == date(1998, 2, 28)
+
+
+def test_the_kiosk_keyboard_types_a_vietnamese_name(ui: KioskUi, kit: SimKit, qtbot: Any) -> None:
+    """Big keys, every letter shape on its own key, tone marks put on the right vowel."""
+    _to_partner_name(ui, kit, qtbot)
+    assert find(ui, "nameKeyboard") is not None
+    for key in ("vk_T", "vk_R", "vk_AA", "vk_N", "vk_tone_huyen", "vk_space",
+                "vk_V", "vk_AW", "vk_N", "vk_space", "vk_B", "vk_I", "vk_N", "vk_H",
+                "vk_tone_sac", "vk_tone_huyen"):  # a second tone replaces the first
+        tap(ui, qtbot, key)
+    assert ui.flow.form.value_text == "Trần Văn Bình"
+    tap(ui, qtbot, "vk_erase")
+    assert ui.flow.form.value_text == "Trần Văn Bìn"
+    for name in ("vk_Q", "vk_DD", "vk_tone_nang", "vk_space"):
+        key = find(ui, name)
+        assert key is not None
+        assert min(ui.units.to_mm(key.width()), ui.units.to_mm(key.height())) >= 15

@@ -185,29 +185,32 @@ Item {
                 color: theme.c.muted
                 text: i18n.t.card_other_type
             }
-            Rectangle {
+            Rectangle {  // what is typed so far, on the kiosk's own keyboard below
                 visible: !form.scanning_card
                 width: parent.width
-                height: Math.max(units.mm(26), units.body_px * 2)
+                height: Math.max(units.mm(26), typedName.implicitHeight + units.mm(8))
                 color: theme.c.background
                 border.color: theme.c.border
                 border.width: units.mm(0.8)
                 radius: units.mm(2)
-                TextInput {
-                    id: input
+                Text {
+                    id: typedName
                     objectName: "textAnswer"
-                    anchors.fill: parent
+                    anchors.verticalCenter: parent.verticalCenter
+                    anchors.left: parent.left
+                    anchors.right: parent.right
                     anchors.margins: units.mm(4)
-                    verticalAlignment: TextInput.AlignVCenter
                     color: theme.c.text
-                    font.pixelSize: units.body_px
-                    text: form.value_text
-                    focus: !form.can_scan_card
-                    Accessible.role: Accessible.EditableText
-                    Accessible.name: form.label
-                    onTextEdited: form.set_text(text)
-                    Component.onCompleted: if (!form.can_scan_card) forceActiveFocus()
+                    font.pixelSize: units.body_px * 1.2
+                    font.bold: true
+                    wrapMode: Text.WordWrap
+                    text: form.value_text + "▏"
                 }
+            }
+            NameKeyboard {
+                objectName: "nameKeyboard"
+                visible: !form.scanning_card
+                width: parent.width
             }
         }
         }
