@@ -118,6 +118,6 @@ def test_the_kiosk_keyboard_types_a_vietnamese_name(ui: KioskUi, kit: SimKit, qt
     tap(ui, qtbot, "vk_erase")
     assert ui.flow.form.value_text == "Trần Văn Bìn"
     for name in ("vk_Q", "vk_DD", "vk_tone_nang", "vk_space"):
-        key = find(ui, name)
-        assert key is not None
-        assert min(ui.units.to_mm(key.width()), ui.units.to_mm(key.height())) >= 15
+        item = find(ui, name)
+        assert item is not None
+        assert min(ui.units.to_mm(item.width()), ui.units.to_mm(item.height())) >= 15
