@@ -82,6 +82,7 @@ class SimKiosk:
     def facts(self, clock: Callable[[], float], printer: str = "ready") -> None:
         publish_kiosk_facts(self.db, KioskFacts(
             config_version="cfg-7d41", catalog_version=self.catalog, holidays_version="2026.2",
+            holidays_to_year=2028,
             devices={"printer": printer, "scanner": "ready", "camera": "ready"}), clock=clock)
 
 

@@ -53,6 +53,7 @@ class KioskFacts:
     config_version: str | None = None
     catalog_version: str | None = None
     holidays_version: str | None = None
+    holidays_to_year: int | None = None  # the holiday calendar's covers.to_year
     devices: Mapping[str, str] | None = None  # device name -> DeviceStatus value
 
 
@@ -73,6 +74,7 @@ def publish_kiosk_facts(db_path: Path, facts: KioskFacts,
         "config_version": _version_or_none(facts.config_version),
         "catalog_version": _version_or_none(facts.catalog_version),
         "holidays_version": _version_or_none(facts.holidays_version),
+        "holidays_to_year": facts.holidays_to_year,
         "devices": devices,
         "at": format_utc(clock()),
     }
@@ -141,6 +143,7 @@ class HeartbeatSender:
             config_version=_str_or_none(facts.get("config_version")),
             catalog_version=_str_or_none(facts.get("catalog_version")),
             holidays_version=_str_or_none(facts.get("holidays_version")),
+            holidays_to_year=_year_or_none(facts.get("holidays_to_year")),
             facts_at=facts_at if isinstance(facts_at, str) and is_utc(facts_at) else None,
             queue=counts,
             oldest_unsent_age_s=age,
@@ -181,6 +184,12 @@ class HeartbeatSender:
         if isinstance(asked, int) and not isinstance(asked, bool):
             self.interval_s = float(min(MAX_INTERVAL_S, max(MIN_INTERVAL_S, asked)))
         return True
+
+
+def _year_or_none(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 2000 <= value <= 2200:
+        return value
+    return None
 
 
 def _str_or_none(value: object) -> str | None:

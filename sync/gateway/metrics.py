@@ -67,6 +67,9 @@ class FleetCollector(Collector):
         errors = GaugeMetricFamily(f"{PREFIX}_kiosk_last_error",
                                    "1 for each class among the kiosk's recent failures.",
                                    labels=[*k, "class"])
+        holidays = GaugeMetricFamily(f"{PREFIX}_kiosk_holidays_to_year",
+                                     "The last year the kiosk's holiday calendar covers "
+                                     "(appointment dates beyond it are guesses).", labels=k)
         facts = GaugeMetricFamily(f"{PREFIX}_kiosk_ui_report_timestamp_seconds",
                                   "When the kiosk's UI last published its versions and "
                                   "devices (0: never).", labels=k)
@@ -98,8 +101,10 @@ class FleetCollector(Collector):
             for cls in b.last_errors:
                 errors.add_metric([kiosk_id, cls], 1)
             facts.add_metric([kiosk_id], _epoch(b.facts_at))
+            if b.holidays_to_year is not None:
+                holidays.add_metric([kiosk_id], b.holidays_to_year)
         yield from (registered, up, seen, info, depth, by_state, oldest, quarantined, devices,
-                    disk, skew, errors, facts)
+                    disk, skew, errors, facts, holidays)
 
 
 def _epoch(text: str | None) -> float:

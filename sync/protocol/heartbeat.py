@@ -30,7 +30,7 @@ MAX_NUMBER = 10**15  # counts, ages and bytes (a petabyte disk)
 FIELDS = frozenset({
     "kiosk_id", "sent_at", "software_version", "config_version", "catalog_version",
     "holidays_version", "facts_at", "queue", "oldest_unsent_age_s", "quarantined", "devices",
-    "disk_free_bytes", "clock_skew_s", "last_errors",
+    "disk_free_bytes", "clock_skew_s", "last_errors", "holidays_to_year",
 })
 
 
@@ -50,6 +50,7 @@ class Heartbeat:
     config_version: str | None = None
     catalog_version: str | None = None
     holidays_version: str | None = None
+    holidays_to_year: int | None = None  # the last year the holiday calendar covers
     facts_at: str | None = None  # when the kiosk UI last published its versions and devices
     queue: Mapping[str, int] = field(default_factory=dict)
     oldest_unsent_age_s: int = 0
@@ -64,7 +65,7 @@ class Heartbeat:
             "kiosk_id": self.kiosk_id, "sent_at": self.sent_at,
             "software_version": self.software_version, "config_version": self.config_version,
             "catalog_version": self.catalog_version, "holidays_version": self.holidays_version,
-            "facts_at": self.facts_at, "queue": dict(self.queue),
+            "holidays_to_year": self.holidays_to_year, "facts_at": self.facts_at, "queue": dict(self.queue),
             "oldest_unsent_age_s": self.oldest_unsent_age_s, "quarantined": self.quarantined,
             "devices": dict(self.devices), "disk_free_bytes": self.disk_free_bytes,
             "clock_skew_s": self.clock_skew_s, "last_errors": list(self.last_errors),
@@ -142,6 +143,10 @@ def parse_heartbeat(body: bytes) -> Heartbeat:
     skew = raw.get("clock_skew_s", 0)
     if not isinstance(skew, int) or isinstance(skew, bool) or abs(skew) > 10 * 365 * 86400:
         raise MessageError("clock_skew_s", "must be an integer")
+    to_year = raw.get("holidays_to_year")
+    if to_year is not None and (not isinstance(to_year, int) or isinstance(to_year, bool)
+                                or not 2000 <= to_year <= 2200):
+        raise MessageError("holidays_to_year", "must be a year or null")
     sent_at = _time(raw.get("sent_at"), "sent_at", optional=False)
     assert sent_at is not None
     return Heartbeat(
@@ -151,6 +156,7 @@ def parse_heartbeat(body: bytes) -> Heartbeat:
         config_version=_version(raw.get("config_version"), "config_version"),
         catalog_version=_version(raw.get("catalog_version"), "catalog_version"),
         holidays_version=_version(raw.get("holidays_version"), "holidays_version"),
+        holidays_to_year=to_year,
         facts_at=_time(raw.get("facts_at"), "facts_at", optional=True),
         queue={str(k): _count(v, f"queue.{k}") for k, v in queue.items()},
         oldest_unsent_age_s=_count(raw.get("oldest_unsent_age_s", 0), "oldest_unsent_age_s"),

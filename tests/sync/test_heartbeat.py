@@ -54,7 +54,7 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 
 def facts(printer: str = "ready") -> KioskFacts:
     return KioskFacts(config_version="cfg-3f2a9c", catalog_version="2026.12-vn-ht-2",
-                      holidays_version="2026.1",
+                      holidays_version="2026.1", holidays_to_year=2028,
                       devices={"printer": printer, "scanner": "ready", "camera": "ready"})
 
 
@@ -87,6 +87,7 @@ def test_the_fleet_metrics_show_what_the_kiosk_reported(rig: Rig) -> None:
     assert value(m, "dvc_fleet_kiosk_info", kiosk=k, software_version="0.1.0",
                  config_version="cfg-3f2a9c", catalog_version="2026.12-vn-ht-2",
                  holidays_version="2026.1") == 1
+    assert value(m, "dvc_fleet_kiosk_holidays_to_year", kiosk=k) == 2028
     assert value(m, "dvc_fleet_kiosks") == 1
     assert value(m, "dvc_fleet_heartbeats_total") == 1
 
@@ -185,6 +186,7 @@ def test_a_heartbeat_carries_no_person(rig: Rig) -> None:
     ("last_errors", ["ông An 001085012345"]),
     ("queue", {"received": -1}),
     ("sent_at", "2026-11-18 08:00"),
+    ("holidays_to_year", "2028"),
 ])
 def test_the_gateway_refuses_anything_but_the_heartbeat_fields(
     tmp_path: Path, field: str, bad: object
