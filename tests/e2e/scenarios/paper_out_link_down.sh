@@ -72,7 +72,7 @@ CODE6=$(text_of confirmCode | tr -dc 0-9)
 ctl keypad "$CODE6"
 ctl tap confirm_ok
 ctl wait-screen done 60
-ctl wait-item callOfficerButton 30          # shown only when the slip did not print
+ctl wait-item officerNotice 30             # the slip did not print: staff are called at once
 APP=$(text_of doneCode)
 echo "application $APP sealed; the slip did not print: $(text_of donePrintState)"
 ctl screenshot "$OUT/done_paper_out.png"
