@@ -30,7 +30,7 @@ from kiosk.ui.lookup_vm import LookupVm
 from kiosk.ui.qtbind import qproperty, slot
 from kiosk.ui.queue_vm import QueueVm
 from kiosk.ui.services import SealedApplication, UiServices
-from kiosk.ui.slip import appointment_slip, done_facts, office_of, received_of
+from kiosk.ui.slip import appointment_slip, commune_in, done_facts, office_of, received_of
 from kiosk.ui.theme import Theme
 from kiosk.ui.units import Units
 from kiosk.ui.voice import Voice
@@ -115,7 +115,7 @@ class FlowVm(QObject):
         return SCREENS[step]
 
     def _get_commune(self) -> str:
-        return self._s.kiosk.commune_name
+        return commune_in(self._s.kiosk.commune_name, self._lang())  # "Quế Châu Commune" in English
 
     def _lang(self) -> Lang:
         return "vi" if self._strings.lang_code() == "vi" else "en"
@@ -170,7 +170,7 @@ class FlowVm(QObject):
         return self._screen == "question" and f is not None and f.kind.value == "text"
 
     screen = qproperty(str, current_screen, notify=changed)
-    commune_name = qproperty(str, _get_commune, constant=True)
+    commune_name = qproperty(str, _get_commune, notify=changed)
     procedures = qproperty("QVariantList", _get_procedures, notify=changed)
     review_list = qproperty("QVariantList", review_items, notify=changed)
     text_input = qproperty(bool, _get_text_input, notify=changed)

@@ -101,3 +101,14 @@ def test_english_reads_naturally() -> None:
     assert [k for k, v in en.items() if "(s)" in v] == []
     assert en["review_document_page"] == "1 page"
     assert en["review_document_none"] == "Not provided"
+
+
+def test_the_commune_reads_english_in_english(ui: object) -> None:
+    from kiosk.ui.app_ui import KioskUi
+
+    assert isinstance(ui, KioskUi)
+    assert ui.flow.commune_name.startswith("Xã ")
+    ui.strings.set_language("en")
+    name = ui.flow.commune_name
+    assert name.endswith(" Commune")
+    assert not name.startswith("Xã")
