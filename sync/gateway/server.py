@@ -261,7 +261,9 @@ def start_gateway(
 def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1",
                database_url: str | None = None) -> int:
     """``kiosk gateway serve``: run until SIGINT/SIGTERM; 0 on a clean stop, 2 if it can't bind."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    from kiosk.logs import configure
+
+    configure()  # scrubbed JSON lines, as every kiosk process (the gateway sees citizens too)
     logging.getLogger("sync.gateway").setLevel(logging.INFO)
     try:
         gateway = start_gateway(data_dir, host=host, port=port, database_url=database_url)
