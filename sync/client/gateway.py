@@ -336,6 +336,7 @@ class GatewayClient:
             raise GatewayError(no_link(f"{type(exc).__name__}: {exc}"[:300])) from exc
         finally:
             watchdog.cancel()
+            watchdog.join(1.0)  # no timer thread outlives its exchange
             _current.exchange = None
             if resp is not None:
                 resp.close()
