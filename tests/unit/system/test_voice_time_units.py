@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.paths import SYSTEMD_DIR
 from kiosk.speech import APPLIANCE_SOCKET
-from kiosk.system_install import SYSTEMD_DIR, install
+from kiosk.system_install import install
 
 
 def _unit(root: Path, name: str) -> str:
