@@ -15,6 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kiosk.system_files import write_if_changed
+
 DROP_IN = Path("/etc/systemd/journal-upload.conf.d/dvc-kiosk.conf")
 CERT_DIR = Path("/etc/dvc-kiosk/journal-upload")
 PORT = 19532  # systemd-journal-remote's default
@@ -47,11 +49,4 @@ def render_upload_conf(url: str, cert_dir: Path = CERT_DIR) -> str:
 
 def write_upload_conf(text: str, path: Path = DROP_IN) -> bool:
     """Write the drop-in when it differs (0644: it holds no secret); True when it changed."""
-    if path.exists() and path.read_text("utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, "utf-8")
-    temp.chmod(0o644)
-    temp.replace(path)
-    return True
+    return write_if_changed(path, text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kiosk.system_files import write_if_changed
 from kiosk.update.apt import KEYRING, SOURCES
 
 REPO_PATH = "/apt/"
@@ -32,11 +33,4 @@ def render_sources(url: str, keyring: Path = KEYRING, suite: str = "stable") -> 
 
 def ensure_sources(text: str, path: Path = SOURCES) -> bool:
     """Write the source when it differs; True when it changed."""
-    if path.exists() and path.read_text("utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, "utf-8")
-    temp.chmod(0o644)
-    temp.replace(path)
-    return True
+    return write_if_changed(path, text)
