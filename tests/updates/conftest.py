@@ -149,7 +149,7 @@ def make_key(home: Path, name: str) -> tuple[str, Path]:
 @pytest.fixture
 def province(tmp_path: Path) -> Iterator[Province]:
     if missing:
-        pytest.skip(f"missing {missing} (apt-utils, gnupg)")
+        pytest.fail(f"missing {missing}: make test installs apt-utils and gnupg")
     fpr, keyring = make_key(tmp_path / "province-gnupg", "DVC Kiosk province")
     repo = tmp_path / "repo"
     repo.mkdir()
