@@ -30,7 +30,7 @@ def processed_to_pdf(pages: Sequence[ProcessedPage]) -> bytes:
     """A PDF of already processed pages, in order."""
     if not pages:
         raise NoPagesError("no page to write")
-    if not features.check_codec("libtiff"):  # type: ignore[no-untyped-call]
+    if not features.check_codec("libtiff"):
         # Without libtiff Pillow would silently store bilevel pages as JPEG, many times larger.
         raise RuntimeError("Pillow was built without libtiff: bilevel pages cannot be written as G4")
     buf = io.BytesIO()

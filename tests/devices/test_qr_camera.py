@@ -98,7 +98,9 @@ def test_preview_is_a_downscaled_rgb_frame(tmp_path: Path) -> None:
     assert isinstance(preview, Image.Image)
     assert preview.mode == "RGB"
     assert preview.size == (320, 180)
-    red, _, blue = preview.getpixel((1, 1))  # the desk, outside the card
+    pixel = preview.getpixel((1, 1))  # the desk, outside the card
+    assert isinstance(pixel, tuple)
+    red, _, blue = pixel[:3]
     assert red > 200 > blue
 
 
