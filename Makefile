@@ -52,6 +52,7 @@ $(STAMP): $(LOCK_DEV) pyproject.toml setup.py | $(APT_STAMP)
 	@[ -x $(PY) ] || $(PYTHON311) -m venv $(VENV)
 	$(PY) -m pip install -q --require-hashes --no-deps -r $(LOCK_DEV)
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) packaging/prune_venv.py $(LOCK_DEV)
 	$(PY) -m pip check
 	@touch $@
 
