@@ -10,21 +10,14 @@ import zxingcpp
 
 from devices.qr.simulated import SimulatedQrReader
 from devices.status import DeviceStatus
+from tests.fakes import FakeClock
 
 CCCD = "001203004217|012345678|Nguyễn Thị Ánh|01012003|Nữ|Thôn Đông, Xã Hòa Bình|15062021".encode()
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(1000.0)
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import sqlite3
 from pathlib import Path
 
 from sync.gateway.faults import Fault
-from tests.sync.rig import FakeClock, make_rig
+from tests.fakes import FakeClock
+from tests.sync.rig import make_rig
 
 
 def test_gateway_503_retry_after(tmp_path: Path) -> None:
@@ -18,7 +19,7 @@ def test_gateway_503_retry_after(tmp_path: Path) -> None:
         apps = rig.seal(2, page_bytes=2000)
         rig.gateway.control.script(*[Fault.answer(503, method="PUT", retry_after=120)
                                      for _ in range(3)])
-        clock = FakeClock()
+        clock = FakeClock.from_real_time()
         with rig.agent(clock) as agent:
             first = agent.run_pass()
             assert first.retry is not None

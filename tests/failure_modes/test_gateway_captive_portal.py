@@ -11,7 +11,8 @@ from pathlib import Path
 from sync.agent.link import LinkState
 from sync.api import read_status
 from sync.gateway.faults import Fault
-from tests.sync.rig import FakeClock, make_rig
+from tests.fakes import FakeClock
+from tests.sync.rig import make_rig
 from tests.sync.sealed_store import states
 
 
@@ -19,7 +20,7 @@ def test_gateway_captive_portal(tmp_path: Path) -> None:
     with make_rig(tmp_path) as rig:
         apps = rig.seal(2, page_bytes=2000)
         rig.gateway.control.script(Fault.captive_portal(method="POST", path="/commit$"))
-        with rig.agent(FakeClock()) as agent:
+        with rig.agent(FakeClock.from_real_time()) as agent:
             first = agent.run_pass()
             assert first.retry is not None
             assert "not signed by the gateway" in first.retry.detail

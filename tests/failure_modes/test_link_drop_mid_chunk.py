@@ -12,7 +12,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sync.netsim import FaultProxy
-from tests.sync.rig import FakeClock, make_rig
+from tests.fakes import FakeClock
+from tests.sync.rig import make_rig
 
 DOC_BYTES = 3_000_000
 
@@ -32,7 +33,7 @@ def test_link_drop_mid_chunk_resends_at_most_one_chunk(tmp_path: Path) -> None:
         port = urlsplit(rig.gateway.url).port
         assert port is not None
         with FaultProxy("127.0.0.1", port) as proxy, \
-                rig.agent(FakeClock(), url=proxy.url) as agent:
+                rig.agent(FakeClock.from_real_time(), url=proxy.url) as agent:
             proxy.cut_after(DOC_BYTES // 2)
             first = agent.run_pass()
             assert first.retry is not None

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from kiosk.metrics import render
 from sync.agent.status import format_status, read_status
-from tests.sync.rig import FakeClock, make_rig
+from tests.fakes import FakeClock
+from tests.sync.rig import make_rig
 
 DAY = 86_400.0
 
@@ -38,7 +39,7 @@ def _row(db: Path, app_id: str) -> sqlite3.Row:
 def test_the_agent_purges_acknowledged_applications_after_retention(tmp_path: Path) -> None:
     with make_rig(tmp_path) as rig:
         acked = rig.seal(3)
-        clock = FakeClock()
+        clock = FakeClock.from_real_time()
         with rig.agent(clock) as agent:
             agent.run_pass()
         states = {a.application_id: _row(rig.db, a.application_id)["state"] for a in acked}

@@ -15,19 +15,12 @@ import pytest
 from kiosk.ui.app_ui import KioskUi, apply_font, build_ui
 from kiosk.ui.services import UiSettings
 from kiosk.wiring.sim import SimKit, build_sim_kit
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.fakes import FakeClock
 
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(1000.0)
 
 
 PORTRAIT = (285.75, 508.0)  # the default config: 1080 x 1920 px at 96 dpi

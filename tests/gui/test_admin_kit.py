@@ -41,6 +41,7 @@ from kiosk.ui.app_ui import KioskUi
 from kiosk.wiring.admin import ack_import_action, admin_services_for, usb_export_action
 from kiosk.wiring.sim import SimKit
 from sync.outbox import Outbox
+from tests.fakes import FakeClock
 
 TECH_PIN = "246810"
 STAFF_PIN = "135791"
@@ -65,23 +66,13 @@ paper_width_mm = 80
 """
 
 
-class PinClock:
-    """The PinGuard's clock (seconds), moved by the test."""
-
-    def __init__(self) -> None:
-        self.t = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-
 @dataclass
 class AdminKit:
     ui: KioskUi
     kit: SimKit
     overlay: AdminOverlay
     services: AdminServices
-    clock: PinClock
+    clock: FakeClock
     config_path: Path
     usb: Path
     restarts: list[str] = field(default_factory=list)
@@ -89,7 +80,7 @@ class AdminKit:
 
 
 def build_admin(ui: KioskUi, kit: SimKit, tmp_path: Path, *, hold_s: float = 0.3) -> AdminKit:
-    clock = PinClock()
+    clock = FakeClock(1_800_000_000.0)
     pins = PinGuard(tmp_path / "keys" / "pins.json", clock)
     pins.set_pin(Role.TECHNICIAN, TECH_PIN)
     pins.set_pin(Role.STAFF, STAFF_PIN)

@@ -96,7 +96,7 @@ def test_wrong_pins_lock_the_pad_for_five_minutes_with_the_time_left(qtbot: QtBo
     assert find(window, "screen_admin_technician") is None
     assert admin.overlay.gate.typed_count() == 0
 
-    admin.clock.t += 200
+    admin.clock.now += 200
     admin.overlay.gate.refresh_lock()  # what the once-a-second timer does
     assert text_of(qtbot, window, "pinMessage") == "Nhập sai quá 5 lần. Khóa, thử lại sau 1:40."
     # closing and reopening keeps the lock (it lives in the PIN file, not the screen)
@@ -104,7 +104,7 @@ def test_wrong_pins_lock_the_pad_for_five_minutes_with_the_time_left(qtbot: QtBo
     long_press_hotspot(qtbot, admin)
     assert admin.overlay.gate.is_locked()
 
-    admin.clock.t += 101
+    admin.clock.now += 101
     admin.overlay.gate.refresh_lock()
     assert not admin.overlay.gate.is_locked()
     type_pin(qtbot, admin, TECH_PIN)

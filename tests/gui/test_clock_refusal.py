@@ -16,7 +16,7 @@ from kiosk.domain.session import IdlePhase, Step
 from kiosk.ui.app_ui import KioskUi
 from kiosk.wiring.sim import SimKit
 from sync.outbox import Outbox
-from tests.gui.conftest import FakeClock
+from tests.fakes import FakeClock
 from tests.gui.driver import tap, wait_screen
 from tests.gui.steps import walk_to_done_review
 
@@ -62,7 +62,7 @@ def test_a_wrong_clock_keeps_the_application_and_calls_staff(
     assert _applications(kit) == 0  # nothing sealed, no appointment date given
 
     # the citizen waits for staff far longer than the idle timeout: the session is kept
-    clock.t += ui.flow.session.idle_timeout_s + ui.flow.session.warning_s + 600
+    clock.now += ui.flow.session.idle_timeout_s + ui.flow.session.warning_s + 600
     assert ui.flow.session.tick().phase is IdlePhase.ACTIVE
     assert ui.flow.session.step is not Step.WELCOME  # not wiped
     assert ui.flow.current_screen() == "confirm"

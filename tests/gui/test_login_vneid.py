@@ -20,9 +20,12 @@ from sync.gateway import RunningGateway
 from sync.netsim import FaultProxy
 from sync.protocol.keys import ed25519_public_from_b64, generate_signing_key, public_key_b64
 from sync.vneid import VneidVerdict, verify_vneid
+from tests.fakes import FakeClock
 from tests.gui.driver import find, tap, wait_screen
 from tests.gui.steps import CITIZEN
-from tests.sync.gateway_fixtures import FakeClock, running_gateway
+from tests.sync.gateway_fixtures import (
+    running_gateway,
+)
 
 KIOSK_ID = "KX-GUI-VNEID"
 TOKEN = "VNEID:8f2c1e7a-demo-token"

@@ -14,7 +14,7 @@ from kiosk.store.applications import find_by_code
 from kiosk.ui.app_ui import KioskUi, build_ui
 from kiosk.ui.services import UiSettings
 from kiosk.wiring.sim import SimKit, build_sim_kit
-from tests.gui.conftest import FakeClock
+from tests.fakes import FakeClock
 from tests.gui.driver import find, tap, wait_screen
 from tests.gui.steps import CITIZEN, walk_to_documents, walk_to_done, walk_to_done_review
 
@@ -39,24 +39,24 @@ def test_timeout_mid_session_wipes_memory_and_screen(
 ) -> None:
     walk_to_documents(ui, kit, qtbot)
     assert ui.flow.session.identity == CITIZEN
-    clock.t += 89
+    clock.now += 89
     ui.flow.idle.tick()
     assert not ui.flow.idle.is_counting()
-    clock.t += 2
+    clock.now += 2
     ui.flow.idle.tick()
     qtbot.waitUntil(lambda: find(ui, "idleOverlay") is not None, timeout=3000)
     assert "idle" in ui.voice.history[-1] or ui.voice.history[-1] == ui.strings.text("voice_idle")
     tap(ui, qtbot, "stillHereButton")  # extend: a full idle period again
     assert not ui.flow.idle.is_counting()
-    clock.t += 90 + 30
+    clock.now += 90 + 30
     ui.flow.idle.tick()
     counting: bool = ui.flow.idle.is_counting()
     assert counting
     assert ui.flow.idle._get_left() == 30
-    clock.t += 15
+    clock.now += 15
     ui.flow.idle.tick()
     assert ui.voice.history[-1] == "Còn 15 giây."  # the countdown is spoken, not only shown
-    clock.t += 16
+    clock.now += 16
     ui.flow.idle.tick()
     wait_screen(ui, qtbot, "welcome")
     assert ui.flow.session.draft.identity is None  # (session.identity was narrowed above)
@@ -75,7 +75,7 @@ def test_no_countdown_while_scanning(ui: KioskUi, kit: SimKit, qtbot: QtBot, clo
     item = ui.flow.docs.items_list()[0]
     tap(ui, qtbot, f"scan_{item['id']}")
     qtbot.waitUntil(ui.flow.docs.is_scanning, timeout=3000)
-    clock.t += 500
+    clock.now += 500
     ui.flow.idle.tick()
     assert not ui.flow.idle.is_counting()
     assert ui.flow.current_screen() == "documents"

@@ -21,8 +21,9 @@ from sync.agent.link import LinkState
 from sync.client.failure import GatewayError
 from sync.client.gateway import GatewayClient
 from sync.protocol.keys import generate_signing_key
+from tests.fakes import FakeClock
 from tests.security.hostile_http import Tally, hostile_server
-from tests.sync.rig import FakeClock, make_rig
+from tests.sync.rig import make_rig
 from tests.sync.sealed_store import states
 
 Respond = Callable[[socket.socket, Tally], None]
@@ -107,7 +108,7 @@ def test_the_agent_gives_up_in_time_and_the_application_stays_queued(
         rig.seal(1, page_bytes=2000)
         before = states(rig.db)
         with (hostile_server(respond) as (url, _),
-              rig.agent(FakeClock(), url=url, request_deadline_s=1.5) as agent):
+              rig.agent(FakeClock.from_real_time(), url=url, request_deadline_s=1.5) as agent):
             started = time.monotonic()
             report = agent.run_pass()
             took = time.monotonic() - started
@@ -115,6 +116,6 @@ def test_the_agent_gives_up_in_time_and_the_application_stays_queued(
         assert took < 6.0, took
         assert states(rig.db) == before
         # and the real gateway still gets it, exactly once
-        with rig.agent(FakeClock()) as agent:
+        with rig.agent(FakeClock.from_real_time()) as agent:
             assert agent.run_once(budget_s=3600).drained
         rig.assert_on_gateway(rig.apps)

@@ -20,8 +20,9 @@ from sync.client.failure import GatewayError
 from sync.client.gateway import GatewayClient
 from sync.gateway.server import start_gateway
 from sync.protocol.keys import ed25519_public_from_b64, generate_signing_key, public_key_b64
+from tests.fakes import FakeClock
 from tests.security.hostile_http import Tally, hostile_server
-from tests.sync.rig import KIOSK_ID, FakeClock, Rig
+from tests.sync.rig import KIOSK_ID, Rig
 from tests.sync.sealed_store import create_store
 
 THREE_DAYS = 3 * 86400.0
@@ -73,12 +74,12 @@ def test_the_agent_stays_offline_on_a_replayed_ping(tmp_path: Path) -> None:
         def replay(sock: socket.socket, tally: Tally) -> None:
             sock.sendall(raw)
 
-        with hostile_server(replay) as (url, _), rig.agent(FakeClock(), url=url) as agent:
+        with hostile_server(replay) as (url, _), rig.agent(FakeClock.from_real_time(), url=url) as agent:
             report = agent.run_pass()
         assert report.link is LinkState.OFFLINE
         assert report.retry is not None
         assert "stale or replayed" in report.retry.detail
-        with rig.agent(FakeClock()) as agent:  # the real gateway today: online, delivered
+        with rig.agent(FakeClock.from_real_time()) as agent:  # the real gateway today: online, delivered
             assert agent.run_once(budget_s=3600).drained
         rig.assert_on_gateway(rig.apps)
     finally:

@@ -24,7 +24,10 @@ from kiosk.config import ConfigError, check_can_start, parse_config
 from kiosk.system_install import install
 from sync.gateway.server import start_gateway
 from sync.protocol.keys import generate_signing_key, public_key_b64
-from tests.sync.gateway_fixtures import FakeClock, registered_kiosk
+from tests.fakes import FakeClock
+from tests.sync.gateway_fixtures import (
+    registered_kiosk,
+)
 
 REAL_DEVICES = """[kiosk]
 id = "KIOSK-0001"

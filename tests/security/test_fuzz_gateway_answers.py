@@ -29,8 +29,9 @@ from sync.client.gateway import GatewayClient
 from sync.protocol import headers as h
 from sync.protocol.keys import generate_signing_key
 from sync.protocol.signing import http_date, sign_response
+from tests.fakes import FakeClock
 from tests.security.hostile_http import answering_server
-from tests.sync.rig import KIOSK_ID, FakeClock, Rig, make_rig
+from tests.sync.rig import KIOSK_ID, Rig, make_rig
 from tests.sync.sealed_store import states
 
 GATEWAY_KEY = generate_signing_key()
@@ -197,7 +198,7 @@ def test_the_agent_never_crashes_and_never_loses_the_application(
     before = (states(agent_rig.db), _documents(agent_rig), _kiosk_files(agent_rig))
     config = replace(agent_rig.config(url, request_deadline_s=3.0),
                      gateway_signing_key=GATEWAY_KEY.public_key())
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with Agent(config, clock=clock, wait=clock.wait, rand=lambda: 0.5) as agent:
         agent.run_pass()
     after_states = states(agent_rig.db)

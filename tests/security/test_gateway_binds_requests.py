@@ -18,8 +18,8 @@ from sync.gateway.limits import GatewayLimits
 from sync.protocol.bundle import bundle_dir_name
 from sync.protocol.signing import sign_request
 from sync.protocol.tus import checksum_header_from_hex
+from tests.fakes import FakeClock
 from tests.sync.gateway_fixtures import (
-    FakeClock,
     TestKiosk,
     push,
     registered_kiosk,

@@ -29,18 +29,19 @@ from kiosk.ui.i18n import Strings
 from kiosk.ui.login_vm import QrSession
 from kiosk.ui.lookup_vm import LookupVm
 from kiosk.ui.worker import DeviceWorker
-from tests.unit.store.store_fakes import FakeClock, make_application, make_documents
+from tests.fakes import FakeWallClock
+from tests.unit.store.store_fakes import make_application, make_documents
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 11, 23, 2, 16, 0, tzinfo=UTC))
+def clock() -> FakeWallClock:
+    return FakeWallClock(datetime(2026, 11, 23, 2, 16, 0, tzinfo=UTC))
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: FakeClock) -> Iterator[Store]:
+def store(tmp_path: Path, clock: FakeWallClock) -> Iterator[Store]:
     with open_store(tmp_path / "data" / "kiosk.sqlite3", clock=clock) as opened:
         yield opened
 
@@ -172,7 +173,7 @@ def test_the_hourly_cap_holds_even_at_a_patient_pace(store: Store, keys: Sealing
 
 
 def test_an_older_slip_with_a_bare_code_gets_the_state(
-    tmp_path: Path, keys: SealingKeys, clock: FakeClock
+    tmp_path: Path, keys: SealingKeys, clock: FakeWallClock
 ) -> None:
     path = tmp_path / "old" / "kiosk.sqlite3"
     with open_store(path, clock=clock, target_version=2) as old:
@@ -193,7 +194,7 @@ def test_an_older_slip_with_a_bare_code_gets_the_state(
 
 
 def test_a_purged_application_still_answers_its_slip_without_a_name(
-    vm: tuple[LookupVm, Monotonic], store: Store, keys: SealingKeys, clock: FakeClock
+    vm: tuple[LookupVm, Monotonic], store: Store, keys: SealingKeys, clock: FakeWallClock
 ) -> None:
     from datetime import timedelta
 

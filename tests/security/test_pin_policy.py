@@ -17,14 +17,7 @@ import pytest
 
 from kiosk.admin import pin as pin_module
 from kiosk.admin.pin import LOCK_SECONDS, MAX_TRIES, PinGuard, PinOutcome, Role
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.fakes import FakeClock
 
 
 @pytest.mark.parametrize(
@@ -33,7 +26,7 @@ class Clock:
      "121212", "123123", "909090"],
 )
 def test_trivial_pins_are_refused(tmp_path: Path, trivial: str) -> None:
-    guard = PinGuard(tmp_path / "pins.json", Clock())
+    guard = PinGuard(tmp_path / "pins.json", FakeClock(1_000_000.0))
     with pytest.raises(ValueError, match="too easy to guess"):
         guard.set_pin(Role.TECHNICIAN, trivial)
     assert not (tmp_path / "pins.json").exists()
@@ -41,23 +34,23 @@ def test_trivial_pins_are_refused(tmp_path: Path, trivial: str) -> None:
 
 @pytest.mark.parametrize("fine", ["135790", "246810", "482915", "20261205"])
 def test_ordinary_pins_are_accepted(tmp_path: Path, fine: str) -> None:
-    PinGuard(tmp_path / "pins.json", Clock()).set_pin(Role.STAFF, fine)
+    PinGuard(tmp_path / "pins.json", FakeClock(1_000_000.0)).set_pin(Role.STAFF, fine)
 
 
 def test_non_ascii_digits_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="6 to 12 digits"):
-        PinGuard(tmp_path / "pins.json", Clock()).set_pin(Role.STAFF, "٠١٣٥٧٩")
+        PinGuard(tmp_path / "pins.json", FakeClock(1_000_000.0)).set_pin(Role.STAFF, "٠١٣٥٧٩")
 
 
 def test_the_hash_is_scrypt_at_n_2_17(tmp_path: Path) -> None:
-    PinGuard(tmp_path / "pins.json", Clock()).set_pin(Role.STAFF, "482915")
+    PinGuard(tmp_path / "pins.json", FakeClock(1_000_000.0)).set_pin(Role.STAFF, "482915")
     entry = json.loads((tmp_path / "pins.json").read_text("utf-8"))["staff"]
     assert entry["n"] >= 2**17
     expected = hashlib.scrypt(b"482915", salt=base64.b64decode(entry["salt"]), n=2**17, r=8, p=1,
                               dklen=32, maxmem=256 * 1024 * 1024)
     assert base64.b64decode(entry["hash"]) == expected
     with pytest.raises(ValueError, match="cost"):
-        PinGuard(tmp_path / "pins.json", Clock(), cost=2**14)
+        PinGuard(tmp_path / "pins.json", FakeClock(1_000_000.0), cost=2**14)
 
 
 def test_an_old_n_2_14_hash_still_verifies_and_is_upgraded(tmp_path: Path) -> None:
@@ -66,7 +59,7 @@ def test_an_old_n_2_14_hash_still_verifies_and_is_upgraded(tmp_path: Path) -> No
     (tmp_path / "pins.json").write_text(json.dumps({"technician": {
         "salt": base64.b64encode(salt).decode(), "hash": base64.b64encode(old).decode(),
         "failures": 0, "locked_until": 0}}), "utf-8")
-    guard = PinGuard(tmp_path / "pins.json", Clock())
+    guard = PinGuard(tmp_path / "pins.json", FakeClock(1_000_000.0))
     assert guard.matching_role("482915") is Role.TECHNICIAN
     assert guard.check(Role.TECHNICIAN, "482915").outcome is PinOutcome.ACCEPTED
     entry = json.loads((tmp_path / "pins.json").read_text("utf-8"))["technician"]
@@ -85,7 +78,7 @@ def _lock(guard: PinGuard) -> int:
 
 
 def test_each_further_lock_lasts_twice_as_long_until_a_right_pin(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(1_000_000.0)
     guard = PinGuard(tmp_path / "pins.json", clock)
     guard.set_pin(Role.STAFF, "482915")
     durations = []
@@ -103,7 +96,7 @@ def test_each_further_lock_lasts_twice_as_long_until_a_right_pin(tmp_path: Path)
 def test_a_full_disk_does_not_lift_the_lockout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    clock = Clock()
+    clock = FakeClock(1_000_000.0)
     guard = PinGuard(tmp_path / "pins.json", clock)
     guard.set_pin(Role.STAFF, "482915")
 

@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 from sync.gateway import RunningGateway
-from tests.sync.gateway_fixtures import FakeClock, TestKiosk, registered_kiosk, running_gateway
+from tests.fakes import FakeClock
+from tests.sync.gateway_fixtures import (
+    TestKiosk,
+    registered_kiosk,
+    running_gateway,
+)
 
 
 @pytest.fixture

@@ -36,22 +36,10 @@ from sync.protocol.messages import (
 )
 from sync.protocol.signing import response_is_signed, sign_request
 from sync.protocol.tus import checksum_header, checksum_header_from_hex
+from tests.fakes import FakeClock
 
 START = 1_795_000_000.0  # 2026-11-18, a fixed start for injected clocks
 TIMEOUT_S = 10.0
-
-
-@dataclass
-class FakeClock:
-    """The gateway's (and the kiosk's) clock, moved by hand."""
-
-    now: float = START
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ bytes equal what the kiosk sealed, and nothing else from this kiosk is there.
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,24 +26,10 @@ from sync.protocol.keys import (
     public_key_b64,
     x25519_public_from_b64,
 )
+from tests.fakes import FakeClock
 from tests.sync.sealed_store import SealedApp, create_store, seal_applications, states
 
 KIOSK_ID = "KIOSK-T1"
-
-
-class FakeClock:
-    """Wall clock that moves only when the agent waits: backoff without sleeping."""
-
-    def __init__(self, start: float | None = None) -> None:
-        self.now = time.time() if start is None else start
-        self.waits: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def wait(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
 
 
 @dataclass

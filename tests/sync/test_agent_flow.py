@@ -19,7 +19,8 @@ from sync.api import request_send_now
 from sync.gateway.faults import Fault
 from sync.gateway.limits import GatewayLimits
 from sync.protocol.keys import x25519_public_from_b64
-from tests.sync.rig import KIOSK_ID, FakeClock, Rig, make_rig
+from tests.fakes import FakeClock
+from tests.sync.rig import KIOSK_ID, Rig, make_rig
 from tests.sync.sealed_store import create_store, seal_applications, states
 
 
@@ -31,7 +32,7 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
 
 def test_sealed_applications_reach_the_gateway_once(rig: Rig) -> None:
     apps = rig.seal(3, page_bytes=5000)
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock) as agent:
         report = agent.run_once()
         assert report.drained, report
@@ -60,7 +61,7 @@ def _exec(db: Path, sql: str, rows: list[tuple[object, ...]]) -> None:
 
 def test_status_changes_come_back_by_cursor(rig: Rig) -> None:
     apps = rig.seal(3, page_bytes=1000)
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock) as agent:
         assert agent.run_once().drained
         rig.gateway.control.set_state(apps[1].application_id, "needs_more_documents",
@@ -87,7 +88,7 @@ def test_ratings_and_ticket_counts_ride_along(rig: Rig) -> None:
            for i in range(5)])
     _exec(rig.db, "INSERT INTO queue_tickets(day, field, number, issued_at) VALUES (?,?,?,?)",
           [("2026-11-22", "ho-tich", n, "2026-11-22T08:00:00Z") for n in (1, 2, 3)])
-    with rig.agent(FakeClock()) as agent:
+    with rig.agent(FakeClock.from_real_time()) as agent:
         assert agent.run_once().drained
         assert agent.run_once().drained            # idempotent: nothing sent twice
     assert rig.gateway.control.rating_count() == 5
@@ -100,7 +101,7 @@ def test_ratings_and_ticket_counts_ride_along(rig: Rig) -> None:
 def test_send_now_wakes_the_agent_and_resets_backoff(rig: Rig) -> None:
     apps = rig.seal(1, page_bytes=1000)
     rig.gateway.control.script(Fault.answer(503, method="GET", path="/ping$", retry_after=300))
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     agent = rig.agent(clock, poll_interval_s=60)
     calls = 0
 
@@ -124,7 +125,7 @@ def test_status_reports_link_queue_and_quarantine(rig: Rig) -> None:
     apps = rig.seal(2, page_bytes=1000)
     rig.gateway.control.script(Fault.answer(422, method="PUT", path=apps[0].application_id,
                                             code="manifest_conflict"))
-    with rig.agent(FakeClock()) as agent:
+    with rig.agent(FakeClock.from_real_time()) as agent:
         agent.run_once()
     out = io.StringIO()
     assert sync_cli.status(rig.db, as_json=True, out=out) == 0
@@ -143,7 +144,7 @@ def test_status_reports_link_queue_and_quarantine(rig: Rig) -> None:
 
 def test_a_second_agent_is_refused_while_the_first_holds_the_lease(rig: Rig) -> None:
     apps = rig.seal(1, page_bytes=1000)
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock) as first, rig.agent(clock) as second:
         assert first.lease.acquire() is None
         report = second.run_pass()
@@ -155,7 +156,7 @@ def test_a_second_agent_is_refused_while_the_first_holds_the_lease(rig: Rig) -> 
 
 def test_same_id_other_manifest_is_quarantined_as_a_real_conflict(rig: Rig) -> None:
     apps = rig.seal(1, page_bytes=1000)
-    with rig.agent(FakeClock()) as agent:
+    with rig.agent(FakeClock.from_real_time()) as agent:
         assert agent.run_once().drained
     twin_db = create_store(rig.tmp / "twin")
     enc = x25519_public_from_b64(rig.gateway.public_keys.encryption_b64)
@@ -163,7 +164,8 @@ def test_same_id_other_manifest_is_quarantined_as_a_real_conflict(rig: Rig) -> N
     assert twin[0].application_id == apps[0].application_id
     assert twin[0].manifest_sha256 != apps[0].manifest_sha256
     cfg = rig.config()
-    with Agent(replace(cfg, db_path=twin_db), clock=FakeClock(), wait=FakeClock().wait) as a:
+    clock = FakeClock.from_real_time()
+    with Agent(replace(cfg, db_path=twin_db), clock=clock, wait=clock.wait) as a:
         report = a.run_once()
     assert report.quarantined == 1
     assert states(twin_db) == {apps[0].application_id: "quarantined"}
@@ -174,7 +176,7 @@ def test_a_damaged_file_quarantines_that_application_only(rig: Rig) -> None:
     apps = rig.seal(3, page_bytes=1000)
     victim = rig.db.parent / "docs" / apps[0].application_id / "don"
     victim.write_bytes(b"\0" + victim.read_bytes()[1:])
-    with rig.agent(FakeClock()) as agent:
+    with rig.agent(FakeClock.from_real_time()) as agent:
         report = agent.run_once()
     assert (report.sent, report.quarantined) == (2, 1)
     rig.assert_on_gateway(apps[1:], quarantined=apps[:1])
@@ -182,7 +184,7 @@ def test_a_damaged_file_quarantines_that_application_only(rig: Rig) -> None:
 
 def test_a_newly_sealed_application_wakes_the_idle_agent(rig: Rig) -> None:
     rig.seal(1, page_bytes=1000)
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     agent = rig.agent(clock, poll_interval_s=3600)
     calls = 0
 
@@ -204,7 +206,7 @@ def test_a_newly_sealed_application_wakes_the_idle_agent(rig: Rig) -> None:
 
 def test_status_pull_back_follows_the_cursor_over_pages(rig: Rig) -> None:
     apps = rig.seal(5, page_bytes=500)
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock, status_page_limit=2) as agent:
         assert agent.run_once().drained
         for app in apps:
@@ -218,7 +220,7 @@ def test_status_pull_back_follows_the_cursor_over_pages(rig: Rig) -> None:
 
 def test_an_application_the_gateway_lost_is_sent_again(rig: Rig) -> None:
     apps = rig.seal(3, page_bytes=500)
-    with rig.agent(FakeClock()) as agent:
+    with rig.agent(FakeClock.from_real_time()) as agent:
         assert agent.run_once().drained
         lost = apps[1].application_id
         conn = sqlite3.connect(rig.gateway.data_dir / "gateway.sqlite3")
@@ -237,7 +239,7 @@ def test_an_application_the_gateway_lost_is_sent_again(rig: Rig) -> None:
 def test_chunks_grow_on_a_fast_link_but_never_past_x_max_chunk(tmp_path: Path) -> None:
     with make_rig(tmp_path, GatewayLimits(max_chunk=200_000)) as rig:
         apps = rig.seal(1, page_bytes=1_500_000, docs=(("ban-chup", 1),))
-        with rig.agent(FakeClock()) as agent:
+        with rig.agent(FakeClock.from_real_time()) as agent:
             assert agent.run_once().drained
             assert agent.uploader.sizer.ceiling == 200_000
         patches = [r for r in rig.gateway.control.requests() if r.method == "PATCH"]

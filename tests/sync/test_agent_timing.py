@@ -14,22 +14,12 @@ from sync.agent.chunks import MAX_CHUNK, MIN_CHUNK, ChunkSizer
 from sync.backoff import Backoff
 from sync.lease import Lease
 from sync.outbox import Outbox
+from tests.fakes import FakeClock
 from tests.sync.sealed_store import create_store
 
 
-class FakeClock:
-    def __init__(self, start: float = 1_800_000_000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 def test_backoff_grows_doubles_and_caps() -> None:
-    clock = FakeClock()
+    clock = FakeClock(1_800_000_000.0)
     b = Backoff(clock=clock, rand=lambda: 1.0, base_s=1.0, cap_s=60.0)
     delays = [b.failed() for _ in range(10)]
     assert delays[:7] == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0]
@@ -42,7 +32,7 @@ def test_backoff_grows_doubles_and_caps() -> None:
 
 
 def test_backoff_jitter_spreads_within_bounds() -> None:
-    clock = FakeClock()
+    clock = FakeClock(1_800_000_000.0)
     lows = Backoff(clock=clock, rand=lambda: 0.0, base_s=2.0, cap_s=100.0)
     highs = Backoff(clock=clock, rand=lambda: 0.999, base_s=2.0, cap_s=100.0)
     for _ in range(5):
@@ -53,7 +43,7 @@ def test_backoff_jitter_spreads_within_bounds() -> None:
 
 
 def test_retry_after_wins_but_is_capped_and_success_resets() -> None:
-    clock = FakeClock()
+    clock = FakeClock(1_800_000_000.0)
     b = Backoff(clock=clock, rand=lambda: 0.5, cap_s=300.0)
     assert b.failed(retry_after_s=120) == 120
     assert b.failed(retry_after_s=86_400) == 300.0
@@ -82,7 +72,7 @@ def test_chunk_size_follows_measured_rate_within_bounds() -> None:
 
 def test_lease_refuses_second_agent_and_expired_lease_is_taken_over(tmp_path: Path) -> None:
     db = create_store(tmp_path)
-    clock = FakeClock()
+    clock = FakeClock(1_800_000_000.0)
     with Outbox(db, clock) as ob1, Outbox(db, clock) as ob2:
         a = Lease(ob1, "agent-a", clock, term_s=60)
         b = Lease(ob2, "agent-b", clock, term_s=60)
@@ -103,7 +93,7 @@ def test_lease_refuses_second_agent_and_expired_lease_is_taken_over(tmp_path: Pa
 
 def test_lease_of_a_dead_process_on_this_host_is_taken_over_at_once(tmp_path: Path) -> None:
     db = create_store(tmp_path)
-    clock = FakeClock()
+    clock = FakeClock(1_800_000_000.0)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait(timeout=30)
     host = socket.gethostname()

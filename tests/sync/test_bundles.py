@@ -18,7 +18,8 @@ from sync.protocol.keys import (
     generate_encryption_key,
     generate_signing_key,
 )
-from tests.sync.rig import KIOSK_ID, FakeClock, make_rig
+from tests.fakes import FakeClock
+from tests.sync.rig import KIOSK_ID, make_rig
 from tests.sync.sealed_store import create_store, seal_applications, states
 
 KIOSK = KIOSK_ID
@@ -116,7 +117,7 @@ def test_usb_round_trip_through_the_reference_gateway(tmp_path: Path) -> None:
         apps = rig.seal(3, page_bytes=4000)
         result = export_to(rig.db, tmp_path / "usb", KIOSK_ID, rig.kiosk_key)
         assert result.path is not None
-        clock = FakeClock()
+        clock = FakeClock.from_real_time()
         with rig.agent(clock) as agent:           # only its client is used: the office's link
             ack = upload_bundle(agent.client, result.path, chunk=7000)
             again = upload_bundle(agent.client, result.path)
@@ -141,7 +142,7 @@ def test_link_returns_before_the_ack_file_comes_back(tmp_path: Path) -> None:
         apps = rig.seal(2, page_bytes=4000)
         result = export_to(rig.db, tmp_path / "usb", KIOSK_ID, rig.kiosk_key)
         assert result.path is not None
-        clock = FakeClock()
+        clock = FakeClock.from_real_time()
         with rig.agent(clock) as agent:
             upload_bundle(agent.client, result.path)
             patches_before = sum(r.method == "PATCH" for r in rig.gateway.control.requests())

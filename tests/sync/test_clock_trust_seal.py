@@ -41,7 +41,8 @@ from kiosk.wiring.clock import store_clock_guard
 from sync.agent.link import LinkState
 from sync.outbox import Outbox
 from sync.protocol.keys import x25519_public_from_b64
-from tests.sync.rig import KIOSK_ID, FakeClock, Rig, make_rig
+from tests.fakes import FakeClock
+from tests.sync.rig import KIOSK_ID, Rig, make_rig
 
 CATALOG = load_catalog(ASSETS_DIR / "catalog" / "procedures.json",
                        ASSETS_DIR / "catalog" / "places.json")

@@ -19,9 +19,10 @@ from kiosk.wiring.root import CATALOG_PATH, HOLIDAYS_PATH
 from sync.agent.dataupdates import UpdateLayout
 from sync.protocol.dataupdate import DataUpdate, UpdateError, verify_update
 from sync.protocol.keys import ed25519_public_from_b64, generate_signing_key
-from tests.sync.gateway_fixtures import FakeClock as GatewayClock
+from tests.fakes import FakeClock
+from tests.fakes import FakeClock as GatewayClock
 from tests.sync.gateway_fixtures import registered_kiosk, running_gateway
-from tests.sync.rig import FakeClock, Rig, make_rig
+from tests.sync.rig import Rig, make_rig
 
 PLACES = CATALOG_PATH.with_name("places.json")
 
@@ -50,7 +51,7 @@ def holidays_bytes(to_year: int) -> bytes:
 
 
 def pull(rig: Rig, clock: FakeClock | None = None) -> list[str]:
-    with rig.agent(clock or FakeClock()) as agent:
+    with rig.agent(clock or FakeClock.from_real_time()) as agent:
         report = agent.run_once()
     return [n for n in report.notes if n.startswith("data")]
 
@@ -199,7 +200,7 @@ def test_an_applied_version_that_no_longer_loads_rolls_back(
 
 
 def test_the_agent_asks_about_once_an_hour(rig: Rig) -> None:
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock) as agent:
         first = agent.run_pass().notes
         assert "data: catalog none published, holidays none published" in first

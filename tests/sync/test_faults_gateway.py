@@ -16,7 +16,8 @@ import pytest
 from sync.agent.link import LinkState
 from sync.gateway.faults import Fault
 from sync.gateway.limits import GatewayLimits
-from tests.sync.rig import FakeClock, Rig, make_rig
+from tests.fakes import FakeClock
+from tests.sync.rig import Rig, make_rig
 from tests.sync.sealed_store import SealedApp
 
 DOC = r"/documents/"
@@ -92,7 +93,7 @@ SCRIPTS: dict[str, Script] = {
 def test_every_application_arrives_once_under(rig: Rig, name: str, upload_mode: str) -> None:
     apps = rig.seal(3, page_bytes=3000)
     rig.gateway.control.script(*_aimed(upload_mode, SCRIPTS[name](apps)))
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock) as agent:
         report = agent.run_once(budget_s=3600)
     assert report.drained, (name, report)
@@ -104,7 +105,7 @@ def test_retry_after_is_honoured_on_the_injected_clock(rig: Rig) -> None:
     apps = rig.seal(1, page_bytes=1000)
     rig.gateway.control.script(Fault.answer(429, method="PUT", retry_after=42),
                                Fault.answer(503, method="GET", path="/ping$", retry_after=9))
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock) as agent:
         assert agent.run_once(budget_s=3600).drained
     assert clock.waits == [9, 42]  # the ping is refused first, then the PUT
@@ -116,7 +117,7 @@ def test_manifest_conflict_quarantines_that_one_and_the_queue_goes_on(rig: Rig) 
     bad = apps[1]
     rig.gateway.control.script(Fault.answer(422, method="PUT", path=bad.application_id,
                                             code="manifest_conflict"))
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock) as agent:
         report = agent.run_once()
     assert report.drained
@@ -131,7 +132,7 @@ def test_document_hash_three_times_quarantines(rig: Rig, upload_mode: str) -> No
     # With creation-with-upload the first whole-document check is the create's; the agent
     # then re-uploads by a plain create and PATCHes, so the next two checks are PATCHes'.
     rig.gateway.control.script(*_aimed(upload_mode, faults[:1]), *faults[1:])
-    with rig.agent(FakeClock()) as agent:
+    with rig.agent(FakeClock.from_real_time()) as agent:
         report = agent.run_once()
     assert report.quarantined == 1
     rig.assert_on_gateway([apps[1]], quarantined=[apps[0]])
@@ -141,7 +142,7 @@ def test_document_hash_three_times_quarantines(rig: Rig, upload_mode: str) -> No
 def test_auth_refused_pauses_the_whole_queue_and_says_so(rig: Rig) -> None:
     apps = rig.seal(2, page_bytes=1000)
     rig.gateway.control.script(Fault.answer(403, method="PUT"))
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock) as agent:
         report = agent.run_once()
         assert report.paused is not None
@@ -158,7 +159,7 @@ def test_one_application_failing_does_not_hold_up_the_others(rig: Rig) -> None:
     apps = rig.seal(3, page_bytes=1000)
     first = apps[0].application_id
     rig.gateway.control.script(*[Fault.answer(500, method="PUT", path=first) for _ in range(4)])
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock) as agent:
         report = agent.run_pass()
         assert (report.sent, report.deferred) == (2, 1)   # the queue went on in the same pass

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from sync.netsim import Direction, FaultKind, FaultProxy
-from tests.sync.rig import FakeClock, Rig, make_rig
+from tests.fakes import FakeClock
+from tests.sync.rig import Rig, make_rig
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def test_connection_dropped_anywhere(rig: Rig, proxy: FaultProxy, kind: FaultKin
                                      direction: Direction, after: int) -> None:
     apps = rig.seal(2, page_bytes=30_000)       # ~30 KB and ~60 KB documents
     proxy.arm(kind, after, direction=direction)
-    with rig.agent(FakeClock(), url=proxy.url) as agent:
+    with rig.agent(FakeClock.from_real_time(), url=proxy.url) as agent:
         report = agent.run_once(budget_s=3600)
     assert report.drained, report
     assert proxy.faults_fired == 1
@@ -55,7 +56,7 @@ def test_repeated_cuts_every_few_kilobytes(rig: Rig, proxy: FaultProxy) -> None:
     """2G that drops all the time: a cut every 100 kB; progress still made, nothing doubled."""
     apps = rig.seal(3, page_bytes=30_000)
     proxy.arm(FaultKind.CUT, 100_000, repeat=True)
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock, url=proxy.url) as agent:
         report = agent.run_once(budget_s=30 * 24 * 3600)
     assert report.drained, report
@@ -66,7 +67,7 @@ def test_repeated_cuts_every_few_kilobytes(rig: Rig, proxy: FaultProxy) -> None:
 def test_stalled_link_times_out_and_resumes(rig: Rig, proxy: FaultProxy) -> None:
     apps = rig.seal(1, page_bytes=30_000)
     proxy.stall_after(20_000)
-    with rig.agent(FakeClock(), url=proxy.url, read_timeout_s=0.5,
+    with rig.agent(FakeClock.from_real_time(), url=proxy.url, read_timeout_s=0.5,
                    min_rate_bps=10_000_000) as agent:
         report = agent.run_once(budget_s=3600)
     assert report.drained, report
@@ -77,7 +78,7 @@ def test_stalled_link_times_out_and_resumes(rig: Rig, proxy: FaultProxy) -> None
 def test_two_kilobytes_per_second(rig: Rig, proxy: FaultProxy) -> None:
     apps = rig.seal(1, page_bytes=1_000)
     proxy.limit_rate(2048)
-    with rig.agent(FakeClock(), url=proxy.url) as agent:
+    with rig.agent(FakeClock.from_real_time(), url=proxy.url) as agent:
         report = agent.run_once(budget_s=3600)
     assert report.drained, report
     assert proxy.faults_fired == 0

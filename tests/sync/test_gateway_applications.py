@@ -13,8 +13,8 @@ from sync.protocol.envelope import seal_payload
 from sync.protocol.keys import b64encode, generate_encryption_key
 from sync.protocol.messages import SealedPayload
 from sync.protocol.signing import http_date, sign_request
+from tests.fakes import FakeClock
 from tests.sync.gateway_fixtures import (
-    FakeClock,
     SealedApplication,
     TestKiosk,
     push,

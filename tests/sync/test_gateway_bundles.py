@@ -14,8 +14,8 @@ from sync.protocol.bundle import bundle_dir_name, sign_bundle_manifest, verify_a
 from sync.protocol.canonical import canonical_json, sha256_hex
 from sync.protocol.keys import ed25519_public_from_b64, generate_signing_key
 from sync.protocol.tus import checksum_header_from_hex
+from tests.fakes import FakeClock
 from tests.sync.gateway_fixtures import (
-    FakeClock,
     SealedApplication,
     TestKiosk,
     patch_chunk,

@@ -6,7 +6,10 @@ import uuid
 
 from sync.gateway import RunningGateway
 from sync.protocol.times import format_utc
-from tests.sync.gateway_fixtures import FakeClock, TestKiosk
+from tests.fakes import FakeClock
+from tests.sync.gateway_fixtures import (
+    TestKiosk,
+)
 
 IDENTITY = {"citizen_id": "001090001234", "full_name": "Lê Thị Hồng",
             "date_of_birth": "1990-02-28", "gender": "Nữ", "address": "Xã Yên Sở, Hà Nội"}

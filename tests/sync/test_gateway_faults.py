@@ -6,8 +6,8 @@ import pytest
 import requests
 
 from sync.gateway import Fault, FaultKind, RunningGateway
+from tests.fakes import FakeClock
 from tests.sync.gateway_fixtures import (
-    FakeClock,
     TestKiosk,
     push,
     seal_application,

@@ -37,8 +37,9 @@ from sync.protocol.keys import (
     x25519_public_from_b64,
 )
 from sync.protocol.tus import checksum_header
+from tests.fakes import FakeClock
+from tests.fakes import FakeClock as AgentClock
 from tests.sync.gateway_fixtures import (
-    FakeClock,
     SealedApplication,
     SignedResponse,
     TestKiosk,
@@ -49,7 +50,6 @@ from tests.sync.gateway_fixtures import (
 )
 from tests.sync.pg_cluster import throwaway_cluster
 from tests.sync.rig import KIOSK_ID, Rig
-from tests.sync.rig import FakeClock as AgentClock
 from tests.sync.sealed_store import create_store, seal_applications, states
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,7 +80,7 @@ def test_the_agent_sends_through_a_gateway_on_postgres(tmp_path: Path, database:
         rig = Rig(tmp_path, gateway, create_store(tmp_path / "kiosk"), key)
         apps = rig.seal(4, page_bytes=3000)
         gateway.control.publish_data("holidays", "2027.1", b"{}")
-        with rig.agent(AgentClock()) as agent:
+        with rig.agent(AgentClock.from_real_time()) as agent:
             report = agent.run_once()
             assert report.sent == 4, report
             assert agent.run_once().sent == 0
@@ -315,7 +315,7 @@ def test_a_lost_database_connection_is_opened_again(
         gateway.control.register_kiosk(KIOSK_ID, public_key_b64(key))
         rig = Rig(tmp_path, gateway, create_store(tmp_path / "kiosk"), key)
         first = rig.seal(2, page_bytes=3000)
-        clock = AgentClock()
+        clock = AgentClock.from_real_time()
         with rig.agent(clock) as agent:
             assert agent.run_once().sent == 2
             killed = _kill_other_connections(database)

@@ -15,8 +15,8 @@ from sync.gateway.request import Request
 from sync.protocol.keys import ed25519_public_from_b64, generate_signing_key, public_key_b64
 from sync.protocol.signing import verify_response
 from sync.protocol.tus import checksum_header
+from tests.fakes import FakeClock
 from tests.sync.gateway_fixtures import (
-    FakeClock,
     TestKiosk,
     patch_chunk,
     push,

@@ -17,8 +17,8 @@ from sync.protocol.envelope import new_application_key, seal_document
 from sync.protocol.messages import DocumentEntry
 from sync.protocol.signing import parse_http_date
 from sync.protocol.tus import checksum_header, checksum_header_from_hex
+from tests.fakes import FakeClock
 from tests.sync.gateway_fixtures import (
-    FakeClock,
     SealedApplication,
     TestKiosk,
     create_upload,

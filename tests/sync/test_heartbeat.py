@@ -23,9 +23,10 @@ from sync.gateway.server import start_gateway
 from sync.protocol.heartbeat import FIELDS, Heartbeat, parse_heartbeat
 from sync.protocol.keys import generate_signing_key, public_key_b64
 from sync.protocol.messages import MessageError
-from tests.sync.gateway_fixtures import FakeClock as GatewayClock
+from tests.fakes import FakeClock
+from tests.fakes import FakeClock as GatewayClock
 from tests.sync.gateway_fixtures import registered_kiosk, running_gateway
-from tests.sync.rig import KIOSK_ID, FakeClock, Rig, make_rig
+from tests.sync.rig import KIOSK_ID, Rig, make_rig
 from tests.sync.sealed_store import CITIZEN, create_store
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -66,7 +67,7 @@ def heartbeats(rig: Rig) -> int:
 def test_the_fleet_metrics_show_what_the_kiosk_reported(rig: Rig) -> None:
     rig.seal(2, page_bytes=2000)
     publish_kiosk_facts(rig.db, facts(printer="no_paper"))
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock) as agent:
         report = agent.run_once()
     assert report.sent == 2
@@ -98,7 +99,7 @@ def test_unsent_and_quarantined_applications_and_errors_reach_the_metrics(rig: R
     rig.gateway.control.script(
         Fault.answer(422, method="PUT", path=bad, code="manifest_conflict"),
         *[Fault.answer(503, method="PUT", path=apps[2].application_id) for _ in range(50)])
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     clock.now += 3 * 3600  # the applications were sealed three hours ago
     with rig.agent(clock) as agent:
         agent.run_pass()
@@ -112,7 +113,7 @@ def test_unsent_and_quarantined_applications_and_errors_reach_the_metrics(rig: R
 @pytest.fixture
 def shared_clock_rig(tmp_path: Path) -> Iterator[tuple[Rig, FakeClock]]:
     """A rig whose gateway lives on the kiosk's fake clock (moving it is no clock skew)."""
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     gateway = start_gateway(tmp_path / "gateway", clock=clock)
     try:
         key = generate_signing_key()
@@ -150,7 +151,7 @@ def test_sent_every_interval_and_on_change_only(
 
 def test_no_link_means_no_heartbeat_and_its_error_class_comes_later(rig: Rig) -> None:
     rig.gateway.control.script(Fault.captive_portal(method="GET", path="/ping$"))
-    clock = FakeClock()
+    clock = FakeClock.from_real_time()
     with rig.agent(clock) as agent:
         assert agent.run_pass().link.value == "offline"
         assert heartbeats(rig) == 0
@@ -167,7 +168,7 @@ def test_a_heartbeat_carries_no_person(rig: Rig) -> None:
         config_version=CITIZEN.full_name,  # refused: not a version
         catalog_version="2026.12", devices={"printer": CITIZEN.citizen_id,  # not a status
                                             CITIZEN.citizen_id: "ready"}))  # not a name
-    with rig.agent(FakeClock()) as agent:
+    with rig.agent(FakeClock.from_real_time()) as agent:
         agent.heartbeat.record_error(f"HTTP 422 {CITIZEN.full_name}")
         beat = agent.heartbeat.build()
     body = beat.to_json().decode("utf-8")

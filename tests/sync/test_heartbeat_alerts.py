@@ -16,7 +16,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.sync.gateway_fixtures import FakeClock, registered_kiosk, running_gateway
+from tests.fakes import FakeClock
+from tests.sync.gateway_fixtures import (
+    registered_kiosk,
+    running_gateway,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PROM = ROOT / "monitoring" / "prometheus"

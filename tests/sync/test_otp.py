@@ -14,7 +14,10 @@ from sync.agent.config import AgentConfig
 from sync.gateway import RunningGateway
 from sync.otp import OtpCheck, OtpSent, request_otp, verify_otp
 from sync.protocol.keys import ed25519_public_from_b64, generate_signing_key, public_key_b64
-from tests.sync.gateway_fixtures import FakeClock, running_gateway
+from tests.fakes import FakeClock
+from tests.sync.gateway_fixtures import (
+    running_gateway,
+)
 
 KIOSK_ID = "KX-OTP"
 CITIZEN = "001090001234"

@@ -17,8 +17,9 @@ from sync.gateway import RunningGateway
 from sync.gateway.faults import Fault
 from sync.gateway.limits import GatewayLimits
 from sync.protocol.tus import checksum_header, checksum_header_from_hex
+from tests.fakes import FakeClock
+from tests.fakes import FakeClock as AgentClock
 from tests.sync.gateway_fixtures import (
-    FakeClock,
     SealedApplication,
     SignedResponse,
     TestKiosk,
@@ -28,7 +29,6 @@ from tests.sync.gateway_fixtures import (
     running_gateway,
     seal_application,
 )
-from tests.sync.rig import FakeClock as AgentClock
 from tests.sync.rig import Rig, make_rig
 
 MAX_CHUNK = 8192
@@ -208,7 +208,7 @@ def test_the_agent_sends_the_first_chunk_only_where_advertised(
     limits = GatewayLimits(creation_with_upload=advertised)
     with make_rig(tmp_path, limits) as rig:
         apps = rig.seal(2, page_bytes=3000, docs=(("don", 1), ("cccd", 1)))
-        with rig.agent(AgentClock()) as agent:
+        with rig.agent(AgentClock.from_real_time()) as agent:
             report = agent.run_once()
             assert (report.sent, report.quarantined) == (2, 0), report
         rig.assert_on_gateway(apps)
@@ -223,7 +223,7 @@ def test_the_agent_continues_a_large_document_with_patches(tmp_path: Path) -> No
     limits = GatewayLimits(max_chunk=64 * 1024)
     with make_rig(tmp_path, limits) as rig:
         (app,) = rig.seal(1, page_bytes=150_000, docs=(("ban-chup", 1),))
-        with rig.agent(AgentClock()) as agent:
+        with rig.agent(AgentClock.from_real_time()) as agent:
             assert agent.run_once().sent == 1
             sent = agent.uploader.chunk_bytes_sent
         rig.assert_on_gateway([app])
@@ -241,7 +241,7 @@ def test_the_agent_resumes_by_a_plain_create_after_a_lost_connection(tmp_path: P
     with make_rig(tmp_path, limits) as rig:
         (app,) = rig.seal(1, page_bytes=200_000, docs=(("ban-chup", 1),))
         rig.gateway.control.script(Fault.drop_response(method="PATCH"))
-        with rig.agent(AgentClock()) as agent:
+        with rig.agent(AgentClock.from_real_time()) as agent:
             assert agent.run_once(budget_s=3600).sent == 1
             sent = agent.uploader.chunk_bytes_sent
         rig.assert_on_gateway([app])

@@ -13,7 +13,10 @@ from sync.api import VneidCheck, verify_vneid
 from sync.gateway import RunningGateway
 from sync.gateway.faults import Fault
 from sync.protocol.keys import ed25519_public_from_b64, generate_signing_key, public_key_b64
-from tests.sync.gateway_fixtures import FakeClock, running_gateway
+from tests.fakes import FakeClock
+from tests.sync.gateway_fixtures import (
+    running_gateway,
+)
 
 KIOSK_ID = "KX-VNEID"
 IDENTITY = {

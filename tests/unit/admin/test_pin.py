@@ -6,18 +6,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.admin.pin import LOCK_SECONDS, PinGuard, PinOutcome, Role
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.fakes import FakeClock
 
 
 def test_pin_is_stored_as_a_scrypt_hash(tmp_path: Path) -> None:
-    guard = PinGuard(tmp_path / "pins.json", Clock())
+    guard = PinGuard(tmp_path / "pins.json", FakeClock(1000.0))
     guard.set_pin(Role.TECHNICIAN, "246810")
     text = (tmp_path / "pins.json").read_text("utf-8")
     assert "246810" not in text
@@ -28,7 +21,7 @@ def test_pin_is_stored_as_a_scrypt_hash(tmp_path: Path) -> None:
 
 
 def test_five_wrong_tries_lock_for_five_minutes_even_across_restarts(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(1000.0)
     guard = PinGuard(tmp_path / "pins.json", clock)
     guard.set_pin(Role.STAFF, "135790")
     lefts = [guard.check(Role.STAFF, "000000").tries_left for _ in range(4)]
@@ -45,7 +38,7 @@ def test_five_wrong_tries_lock_for_five_minutes_even_across_restarts(tmp_path: P
 
 
 def test_a_right_pin_resets_the_count(tmp_path: Path) -> None:
-    guard = PinGuard(tmp_path / "pins.json", Clock())
+    guard = PinGuard(tmp_path / "pins.json", FakeClock(1000.0))
     guard.set_pin(Role.STAFF, "135790")
     guard.check(Role.STAFF, "1")
     assert guard.check(Role.STAFF, "135790").outcome is PinOutcome.ACCEPTED
@@ -55,4 +48,4 @@ def test_a_right_pin_resets_the_count(tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", ["12345", "abcdef", "1234567890123"])
 def test_weak_or_malformed_pins_are_refused(tmp_path: Path, bad: str) -> None:
     with pytest.raises(ValueError, match="6 to 12 digits"):
-        PinGuard(tmp_path / "pins.json", Clock()).set_pin(Role.STAFF, bad)
+        PinGuard(tmp_path / "pins.json", FakeClock(1000.0)).set_pin(Role.STAFF, bad)

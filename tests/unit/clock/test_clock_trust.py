@@ -23,6 +23,7 @@ from kiosk.clock_trust import (
     judge,
     time_of_version,
 )
+from tests.fakes import FakeClock
 
 BUILD = datetime(2026, 11, 20, tzinfo=UTC).timestamp()
 REAL = datetime(2026, 12, 5, 9, 0, tzinfo=UTC).timestamp()  # the true time in these stories
@@ -123,38 +124,30 @@ def test_time_of_version() -> None:
         assert time_of_version(bad) is None
 
 
-class Clock:
-    def __init__(self, t: float) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-
-def _guard(clock: Clock, state: dict[str, str], last_seal: float | None = None) -> ClockGuard:
+def _guard(clock: FakeClock, state: dict[str, str], last_seal: float | None = None) -> ClockGuard:
     return ClockGuard(read_state=state.get, last_seal_time=lambda: last_seal, build_time=BUILD,
                       now=clock, boot=lambda: BOOT)
 
 
 def test_the_guard_refuses_then_stamps_the_corrected_time() -> None:
-    clock = Clock(DEAD_RTC)
+    clock = FakeClock(DEAD_RTC)
     guard = _guard(clock, {})
     confirmed = datetime.fromtimestamp(DEAD_RTC - 40, UTC)
     with pytest.raises(ClockNotTrusted) as refused:
         guard(confirmed)
     assert refused.value.verdict.problem is ClockProblem.BEFORE_KNOWN_TIME
-    clock.t = REAL  # timesyncd put it right while the citizen waited for staff
+    clock.now = REAL  # timesyncd put it right while the citizen waited for staff
     assert guard(confirmed) == datetime.fromtimestamp(REAL, UTC)  # not the year 2000
     recent = datetime.fromtimestamp(REAL - 90, UTC)
     assert guard(recent) == recent  # a normal seal keeps its confirmation time
 
 
 def test_the_guard_reads_the_agents_record() -> None:
-    clock = Clock(REAL + 3 * DAY_S)
+    clock = FakeClock(REAL + 3 * DAY_S)
     record = GatewayClock(REAL, REAL, "boot-a", BOOT.boottime_s - 60)
     guard = _guard(clock, {"gateway_clock": record.to_json()})
     assert guard.verdict().problem is ClockProblem.FAR_FROM_GATEWAY
-    clock.t = REAL + 60
+    clock.now = REAL + 60
     assert guard.verdict().trusted
 
 

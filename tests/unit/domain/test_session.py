@@ -19,22 +19,12 @@ from kiosk.domain.session import (
     StepError,
 )
 from kiosk.paths import ASSETS_DIR
+from tests.fakes import FakeClock
 
 CATALOG = load_catalog(ASSETS_DIR / "catalog" / "procedures.json")
 ICT = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=ICT)
 PNG = b"\x89PNG\r\n\x1a\n" + b"page"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def make_identity() -> Identity:
@@ -51,7 +41,7 @@ def make_identity() -> Identity:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(1000.0)
 
 
 @pytest.fixture
@@ -382,8 +372,8 @@ def test_unknown_procedure_and_field(session: Session) -> None:
     session.start()
     with pytest.raises(KeyError):
         session.choose_procedure("HT-NOPE")
-    at_review(Session(CATALOG, FakeClock(), wall_clock=lambda: NOW)).edit("lived_elsewhere")
-    review = at_review(Session(CATALOG, FakeClock(), wall_clock=lambda: NOW))
+    at_review(Session(CATALOG, FakeClock(1000.0), wall_clock=lambda: NOW)).edit("lived_elsewhere")
+    review = at_review(Session(CATALOG, FakeClock(1000.0), wall_clock=lambda: NOW))
     with pytest.raises(StepError, match="not a question shown"):
         review.edit("intended_spouse_name")
 

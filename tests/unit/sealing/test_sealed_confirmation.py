@@ -28,6 +28,7 @@ from kiosk.paths import ASSETS_DIR
 from kiosk.sealing import SealContext, SealingKeys, seal_application
 from kiosk.store.db import Store, open_store
 from sync.protocol.envelope import open_document, open_payload, unwrap_key
+from tests.fakes import FakeWallClock
 
 CATALOG = load_catalog(ASSETS_DIR / "catalog" / "procedures.json", ASSETS_DIR / "catalog" / "places.json")
 HOLIDAYS = load_holidays(ASSETS_DIR / "holidays" / "vn.json")
@@ -36,14 +37,6 @@ CITIZEN = Identity(
     gender=Gender.FEMALE, address="Thôn Lý Trường, xã Bình Phú, Đà Nẵng", issue_date=date(2022, 2, 1),
 )  # fmt: skip
 SHOWN = datetime(2026, 11, 23, 2, 30, 0, tzinfo=UTC)  # the review → confirm moment
-
-
-class WallClock:
-    def __init__(self) -> None:
-        self.now = SHOWN
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -57,7 +50,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
         yield s
 
 
-def _at_confirm(wall: WallClock, *, otp: bool) -> Session:
+def _at_confirm(wall: FakeWallClock, *, otp: bool) -> Session:
     session = Session(CATALOG, lambda: 1000.0, wall_clock=wall)
     session.start()
     session.choose_procedure("HT-XNHN")
@@ -102,7 +95,7 @@ def _opened(store: Store, key: X25519PrivateKey, manifest: dict[str, object]) ->
 
 
 def test_otp_confirmation_keeps_the_verification_time(store: Store, gateway_key: X25519PrivateKey) -> None:
-    wall = WallClock()
+    wall = FakeWallClock(SHOWN)
     session = _at_confirm(wall, otp=True)
     verified = SHOWN + timedelta(seconds=41)
     session.otp_verified(verified)
@@ -126,7 +119,7 @@ def test_otp_confirmation_keeps_the_verification_time(store: Store, gateway_key:
 def test_kiosk_code_confirmation_keeps_the_time_the_code_was_shown(
     store: Store, gateway_key: X25519PrivateKey
 ) -> None:
-    wall = WallClock()
+    wall = FakeWallClock(SHOWN)
     session = _at_confirm(wall, otp=False)  # the code is shown at SHOWN
     code = session.kiosk_code
     assert code is not None
@@ -146,7 +139,7 @@ def test_kiosk_code_confirmation_keeps_the_time_the_code_was_shown(
 def test_a_retried_seal_of_the_same_application_is_one_application(
     store: Store, gateway_key: X25519PrivateKey
 ) -> None:
-    wall = WallClock()
+    wall = FakeWallClock(SHOWN)
     session = _at_confirm(wall, otp=True)
     session.otp_verified(SHOWN)
     app = session.confirm()

@@ -11,12 +11,12 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from kiosk.sealing import SealingKeys
 from kiosk.store import Store, open_store
-from tests.unit.store.store_fakes import FakeClock
+from tests.fakes import FakeWallClock
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 11, 23, 2, 16, 0, tzinfo=UTC))
+def clock() -> FakeWallClock:
+    return FakeWallClock(datetime(2026, 11, 23, 2, 16, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def store_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(store_path: Path, clock: FakeClock) -> Iterator[Store]:
+def store(store_path: Path, clock: FakeWallClock) -> Iterator[Store]:
     with open_store(store_path, clock=clock) as opened:
         yield opened
 

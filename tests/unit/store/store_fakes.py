@@ -10,17 +10,6 @@ from kiosk.domain.application import Confirmation, ConfirmationMethod, Confirmed
 from kiosk.domain.identity import Gender, Identity
 from kiosk.sealing import DocumentToSeal
 
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 NGUYEN = Identity(
     citizen_id="001089012345",
     old_id="",

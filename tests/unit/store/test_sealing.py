@@ -30,7 +30,8 @@ from kiosk.store import (
 from kiosk.store.sweep import file_sha256
 from sync.protocol.envelope import open_document, open_payload, unwrap_key
 from sync.protocol.messages import parse_put_body
-from tests.unit.store.store_fakes import ANSWERS, NGUYEN, FakeClock, make_application, make_documents
+from tests.fakes import FakeWallClock
+from tests.unit.store.store_fakes import ANSWERS, NGUYEN, make_application, make_documents
 
 APPOINTMENT = date(2026, 11, 26)
 
@@ -105,7 +106,7 @@ def test_manifest_is_a_valid_put_body_matching_the_files(
 
 
 def test_nothing_personal_is_readable_on_disk_after_sealing(
-    store_path: Path, clock: FakeClock, keys: SealingKeys
+    store_path: Path, clock: FakeWallClock, keys: SealingKeys
 ) -> None:
     with open_store(store_path, clock=clock) as store:
         _seal(store, keys)
@@ -176,7 +177,7 @@ def test_bad_documents_are_refused_before_anything_is_written(
 
 
 def test_two_connections_sealing_the_same_application_make_one(
-    store_path: Path, clock: FakeClock, keys: SealingKeys
+    store_path: Path, clock: FakeWallClock, keys: SealingKeys
 ) -> None:
     app = make_application()
     barrier = threading.Barrier(2, timeout=10)

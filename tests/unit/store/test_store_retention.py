@@ -16,7 +16,8 @@ from kiosk.store import (
     transition,
 )
 from kiosk.store.retention import purge_acknowledged
-from tests.unit.store.store_fakes import FakeClock, make_application, make_documents
+from tests.fakes import FakeWallClock
+from tests.unit.store.store_fakes import make_application, make_documents
 
 
 def _acked(store: Store, keys: SealingKeys, seed: int) -> SealedRecord:
@@ -33,7 +34,7 @@ def _acked(store: Store, keys: SealingKeys, seed: int) -> SealedRecord:
 
 
 def test_only_applications_acked_longer_ago_than_retention_are_purged(
-    store: Store, keys: SealingKeys, clock: FakeClock
+    store: Store, keys: SealingKeys, clock: FakeWallClock
 ) -> None:
     old = _acked(store, keys, 1)
     clock.now += timedelta(days=20)

@@ -13,7 +13,8 @@ from kiosk.sealing import SealingKeys, seal
 from kiosk.store import Store, StoreUnavailable, open_store
 from kiosk.store.files import atomic_write
 from kiosk.store.seqmark import SeqMark, mark_path, next_seq, read_mark, write_mark
-from tests.unit.store.store_fakes import FakeClock, make_application, make_documents
+from tests.fakes import FakeWallClock
+from tests.unit.store.store_fakes import make_application, make_documents
 
 APPOINTMENT = date(2026, 12, 1)
 
@@ -70,7 +71,7 @@ def test_a_failed_seal_leaves_no_gap(store: Store, keys: SealingKeys) -> None:
 
 
 def test_a_replaced_database_never_reuses_a_number(
-    store_path: Path, clock: FakeClock, keys: SealingKeys, tmp_path: Path
+    store_path: Path, clock: FakeWallClock, keys: SealingKeys, tmp_path: Path
 ) -> None:
     with open_store(store_path, clock=clock) as store:
         assert [_seal(store, keys, n) for n in range(2)] == [1, 2]
@@ -84,7 +85,7 @@ def test_a_replaced_database_never_reuses_a_number(
         assert _seal(fresh, keys, 3) == 3
 
 
-def test_an_unreadable_mark_refuses_to_open(store_path: Path, clock: FakeClock) -> None:
+def test_an_unreadable_mark_refuses_to_open(store_path: Path, clock: FakeWallClock) -> None:
     from kiosk.store.errors import StoreRefusedError
 
     open_store(store_path, clock=clock).close()
