@@ -79,8 +79,9 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
     def attach(ui: KioskUi, app: QGuiApplication) -> Callable[[], None]:
         admin = admin_services_for(kiosk, config_path=path, restart=app.quit, on_open=ui.flow.home)
         overlay = install_admin(ui.engine, ui.window, admin, images=ui.images,
-                                kiosk_strings=ui.strings, devices=ui.devices)
-        ui.flow.done.officer_called.connect(lambda: log_event(Event.OFFICER_CALLED))
+                                kiosk_strings=ui.strings, devices=ui.devices, calls=ui.calls)
+        ui.calls.called.connect(  # also a row staff see on their screen until they close it
+            lambda reason, screen: log_event(Event.OFFICER_CALLED, reason=reason, screen=screen))
         ui.flow.clock_refused.connect(lambda detail: log_event(Event.CLOCK_UNTRUSTED, detail=detail))
         metrics = _metrics_timer(kiosk, ui)
         from kiosk.update.ui_hook import start_update_gate  # software updates between sessions

@@ -36,8 +36,17 @@ from kiosk.store.files import atomic_write
 from kiosk.store.ratings import record_rating
 from kiosk.store.retention import purge_acknowledged
 from kiosk.store.schema import SCHEMA_VERSION, ApplicationState, GatewayState
+from kiosk.store.staff_calls import StaffCall, handle_staff_call, open_staff_calls, record_staff_call
 from kiosk.store.sweep import QuarantineSummary, SweepReport, quarantine_summary, sweep
-from kiosk.store.tickets import next_queue_ticket, tickets_issued
+from kiosk.store.tickets import (
+    IssuedTicket,
+    WaitingTicket,
+    finish_ticket,
+    issue_queue_ticket,
+    next_queue_ticket,
+    tickets_issued,
+    waiting_tickets,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -46,8 +55,10 @@ __all__ = [
     "DocumentRecord",
     "GatewayState",
     "IllegalTransitionError",
+    "IssuedTicket",
     "QuarantineSummary",
     "SealedRecord",
+    "StaffCall",
     "StateConflictError",
     "Store",
     "StoreError",
@@ -57,20 +68,27 @@ __all__ = [
     "SweepReport",
     "Unavailability",
     "UnknownApplicationError",
+    "WaitingTicket",
     "atomic_write",
     "count_by_state",
     "documents_of",
     "events_of",
     "find_by_code",
+    "finish_ticket",
     "get_application",
+    "handle_staff_call",
+    "issue_queue_ticket",
     "list_applications",
     "manifest_json",
     "next_queue_ticket",
+    "open_staff_calls",
     "open_store",
     "purge_acknowledged",
     "quarantine_summary",
     "record_rating",
+    "record_staff_call",
     "sweep",
     "tickets_issued",
     "transition",
+    "waiting_tickets",
 ]

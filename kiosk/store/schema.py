@@ -20,7 +20,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 
 
 class ApplicationState(StrEnum):
@@ -88,7 +88,13 @@ RATINGS: Final = "ratings"
 score 1..3, sent_at (*agent*, when the gateway accepted it)."""
 
 QUEUE_TICKETS: Final = "queue_tickets"
-""""See an officer" tickets: day, field, number (PK together), issued_at, sent_at (*agent*)."""
+""""See an officer" tickets: day, field, number (PK together), issued_at, sent_at (*agent*),
+served_at / cancelled_at (v4: staff marked it seen, or the person left; NULL while waiting)."""
+
+STAFF_CALLS: Final = "staff_calls"
+"""Citizens' "Gọi cán bộ" (v4): call_id, at, screen (where the citizen was), reason
+(``help``, ``print_failed``, ``clock``), application_code (a slip that did not print; else ''),
+handled_at and handled_by (staff closed it; NULL while open). Never personal data."""
 
 SYNC_STATE: Final = "sync_state"
 """The agent's key/value state: key (PK), value (text, often JSON), updated_at. Known keys are
@@ -227,7 +233,25 @@ _V3: Final[tuple[str, ...]] = (
 state; the token shows the masked name, the officer's note and the date). Rows sealed before
 have none: their slips' QR carries the bare code and gets the state only."""
 
-MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3)
+_V4: Final[tuple[str, ...]] = (
+    "ALTER TABLE queue_tickets ADD COLUMN served_at TEXT",
+    "ALTER TABLE queue_tickets ADD COLUMN cancelled_at TEXT",
+    """
+    CREATE TABLE staff_calls (
+        call_id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at               TEXT NOT NULL,
+        screen           TEXT NOT NULL,
+        reason           TEXT NOT NULL,
+        application_code TEXT NOT NULL DEFAULT '',
+        handled_at       TEXT,
+        handled_by       TEXT
+    ) STRICT
+    """,
+)
+"""Version 4: who is still waiting in the queue (served / cancelled tickets) and the citizens'
+calls for staff, so the ticket can say how many people are ahead and staff see open calls."""
+
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (_V1, _V2, _V3, _V4)
 """``MIGRATIONS[i]`` upgrades a file at ``user_version == i`` to ``i + 1``."""
 
 assert len(MIGRATIONS) == SCHEMA_VERSION

@@ -12,6 +12,7 @@ from PySide6.QtQml import QQmlApplicationEngine, QQmlEngine
 from PySide6.QtQuick import QQuickWindow
 
 from kiosk.domain.session import Session
+from kiosk.ui.calls import StaffCaller
 from kiosk.ui.confirm_vm import ConfirmVm
 from kiosk.ui.documents_vm import DocumentsVm
 from kiosk.ui.done_vm import DoneVm
@@ -83,6 +84,7 @@ class KioskUi:
     theme: Theme
     images: ImageStore
     workers: tuple[DeviceWorker, ...]
+    calls: StaffCaller  # citizens' calls for staff, and slips held for a reprint by staff
 
     @property
     def devices(self) -> DeviceWorkers:
@@ -175,9 +177,12 @@ def build_ui(services: UiServices) -> KioskUi:
         otp_worker=otp_w,
         parent=engine,
     )
+    calls = StaffCaller(services.call_staff, store_w, flow.current_screen, engine)
+    done.on_call_staff = calls.call
+    done.on_reprinted = calls.drop_slip
     guide = GuideVm(strings, services.catalog, screen=flow.current_screen, screen_changed=flow.changed,
-                    say=voice.say, call_officer=done.call_officer, choose=flow.choose_procedure,
-                    parent=engine)
+                    say=voice.say, call_officer=lambda: done.call_officer("help"),
+                    choose=flow.choose_procedure, parent=engine)
     ctx = engine.rootContext()
     for name, obj in (
         ("units", units),
@@ -215,4 +220,5 @@ def build_ui(services: UiServices) -> KioskUi:
         theme=theme,
         images=images,
         workers=(qr_w, scan_w, print_w, store_w, otp_w),
+        calls=calls,
     )

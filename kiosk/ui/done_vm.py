@@ -1,8 +1,9 @@
 """Done: the code, the appointment, the slip printing on the printer's worker (never lost).
 
-When the printer fails, staff are called at once (``officer_called``, which the composition root
-logs for staff) and the code is said again: many citizens have no phone camera to photograph the
-screen. Staff put paper back and press "In lại phiếu".
+When the printer fails, staff are called at once (``on_call_staff``: the call and the slip go to
+the ``StaffCaller``, so staff see the call on their screen and can reprint the slip from there)
+and the code is said again: many citizens have no phone camera to photograph the screen. Staff
+put paper back and press "In lại phiếu" here or on the staff screen.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class DoneVm(QObject):
         self.on_printed: Callable[[], None] = lambda: None
         self.on_printing: Callable[[], None] = lambda: None
         self.on_say: Callable[[str], None] = lambda _t: None
+        # (reason, application code or '', the slip that did not print or None): staff are called
+        self.on_call_staff: Callable[[str, str, Image.Image | None], None] = lambda _r, _c, _s: None
+        self.on_reprinted: Callable[[str], None] = lambda _code: None
 
     def show(self, code: str, appointment: str, receipt: Receipt,
              facts: dict[str, str] | None = None) -> None:
@@ -79,6 +83,8 @@ class DoneVm(QObject):
     def _printed(self, result: PrintResult) -> None:
         self.last_result = result
         self._state = "printed" if result.outcome is PrintOutcome.PRINTED else "failed"
+        if self._state == "printed":
+            self.on_reprinted(self._code)  # a copy held for staff (if any) is not needed now
         self.on_printed()
         self.changed.emit()
         if self._state == "failed":
@@ -93,7 +99,7 @@ class DoneVm(QObject):
     def _print_failed(self) -> None:
         """Staff are called (once per slip) and the code is said again."""
         if not self._officer_called:
-            self.call_officer()
+            self.call_officer("print_failed")
         said = self._facts.get("said_print_failed")
         if said:
             self.on_say(said)
@@ -144,10 +150,15 @@ class DoneVm(QObject):
         self.changed.emit()
         self._worker.run(lambda: self._printer.print_image(img), self._printed, self._crashed)
 
-    @slot()
-    def call_officer(self) -> None:
-        """Tell staff (``officer_called`` is for the composition root) and the citizen."""
+    def call_officer(self, reason: str = "help") -> None:
+        """Call staff (a call they see on the staff screen) and tell the citizen.
+
+        ``reason``: "help" (the citizen pressed "Gọi cán bộ"), "print_failed" (the slip, held
+        for a reprint from the staff screen), "clock" (the kiosk refused to save)."""
         self._officer_called = True
+        failed_slip = reason == "print_failed"
+        self.on_call_staff(reason, self._code if failed_slip else "",
+                           self.slip_image if failed_slip else None)
         self.officer_called.emit()
         self.changed.emit()
 

@@ -97,6 +97,7 @@ class FlowVm(QObject):
         done.on_printed = lambda: session.set_busy("printer", False)
         done.on_printing = lambda: session.set_busy("printer", True)
         done.on_say = voice.say
+        queue.on_say = voice.say
         idle.on_countdown = lambda: voice.prompt("idle")
         idle.on_seconds = lambda n: voice.say(strings.text("idle_seconds_left").replace("%1", str(n)))
         idle.on_timeout = self._timed_out
@@ -427,7 +428,7 @@ class FlowVm(QObject):
             self.session.set_busy("clock", True)  # no idle wipe while the application waits
             self.confirm.show_error("confirm_clock_wrong")
             self._voice.say(self._strings.text("confirm_clock_wrong"))
-            self.done.call_officer()
+            self.done.call_officer("clock")
             self.clock_refused.emit(exc.verdict.detail)
             return
         self.confirm.show_error("confirm_seal_failed")

@@ -1,4 +1,8 @@
-"""Queue ticket ("Gặp cán bộ"): choose the field, a numbered ticket prints."""
+"""Queue ticket ("Gặp cán bộ"): choose the field, a numbered ticket prints.
+
+The ticket says (on screen, aloud and on paper) how many people of that field are still waiting
+before it: the store counts today's tickets not yet served or cancelled by staff.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from devices.printer.protocol import PrintOutcome, PrintResult, ReceiptPrinter
 from devices.receipt.render import render_receipt
 from kiosk.ui.i18n import Strings
 from kiosk.ui.qtbind import qproperty, slot
+from kiosk.ui.services import QueueTicket
 from kiosk.ui.slip import queue_ticket
 from kiosk.ui.worker import DeviceWorker
 
@@ -26,7 +31,7 @@ class QueueVm(QObject):
         self,
         strings: Strings,
         *,
-        ticket: Callable[[str, date], int],
+        ticket: Callable[[str, date], QueueTicket],
         printer: ReceiptPrinter,
         worker: DeviceWorker,
         store_worker: DeviceWorker,
@@ -45,13 +50,16 @@ class QueueVm(QObject):
         self._commune = commune
         self._font = font
         self._ticket = ""
+        self._ahead = -1  # -1: no ticket yet
         self._message = ""
         self._busy = False
         self.last_result: PrintResult | None = None
+        self.on_say: Callable[[str], None] = lambda _t: None
         strings.changed.connect(self.changed)
 
     def wipe(self) -> None:
         self._ticket = ""
+        self._ahead = -1
         self._message = ""
         self._busy = False
         self.changed.emit()
@@ -68,8 +76,23 @@ class QueueVm(QObject):
     def is_busy(self) -> bool:
         return self._busy
 
+    def ahead_count(self) -> int:
+        return self._ahead
+
+    def _ahead_text(self, lang: str | None = None) -> str:
+        n = self._ahead
+        if n < 0:
+            return ""
+        key = "queue_ahead_none" if n == 0 else "queue_ahead_one" if n == 1 else "queue_ahead"
+        text = self._strings.text(key) if lang is None else self._strings.text_in(lang, key)
+        return text.replace("%1", str(n))
+
+    def _get_ahead(self) -> str:
+        return self._ahead_text()
+
     fields = qproperty("QVariantList", _get_fields, notify=changed)
     ticket = qproperty(str, _get_ticket, notify=changed)
+    ahead = qproperty(str, _get_ahead, notify=changed)
     message = qproperty(str, _get_message, notify=changed)
     busy = qproperty(bool, is_busy, notify=changed)
 
@@ -81,15 +104,19 @@ class QueueVm(QObject):
         self._busy = True
         self.changed.emit()
         self._store_worker.run(lambda: self._ticket_number(field, day),
-                               lambda number: self._numbered(field, day, number), self._failed)
+                               lambda issued: self._numbered(field, day, issued), self._failed)
 
-    def _numbered(self, field: str, day: date, number: int) -> None:
+    def _numbered(self, field: str, day: date, issued: QueueTicket) -> None:
         if not self._busy:  # wiped meanwhile: the number is spent, nothing prints
             return
-        self._ticket = f"{PREFIX[field]}{number:03d}"
+        self._ticket = f"{PREFIX[field]}{issued.number:03d}"
+        self._ahead = issued.ahead
         receipt = queue_ticket(
-            self._strings, self._ticket, self._strings.text(f"queue_field_{field}"), self._commune, day
+            self._strings, self._ticket, self._strings.text(f"queue_field_{field}"), self._commune, day,
+            ahead=issued.ahead,
         )
+        self.on_say(self._strings.text("voice_queue_ticket")
+                    .replace("%1", " ".join(self._ticket)).replace("%2", self._ahead_text()))
         printer, font = self._printer, self._font
 
         def draw_and_print() -> PrintResult:

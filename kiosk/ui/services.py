@@ -70,6 +70,15 @@ class SealedApplication(Protocol):
     def lookup_token(self) -> str | None: ...
 
 
+class QueueTicket(Protocol):
+    """A queue number just issued (the store's ``IssuedTicket`` is one)."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def ahead(self) -> int: ...  # people of the same field still waiting before it, today
+
+
 SealFn = Callable[[ConfirmedApplication], SealedApplication]  # the domain's application, as is
 
 
@@ -127,8 +136,10 @@ class UiServices:
     kiosk: KioskIdentity
     seal: SealFn
     lookup: Callable[[str], LookupAnswer]  # a typed code or the slip's QR text (rate-limited)
-    queue_ticket: Callable[[str, date], int]  # the next ticket number of a field, that day
+    queue_ticket: Callable[[str, date], QueueTicket]  # the next ticket of a field, that day
     record_rating: Callable[[Rating], None]  # anonymous; idempotent by the rating's id
+    # (screen, reason, application code or ''): an open call staff see and close; its id
+    call_staff: Callable[[str, str, str], int]
     sim: SimControls | None = None
     online: Callable[[], bool] = lambda: False
     otp: OtpPort | None = None  # offered at the confirmation when set and online() is true

@@ -190,12 +190,17 @@ def commune_in(name: str, lang: str) -> str:
     return name
 
 
-def queue_ticket(strings: Strings, number: str, field_title: str, commune: str, day: date) -> Receipt:
+def queue_ticket(strings: Strings, number: str, field_title: str, commune: str, day: date,
+                 *, ahead: int | None = None) -> Receipt:
+    """``ahead``: people of the field still waiting before this number when it was issued."""
     t = strings.text
     place = commune_in(commune, strings.lang_code())
+    rows = [(t("ticket_field"), field_title), (t("ticket_day"), _d(day))]
+    if ahead is not None:
+        rows.append((t("ticket_ahead"), t("ticket_ahead_n").replace("%1", str(ahead))))
     return Receipt(
         header=(t("slip_authority").replace("%1", place), t("ticket_title")),
-        rows=((t("ticket_field"), field_title), (t("ticket_day"), _d(day))),
+        rows=tuple(rows),
         big_text=number,
         qr_text=None,
         footer=(t("ticket_footer"),),

@@ -30,6 +30,8 @@ from devices.fonts import REGULAR_FONT, installed
 from kiosk.admin.audit import audit, recent
 from kiosk.admin.pin import PinGuard
 from kiosk.layout import pins_path, store_path
+from kiosk.store.staff_calls import handle_staff_call, open_staff_calls
+from kiosk.store.tickets import finish_ticket, waiting_tickets
 from kiosk.ui.admin.services import ActionResult, AdminServices
 from kiosk.wiring.gateway import agent_config, gateway_signing_key, kiosk_key
 from sync import api
@@ -110,6 +112,11 @@ def admin_services_for(
         network_test=signed_ping_check(lambda: agent_config(config)),
         export_bundle=usb_export_action(db, config.kiosk.id, kiosk_key(config)),
         import_ack=ack_import_action(db, config.kiosk.id, gateway_signing_key(config)),
+        open_calls=partial(open_staff_calls, store),
+        handle_call=partial(handle_staff_call, store),
+        waiting_tickets=lambda: waiting_tickets(store, kiosk.now().date()),
+        finish_ticket=lambda field, number, outcome: finish_ticket(
+            store, kiosk.now().date(), field, number, "served" if outcome == "served" else "cancelled"),
         receipt_font=installed(REGULAR_FONT),
         on_open=on_open,
         hold_s=hold_s,

@@ -18,7 +18,8 @@ from kiosk.paths import ASSETS_DIR
 from kiosk.sealing import seal_application
 from kiosk.store.db import Store
 from kiosk.store.ratings import record_rating
-from kiosk.store.tickets import next_queue_ticket
+from kiosk.store.staff_calls import record_staff_call
+from kiosk.store.tickets import issue_queue_ticket
 from kiosk.ui.services import KioskIdentity, SimControls, UiServices, UiSettings
 from kiosk.wiring.gateway import GatewayOtp, GatewayVneid, link_online
 from kiosk.wiring.root import Kiosk
@@ -60,8 +61,9 @@ def build_ui_services(kiosk: Kiosk, *, tts_engine: str = "speechd",
         ),
         seal=partial(seal_application, kiosk.seal_context),
         lookup=_lookup(kiosk.store, LookupLimiter(kiosk.monotonic)),
-        queue_ticket=partial(next_queue_ticket, kiosk.store),
-        record_rating=partial(_record_rating, kiosk.store), sim=sim,
+        queue_ticket=partial(issue_queue_ticket, kiosk.store),
+        record_rating=partial(_record_rating, kiosk.store),
+        call_staff=partial(record_staff_call, kiosk.store), sim=sim,
         online=link_online(store_path(config)),
         otp=GatewayOtp(config), vneid=GatewayVneid(config),
     )  # fmt: skip

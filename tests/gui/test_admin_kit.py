@@ -110,7 +110,7 @@ def build_admin(ui: KioskUi, kit: SimKit, tmp_path: Path, *, hold_s: float = 0.3
         usb_roots=lambda: [usb],
     )
     overlay = install_admin(ui.engine, ui.window, services, images=ui.images, kiosk_strings=ui.strings,
-                            devices=ui.devices)
+                            devices=ui.devices, calls=ui.calls)
     admin = AdminKit(ui, kit, overlay, services, clock, config_path, usb)
     holder["kit"] = admin
     return admin

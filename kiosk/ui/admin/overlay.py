@@ -19,6 +19,7 @@ from kiosk.ui.admin.services import AdminServices
 from kiosk.ui.admin.staff_vm import StaffVm
 from kiosk.ui.admin.strings import AdminStrings
 from kiosk.ui.admin.tech_vm import TechVm
+from kiosk.ui.calls import StaffCaller
 from kiosk.ui.i18n import Strings
 from kiosk.ui.images import ImageStore
 from kiosk.ui.worker import DeviceWorker, DeviceWorkers
@@ -68,6 +69,7 @@ def install_admin(
     images: ImageStore,
     devices: DeviceWorkers,
     kiosk_strings: Strings | None = None,
+    calls: StaffCaller | None = None,
     owner: QObject | None = None,
     hotspot_mm: tuple[float, float, float, float] = HOTSPOT_MM,
 ) -> AdminOverlay:
@@ -75,7 +77,9 @@ def install_admin(
 
     ``images`` is the kiosk's image provider (``KioskUi.images``), ``devices`` its devices'
     threads (``KioskUi.devices``: a device is only ever driven from its own thread) and
-    ``kiosk_strings`` its ``Strings``, whose language the admin screens follow. ``hotspot_mm`` is the hidden
+    ``kiosk_strings`` its ``Strings``, whose language the admin screens follow; ``calls`` its
+    ``StaffCaller`` (``KioskUi.calls``: new calls refresh the staff screen, which can reprint the
+    slips it holds). ``hotspot_mm`` is the hidden
     hot-spot (x, y, width, height in mm from the window's top-left corner): put it on the logo.
     """
     parent = owner or engine
@@ -83,7 +87,7 @@ def install_admin(
     worker = DeviceWorker("admin", parent)
     gate = GateVm(services, strings, worker, parent)
     tech = TechVm(services, gate, strings, images=images, worker=worker, devices=devices, parent=parent)
-    staff = StaffVm(services, gate, strings, worker, parent)
+    staff = StaffVm(services, gate, strings, worker, parent, calls=calls, printer_worker=devices.printer)
     context = QQmlContext(engine.rootContext(), parent)
     for name, obj in (("admin", gate), ("tech", tech), ("staff", staff), ("adminI18n", strings)):
         context.setContextProperty(name, obj)

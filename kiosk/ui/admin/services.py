@@ -7,9 +7,10 @@ technicians and staff, never personal data (sync's own reports keep to codes and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from devices.printer.protocol import ReceiptPrinter
 from devices.qr.protocol import QrReader
@@ -38,6 +39,32 @@ def default_usb_roots() -> list[Path]:
     return roots
 
 
+class OpenCall(Protocol):
+    """A citizen's open call for staff (the store's ``StaffCall`` is one)."""
+
+    @property
+    def call_id(self) -> int: ...
+    @property
+    def at(self) -> str: ...  # ISO 8601 UTC
+    @property
+    def screen(self) -> str: ...
+    @property
+    def reason(self) -> str: ...  # "help", "print_failed", "clock"
+    @property
+    def application_code(self) -> str: ...
+
+
+class WaitingNumber(Protocol):
+    """A queue ticket of today still waiting (the store's ``WaitingTicket`` is one)."""
+
+    @property
+    def field(self) -> str: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def issued_at(self) -> str: ...
+
+
 @dataclass
 class AdminServices:
     """Everything technician and staff mode touch; built by ``kiosk.wiring.admin`` (or a test)."""
@@ -58,6 +85,10 @@ class AdminServices:
     network_test: Callable[[], ActionResult]
     export_bundle: Callable[[Path], ActionResult]
     import_ack: Callable[[Path], ActionResult]
+    open_calls: Callable[[], Sequence[OpenCall]]  # citizens' calls nobody has handled yet
+    handle_call: Callable[[int, str], bool]  # (call id, actor): closed now
+    waiting_tickets: Callable[[], Sequence[WaitingNumber]]  # today's queue, oldest first
+    finish_ticket: Callable[[str, int, str], bool]  # (field, number, "served" | "cancelled")
     receipt_font: Path | None = None
     usb_roots: Callable[[], list[Path]] = default_usb_roots
     on_open: Callable[[], None] = lambda: None  # e.g. wipe the citizen's session first

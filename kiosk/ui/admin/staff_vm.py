@@ -1,4 +1,6 @@
-"""Field staff's sync screen: link, queue, quarantine (retry or export), send now, USB export, ACK.
+"""Field staff's screen: citizens' calls (handled, reprint a slip that did not print), the queue
+numbers still waiting (seen / left), and sync: link, queue, quarantine (retry or export), send
+now, USB export, ACK.
 
 Everything is read from the store (``AdminServices.sync_status``), so the screen shows the same thing
 as ``kiosk sync status`` whether or not the agent runs. Each button has the same CLI command:
@@ -12,19 +14,43 @@ as ``kiosk sync status`` whether or not the agent runs. Each button has the same
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from devices.printer.protocol import PrintOutcome, PrintResult
 from kiosk.ui.admin.gate_vm import GateVm
-from kiosk.ui.admin.services import ActionResult, AdminServices
+from kiosk.ui.admin.services import ActionResult, AdminServices, OpenCall, WaitingNumber
 from kiosk.ui.admin.strings import AdminStrings
+from kiosk.ui.calls import StaffCaller
 from kiosk.ui.qtbind import qproperty, slot
 from kiosk.ui.worker import DeviceWorker
 from sync.api import RequeueOutcome, SyncStatus
 
 REFRESH_MS = 2000
+VIETNAM = timezone(timedelta(hours=7))  # times shown to staff (no daylight saving in Vietnam)
+TICKET_PREFIX = {"civil": "A", "residence": "B", "land": "C", "other": "D"}  # as on the ticket
+
+
+@dataclass(frozen=True)
+class _Desk:
+    """What the staff screen reads besides sync: open calls and waiting queue numbers."""
+
+    calls: Sequence[OpenCall]
+    tickets: Sequence[WaitingNumber]
+
+
+def local_hm(at: str) -> str:
+    """"2026-12-05T03:04:05Z" -> "10:04" (Vietnam time)."""
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return at
+    return moment.astimezone(VIETNAM).strftime("%H:%M")
 QUEUE_ORDER = (
     "sealed",
     "queued",
@@ -49,12 +75,18 @@ class StaffVm(QObject):
         strings: AdminStrings,
         worker: DeviceWorker,
         parent: QObject | None = None,
+        *,
+        calls: StaffCaller | None = None,
+        printer_worker: DeviceWorker | None = None,
     ) -> None:
         super().__init__(parent)
         self._s = services
         self._gate = gate
         self._strings = strings
         self._worker = worker
+        self._calls = calls  # the citizen side: slips held for a reprint, new calls
+        self._printer_worker = printer_worker  # the printer's own thread (shared with the kiosk)
+        self._desk = _Desk((), ())
         self._status: SyncStatus | None = None
         self._message = ""
         self._ok = True
@@ -67,6 +99,12 @@ class StaffVm(QObject):
         self._timer.timeout.connect(self.refresh)
         gate.changed.connect(self._gate_changed)
         strings.changed.connect(self.changed)
+        if calls is not None:
+            calls.recorded.connect(self._call_recorded)
+
+    def _call_recorded(self) -> None:
+        if self._timer.isActive():
+            self.refresh()
 
     def _gate_changed(self) -> None:
         here = self._gate.is_open() and self._gate.page_name() == "staff"
@@ -81,12 +119,111 @@ class StaffVm(QObject):
     # -- reading -----------------------------------------------------------------------------
     @slot()
     def refresh(self) -> None:
-        """Read the agent's view again (the store is read on the worker)."""
+        """Read the agent's view, the calls and the queue again (the store is read on the worker)."""
         self._worker.run(self._s.sync_status, self._got_status, lambda _exc: None)
+        services = self._s
+        self._worker.run(lambda: _Desk(list(services.open_calls()), list(services.waiting_tickets())),
+                         self._got_desk, lambda _exc: None)
 
     def _got_status(self, status: SyncStatus) -> None:
         self._status = status
         self.changed.emit()
+
+    def _got_desk(self, desk: _Desk) -> None:
+        self._desk = desk
+        self.changed.emit()
+
+    # -- citizens' calls and the queue ---------------------------------------------------------
+    def _screen_label(self, screen: str) -> str:
+        key = f"scr_{screen}"
+        return self._strings.text(key) if key in self._strings.table() else screen
+
+    def _get_calls(self) -> list[dict[str, Any]]:
+        out = []
+        for c in self._desk.calls:
+            reason_key = f"call_reason_{c.reason}"
+            reason = (self._strings.fmt(reason_key, c.application_code)
+                      if reason_key in self._strings.table() else c.reason)
+            held = self._calls is not None and bool(c.application_code) and \
+                self._calls.held_slip(c.application_code) is not None
+            out.append({
+                "id": c.call_id,
+                "time": local_hm(c.at),
+                "reason": reason,
+                "screen": self._strings.fmt("call_screen", self._screen_label(c.screen)),
+                "code": c.application_code,
+                "can_reprint": c.reason == "print_failed" and held,
+            })
+        return out
+
+    def _get_tickets(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "field": t.field,
+                "number": t.number,
+                "label": f"{TICKET_PREFIX.get(t.field, '?')}{t.number:03d}",
+                "time": self._strings.fmt("ticket_issued", local_hm(t.issued_at)),
+            }
+            for t in self._desk.tickets
+        ]
+
+    calls = qproperty("QVariantList", _get_calls, notify=changed)
+    tickets = qproperty("QVariantList", _get_tickets, notify=changed)
+
+    @slot(int)
+    def handle_call(self, call_id: int) -> None:
+        """Staff dealt with the call: it leaves the list (a held slip is dropped)."""
+        actor = self._gate.actor()
+        code = next((c.application_code for c in self._desk.calls if c.call_id == call_id), "")
+        if code and self._calls is not None:
+            self._calls.drop_slip(code)
+
+        def job() -> bool:
+            closed = self._s.handle_call(call_id, actor)
+            if closed:
+                self._s.audit(actor, "staff.call_handled", f"call {call_id}")
+            return closed
+
+        self._worker.run(job, lambda _closed: self._say(True, self._strings.text("call_handled_done")),
+                         self._crashed)
+
+    @slot(str)
+    def reprint(self, code: str) -> None:
+        """Print a slip that did not print again (the copy the kiosk held), on the printer's thread."""
+        slip = self._calls.held_slip(code) if self._calls is not None else None
+        if slip is None or self._printer_worker is None:
+            self._say(False, self._strings.fmt("reprint_gone", code))
+            return
+        if self._busy:
+            return
+        self._busy = True
+        self.changed.emit()
+        printer, actor = self._s.printer, self._gate.actor()
+
+        def printed(result: PrintResult) -> None:
+            self._busy = False
+            if result.outcome is PrintOutcome.PRINTED:
+                if self._calls is not None:
+                    self._calls.drop_slip(code)
+                self._worker.run(lambda: self._s.audit(actor, "staff.reprint", code), lambda _r: None,
+                                 lambda _exc: None)
+                self._say(True, self._strings.fmt("reprint_done", code))
+            else:
+                detail = result.detail or result.status.value
+                self._say(False, self._strings.fmt("reprint_failed", code, detail))
+
+        self._printer_worker.run(lambda: printer.print_image(slip), printed, self._crashed)
+
+    @slot(str, int, str)
+    def finish_ticket(self, field: str, number: int, outcome: str) -> None:
+        """``outcome``: "served" (staff saw the person) or "cancelled" (the person left)."""
+        label = f"{TICKET_PREFIX.get(field, '?')}{number:03d}"
+
+        def job() -> bool:
+            return self._s.finish_ticket(field, number, outcome)
+
+        self._worker.run(job, lambda _ok: self._say(True, self._strings.fmt("ticket_done", label)),
+                         self._crashed)
 
     def _get_link(self) -> str:
         return "unknown" if self._status is None else self._status.link.state.value

@@ -19,6 +19,14 @@ Item {
             text: queue.ticket
         }
         Body {
+            objectName: "queueAhead"
+            visible: queue.ticket.length > 0 && queue.ahead.length > 0
+            width: parent.width
+            font.pixelSize: units.huge_px * 0.8
+            font.bold: true
+            text: queue.ahead
+        }
+        Body {
             objectName: "queueMessage"
             visible: queue.message.length > 0
             color: theme.c.danger
