@@ -10,6 +10,7 @@ English texts for staff (codes and counts, never a person).
 
 from __future__ import annotations
 
+import errno
 import time
 import uuid
 from collections.abc import Callable
@@ -148,12 +149,33 @@ class ExportOutcome:
                 f"to {self.path}, verified")
 
 
+USB_PROBLEMS = {
+    errno.ENOSPC: "the USB stick is full: free some space on it or use another stick",
+    errno.EROFS: "the USB stick is read-only (its write-protect switch, or a damaged stick): "
+                 "use another stick",
+    errno.EACCES: "the kiosk may not write there: use the USB stick's folder",
+    errno.EPERM: "the kiosk may not write there: use the USB stick's folder",
+    errno.EIO: "the USB stick failed while writing (pulled out, or damaged): try again or use "
+               "another stick",
+    errno.ENOENT: "the USB stick's folder is gone (pulled out?)",
+    errno.ENODEV: "the USB stick's folder is gone (pulled out?)",
+}
+"""What staff are told when writing to the stick fails (the store is untouched either way)."""
+
+
+def usb_problem(exc: OSError, dest: Path) -> str:
+    reason = USB_PROBLEMS.get(exc.errno or 0)
+    return f"{reason} [{exc.strerror}: {dest}]" if reason else str(exc)
+
+
 def export_bundle(db_path: Path, dest: Path, kiosk_id: str, kiosk_key: Ed25519PrivateKey) -> ExportOutcome:
     """Write the signed bundle of everything waiting to ``dest`` (read back and verified)."""
     try:
         result = _export.export_to(db_path, dest, kiosk_id, kiosk_key)
-    except (_export.BundleError, OSError) as exc:
+    except _export.BundleError as exc:
         return ExportOutcome(error=str(exc))
+    except OSError as exc:
+        return ExportOutcome(error=usb_problem(exc, dest))
     return ExportOutcome(result.path, result.applications, result.from_seq, result.to_seq)
 
 

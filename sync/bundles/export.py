@@ -57,23 +57,28 @@ def export_to(db_path: Path, dest: Path, kiosk_id: str, kiosk_key: Ed25519Privat
         final, tmp = dest / name, dest / (name + TMP_SUFFIX)
         if tmp.exists():
             shutil.rmtree(tmp)
-        tmp.mkdir(parents=True)
         manifest = {
             "kiosk_id": kiosk_id, "from_seq": from_seq, "to_seq": to_seq,
             "created_at": iso(clock()),
             "applications": [json.loads(app.manifest_json) for app, _ in pending],
         }
         manifest_bytes = canonical_json(manifest)
-        for app, docs in pending:
-            app_dir = tmp / app.application_id
-            app_dir.mkdir()
-            for doc in docs:
-                write_synced(app_dir / doc.doc_id, doc.path.read_bytes())
-            fsync_dir(app_dir)
-        write_synced(tmp / MANIFEST_NAME, manifest_bytes)
-        write_synced(tmp / MANIFEST_SIG_NAME,
-                     sign_bundle_manifest(kiosk_key, manifest_bytes).encode("ascii"))
-        fsync_dir(tmp)
+        tmp.mkdir(parents=True)
+        try:
+            for app, docs in pending:
+                app_dir = tmp / app.application_id
+                app_dir.mkdir()
+                for doc in docs:
+                    write_synced(app_dir / doc.doc_id, doc.path.read_bytes())
+                fsync_dir(app_dir)
+            write_synced(tmp / MANIFEST_NAME, manifest_bytes)
+            write_synced(tmp / MANIFEST_SIG_NAME,
+                         sign_bundle_manifest(kiosk_key, manifest_bytes).encode("ascii"))
+            fsync_dir(tmp)
+        except OSError:
+            # a full stick (or one pulled out) gets its space back: no half bundle stays on it
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         if final.exists():
             shutil.rmtree(final)
         tmp.rename(final)

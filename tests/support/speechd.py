@@ -10,7 +10,7 @@ import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,8 +49,9 @@ def _config(alsa_device: str) -> str:
 
 
 @contextmanager
-def real_speechd(tmp: Path, *, alsa_device: str = "kiosktest",
-                 start_timeout_s: float = 15.0) -> Iterator[RunningSpeechd]:
+def real_speechd(tmp: Path, *, alsa_device: str = "kiosktest", start_timeout_s: float = 15.0,
+                 prefix: Sequence[str] = ()) -> Iterator[RunningSpeechd]:
+    """``prefix`` runs the daemon through another command (e.g. under a seccomp filter)."""
     assert DAEMON is not None
     conf = tmp / "conf"
     conf.mkdir(parents=True)
@@ -63,7 +64,7 @@ def real_speechd(tmp: Path, *, alsa_device: str = "kiosktest",
            "XDG_RUNTIME_DIR": str(tmp), "LANG": "C.UTF-8"}
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [DAEMON, "--run-single", "--timeout", "0", "--config-dir", str(conf),
+            [*prefix, DAEMON, "--run-single", "--timeout", "0", "--config-dir", str(conf),
              "--communication-method", "unix_socket", "--socket-path", str(sock),
              "--pid-file", str(tmp / "speechd.pid")],
             env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
