@@ -64,7 +64,8 @@ def test_the_udev_rule_the_mount_unit_and_the_kiosk_unit_agree() -> None:
     assert f'ENV{{SYSTEMD_WANTS}}+="{UNIT.name}"' in rules
     link = _unit_value("What").removeprefix("/dev/")
     assert f'SYMLINK+="{link}"' in rules
-    assert 'ENV{ID_FS_TYPE}!="vfat|exfat"' in rules and 'ENV{ID_BUS}!="usb"' in rules
+    assert 'ENV{ID_FS_TYPE}!="vfat|exfat"' in rules
+    assert 'ENV{ID_BUS}!="usb"' in rules
     options = _unit_value("Options").split(",")
     assert {"uid=kiosk", "gid=kiosk", "fmask=0177", "dmask=0077", "nosuid", "nodev",
             "noexec"} <= set(options)
@@ -144,9 +145,9 @@ def loop_stick(tmp: Path, fstype: str, size_mb: int = 64) -> Iterator[Stick]:
                                       timeout=60).stdout.strip()
         yield stick
     finally:
-        if MOUNT_POINT.is_mount():
-            if subprocess.run(["umount", str(MOUNT_POINT)], check=False, timeout=60).returncode:
-                subprocess.run(["umount", "--lazy", str(MOUNT_POINT)], check=False, timeout=60)
+        if MOUNT_POINT.is_mount() and subprocess.run(["umount", str(MOUNT_POINT)], check=False,
+                                                     timeout=60).returncode:
+            subprocess.run(["umount", "--lazy", str(MOUNT_POINT)], check=False, timeout=60)
         if stick.device:
             subprocess.run(["losetup", "--detach", stick.device], check=False, timeout=60)
         if made_mount_point:
@@ -214,7 +215,8 @@ def test_staff_export_lands_on_the_stick_and_reads_back(
         other = subprocess.run(["setpriv", f"--reuid={OTHER_UID}", f"--regid={OTHER_UID}",
                                 "--clear-groups", "ls", str(MOUNT_POINT)],
                                capture_output=True, text=True, timeout=60, check=False)
-        assert other.returncode != 0 and "Permission denied" in other.stderr
+        assert other.returncode != 0
+        assert "Permission denied" in other.stderr
         stick.unmount()  # pulled out ... and plugged in again: the files are on the device
         stick.mount()
         [bundle] = _bundles()
@@ -238,7 +240,8 @@ def test_a_read_only_stick_says_so_and_loses_nothing(
         config = parse_config(kiosk_data.config.read_text("utf-8"), source="test")
         key = ensure_kiosk_key(config)
         result = usb_export_action(store_path(config), config.kiosk.id, lambda: key)(MOUNT_POINT)
-        assert not result.ok and "read-only" in result.message
+        assert not result.ok
+        assert "read-only" in result.message
         stick.unmount()
         stick.mount()  # the switch slid back: everything still waiting goes out
         again = kiosk_data.run("export", "--to", str(MOUNT_POINT))
