@@ -15,6 +15,7 @@ from devices.scanner.sane import SaneScanner
 from devices.scanner.sane_errors import status_from_scanimage
 from devices.scanner.sane_test_backend import settings_for_test_backend
 from devices.status import DeviceStatus
+from tests.support.sane_batch import scan_batch
 
 pytestmark = pytest.mark.skipif(shutil.which("scanimage") is None, reason="sane-utils missing")
 
@@ -27,7 +28,7 @@ def _scanner(tmp_path: Path, *, picture: str = "Grid", extra: tuple[str, ...] = 
 
 
 def test_feeder_scans_every_page_until_the_feeder_is_empty(tmp_path: Path) -> None:
-    outcome = _scanner(tmp_path).scan(source="feeder", dpi=200, timeout_s=30)
+    outcome = scan_batch(_scanner(tmp_path))
     assert outcome.status is DeviceStatus.READY
     assert outcome.dpi == 200
     # The test backend's feeder holds 10 sheets.

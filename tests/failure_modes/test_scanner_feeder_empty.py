@@ -13,6 +13,7 @@ import pytest
 from devices.scanner.sane import SaneScanner
 from devices.scanner.sane_test_backend import settings_for_test_backend
 from devices.status import DeviceStatus
+from tests.support.sane_batch import scan_batch
 
 REAL_SCANIMAGE = shutil.which("scanimage")
 pytestmark = pytest.mark.skipif(REAL_SCANIMAGE is None, reason="sane-utils missing")
@@ -46,7 +47,7 @@ def test_an_empty_feeder_is_reported_and_a_loaded_one_scans(tmp_path: Path) -> N
     assert empty.detail == "sane_start: Document feeder out of documents"
 
     loaded.touch()  # the citizen puts the pages in
-    full = scanner.scan(source="feeder", dpi=200, timeout_s=30)
+    full = scan_batch(scanner)
     assert full.status is DeviceStatus.READY
     assert len(full.pages) == 10
 
@@ -60,8 +61,6 @@ def test_no_documents_from_the_real_backend(tmp_path: Path) -> None:
 
 def test_running_out_after_the_last_page_is_a_complete_batch(tmp_path: Path) -> None:
     # The test backend's feeder holds 10 sheets; scanimage then stops on "out of documents".
-    outcome = SaneScanner(settings_for_test_backend(tmp_path / "sane")).scan(
-        source="feeder", dpi=200, timeout_s=30
-    )
+    outcome = scan_batch(SaneScanner(settings_for_test_backend(tmp_path / "sane")))
     assert outcome.status is DeviceStatus.READY
     assert len(outcome.pages) == 10

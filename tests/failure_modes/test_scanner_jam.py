@@ -15,6 +15,7 @@ from devices.imaging import PageKind, pages_to_pdf, process_page
 from devices.scanner.sane import SaneScanner
 from devices.scanner.sane_test_backend import settings_for_test_backend
 from devices.status import DeviceStatus
+from tests.support.sane_batch import scan_batch
 
 REAL_SCANIMAGE = shutil.which("scanimage")
 pytestmark = pytest.mark.skipif(REAL_SCANIMAGE is None, reason="sane-utils missing")
@@ -41,7 +42,7 @@ def test_a_jam_mid_batch_keeps_the_pages_before_it(tmp_path: Path) -> None:
     fake = _jamming_scanimage(tmp_path, 2, cleared)
     scanner = SaneScanner(replace(settings_for_test_backend(tmp_path / "sane"), scanimage=str(fake)))
 
-    outcome = scanner.scan(source="feeder", dpi=200, timeout_s=30)
+    outcome = scan_batch(scanner)
 
     assert outcome.status is DeviceStatus.JAMMED
     assert len(outcome.pages) == 2
@@ -59,7 +60,7 @@ def test_the_same_scanner_works_again_after_the_jam_is_cleared(tmp_path: Path) -
     assert scanner.scan(dpi=100, timeout_s=30).status is DeviceStatus.JAMMED
 
     cleared.touch()  # the clerk opens the feeder and takes the sheet out
-    again = scanner.scan(dpi=100, timeout_s=30)
+    again = scan_batch(scanner, dpi=100)
 
     assert again.status is DeviceStatus.READY
     assert len(again.pages) == 10
