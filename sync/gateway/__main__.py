@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from sync.gateway.server import main_serve
+from sync.gateway.storage import ENV_DOCUMENTS, ENV_S3_ENDPOINT, StorageConfig
+from sync.gateway.store import DEFAULT_POOL_SIZE, ENV_POOL_SIZE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,8 +20,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", default=None,
                         help="postgresql://... to keep the rows in PostgreSQL, shared by several "
                              "gateway processes (default: SQLite in --data)")
+    parser.add_argument("--documents", default=os.environ.get(ENV_DOCUMENTS) or "folder",
+                        help="where uploaded documents are kept: 'folder' (under --data, shared "
+                             "by the processes) or s3://bucket[/prefix] (S3-compatible storage; "
+                             f"credentials as boto3 finds them); default ${ENV_DOCUMENTS} or folder")
+    parser.add_argument("--s3-endpoint", default=os.environ.get(ENV_S3_ENDPOINT) or None,
+                        help="URL of an S3-compatible store that is not AWS (MinIO, Ceph...); "
+                             f"default ${ENV_S3_ENDPOINT}")
+    parser.add_argument("--pool-size", type=int,
+                        default=int(os.environ.get(ENV_POOL_SIZE) or DEFAULT_POOL_SIZE),
+                        help="most PostgreSQL connections this process opens "
+                             f"(default ${ENV_POOL_SIZE} or {DEFAULT_POOL_SIZE})")
     args = parser.parse_args(argv)
-    return main_serve(args.port, args.data, args.host, args.database)
+    return main_serve(args.port, args.data, args.host, args.database,
+                      storage=StorageConfig(args.documents, args.s3_endpoint),
+                      pool_size=args.pool_size)
 
 
 if __name__ == "__main__":

@@ -38,8 +38,9 @@ from sync.gateway.limits import GatewayLimits
 from sync.gateway.metrics import FleetMetrics
 from sync.gateway.replay import ReplayCache
 from sync.gateway.request import Request
-from sync.gateway.responses import Refusal, Response, Signing, empty, problem, refuse
-from sync.gateway.store import GatewayStore
+from sync.gateway.responses import Refusal, Response, Signing, empty, problem, refuse, unavailable
+from sync.gateway.storage import StorageConfig, StorageUnavailableError, open_storage
+from sync.gateway.store import DEFAULT_POOL_SIZE, GatewayStore
 from sync.gateway.uploads import UploadArea, doc_key
 from sync.protocol import headers as h
 from sync.protocol.keys import KeyFormatError, ed25519_public_from_b64
@@ -97,14 +98,19 @@ class GatewayApp:
         clock: Callable[[], float],
         limits: GatewayLimits,
         database_url: str | None = None,
+        *,
+        storage: StorageConfig | None = None,
+        pool_size: int = DEFAULT_POOL_SIZE,
     ) -> None:
         self.data_dir = data_dir
         self.clock = clock
         self.limits = limits
         self.keys: GatewayKeys = load_or_create_keys(data_dir)
-        self.store = GatewayStore(data_dir, database_url)
+        self.store = GatewayStore(data_dir, database_url, pool_size)
         self.faults = FaultScript()
-        self.uploads = UploadArea(self.store, clock, limits)
+        self.storage_config = storage or StorageConfig()
+        self.uploads = UploadArea(self.store, clock, limits,
+                                  open_storage(self.storage_config, self.store, data_dir))
         self.applications = ApplicationDesk(
             self.store, self.uploads, self.keys.encryption, clock, limits
         )
@@ -179,6 +185,8 @@ class GatewayApp:
             return self._route(req, replay_check=replay_check)
         except Refusal as refusal:
             return refusal.response
+        except StorageUnavailableError as exc:
+            return unavailable(str(exc))
         except Exception:
             log.exception("gateway handler failed for %s %s", req.method, req.path)
             return problem(500, ProblemCode.INTERNAL, True, "internal error")

@@ -145,7 +145,8 @@ class BundleDesk:
             with self._importing.held(bundle_id) as taken:
                 if not taken:
                     return problem(409, ProblemCode.IN_PROGRESS, True, "already importing")
-                files = read_tar(str(self._uploads.path_for(bundle_key(bundle_id))), bundle_id)
+                with self._uploads.storage.local_copy(bundle_key(bundle_id)) as tar_path:
+                    files = read_tar(str(tar_path), bundle_id)
                 ack = self._import_files(bundle_id, files, kiosk_id)
                 with self._store.tx() as conn:
                     conn.execute(

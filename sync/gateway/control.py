@@ -158,7 +158,7 @@ class GatewayControl:
         upload = self._app.uploads.get(key)
         if upload is None or not upload.verified:
             return None
-        return self._app.uploads.path_for(key).read_bytes()
+        return self._app.uploads.read_bytes(key)
 
     def open_document(self, application_id: str, doc_id: str) -> bytes:
         """The document's PDF bytes, decrypted as the back office would."""

@@ -1,7 +1,8 @@
 """The gateway's SQLite file: schema, opening, and kiosk registration.
 
 Applications are kept forever (permanent de-duplication); uploaded bytes live in files under
-the data directory and the rows here say how far each upload has got.
+the data directory (or in S3-compatible object storage, their chunks in ``upload_chunks`` until
+complete: sync.gateway.storage) and the rows here say how far each upload has got.
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ CREATE TABLE IF NOT EXISTS uploads (
     verified      INTEGER NOT NULL DEFAULT 0,
     expires_at    REAL NOT NULL,
     hash_failures INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS upload_chunks (  -- in-progress bytes when documents go to S3
+    upload_key   TEXT NOT NULL,
+    chunk_offset INTEGER NOT NULL,
+    data         BLOB NOT NULL,
+    PRIMARY KEY (upload_key, chunk_offset)
 );
 CREATE TABLE IF NOT EXISTS otps (
     application_id TEXT PRIMARY KEY,

@@ -95,3 +95,13 @@ def refuse(
     headers: dict[str, str] | None = None,
 ) -> NoReturn:
     raise Refusal(problem(status, code, retryable, detail, headers=headers))
+
+
+STORAGE_RETRY_AFTER_S = 30
+
+
+def unavailable(detail: str, headers: dict[str, str] | None = None) -> Response:
+    """503: a part the gateway depends on (the object store) is down; nothing was lost and
+    the same request may be sent again after Retry-After."""
+    return problem(503, ProblemCode.UNAVAILABLE, True, detail,
+                   headers={h.RETRY_AFTER: str(STORAGE_RETRY_AFTER_S), **(headers or {})})

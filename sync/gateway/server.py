@@ -24,6 +24,8 @@ from sync.gateway.keys import GatewayPublicKeys
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.request import Request
 from sync.gateway.responses import Response, problem
+from sync.gateway.storage import StorageConfig
+from sync.gateway.store import DEFAULT_POOL_SIZE
 from sync.gateway.wire import REASONS, finish
 from sync.protocol import headers as h
 from sync.protocol.canonical import sha256_hex
@@ -228,10 +230,14 @@ def start_gateway(
     limits: GatewayLimits | None = None,
     *,
     database_url: str | None = None,
+    storage: StorageConfig | None = None,
+    pool_size: int = DEFAULT_POOL_SIZE,
 ) -> RunningGateway:
     """Start a gateway on ``host:port`` (0: an ephemeral port) serving from ``data_dir``
-    (rows in PostgreSQL when ``database_url`` is ``postgresql://...``, shared by processes)."""
-    app = GatewayApp(data_dir, clock, limits or GatewayLimits(), database_url)
+    (rows in PostgreSQL when ``database_url`` is ``postgresql://...``, shared by processes;
+    documents in the folder or S3-compatible storage as ``storage`` says)."""
+    app = GatewayApp(data_dir, clock, limits or GatewayLimits(), database_url,
+                     storage=storage, pool_size=pool_size)
     control = GatewayControl(app)
     app.control_handler = control.handle_http
     try:
@@ -259,14 +265,16 @@ def start_gateway(
 
 
 def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1",
-               database_url: str | None = None) -> int:
+               database_url: str | None = None, *, storage: StorageConfig | None = None,
+               pool_size: int = DEFAULT_POOL_SIZE) -> int:
     """``kiosk gateway serve``: run until SIGINT/SIGTERM; 0 on a clean stop, 2 if it can't bind."""
     from kiosk.logs import configure
 
     configure()  # scrubbed JSON lines, as every kiosk process (the gateway sees citizens too)
     logging.getLogger("sync.gateway").setLevel(logging.INFO)
     try:
-        gateway = start_gateway(data_dir, host=host, port=port, database_url=database_url)
+        gateway = start_gateway(data_dir, host=host, port=port, database_url=database_url,
+                                storage=storage, pool_size=pool_size)
     except OSError as exc:
         print(f"gateway: cannot listen on {host}:{port}: {exc}")
         return 2
@@ -283,6 +291,7 @@ def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1",
         print(f"gateway: encryption key (X25519)  {keys.encryption_b64}")
         print("gateway: test control under /_control/ (loopback clients only, header "
               f"X-Control-Token from {data_dir / 'control.token'})")
+        print(f"gateway: documents in {(storage or StorageConfig()).describe()}", flush=True)
         while not stop.wait(1.0):
             pass
     finally:

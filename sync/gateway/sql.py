@@ -9,7 +9,10 @@ Cross-process guarantees on PostgreSQL: every write transaction first takes one 
 advisory lock (the equivalent of SQLite's ``BEGIN IMMEDIATE``: one writer at a time across all
 gateway processes), so a read-then-insert (de-duplication, commit, offsets) is atomic across
 processes exactly as it is across threads; ``try_lock`` gives a session-level advisory lock per
-key (an upload being PATCHed) so two processes never write one upload file at the same time.
+key (an upload being PATCHed) so two processes never write one upload at the same time.
+
+Each gateway process keeps a pool of connections (psycopg_pool, ``open_pool``): reads of
+different requests run side by side, writers queue in PostgreSQL on the advisory lock.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import psycopg
+    from psycopg_pool import ConnectionPool
 
 log = logging.getLogger(__name__)
 
 WRITE_LOCK_ID = 0x6476_634B  # "dvcK": the one writer-at-a-time lock
+POOL_TIMEOUT_S = 30.0  # a request waits this long for a free connection, then fails (retryable)
 # INSERT OR REPLACE needs the conflict target in PostgreSQL: the primary key of each table.
 PRIMARY_KEYS = {
     "otps": ("application_id",),
@@ -111,46 +116,28 @@ class _Cursor:
 
 
 class PgConnection:
-    """The subset of ``sqlite3.Connection`` the desks use, on PostgreSQL. Not thread-safe:
-    GatewayStore serialises its use, as it does for SQLite.
+    """The subset of ``sqlite3.Connection`` the desks use, on one PostgreSQL connection borrowed
+    from the gateway's pool. Not thread-safe: GatewayStore lends it to one thread at a time.
 
-    A connection lost (database restarted, network cut) is opened again before the next
-    statement outside a transaction, and a read that met the loss is run once more; a loss inside
-    a transaction fails that request (retryable 500: the kiosk tries again) and the transaction
-    is gone with the connection, so nothing half-done remains."""
+    A connection lost (database restarted, network cut) is found by the pool's check when it is
+    next borrowed, and replaced (``pool_check``); a loss met in the middle of a request fails that
+    request (retryable 500: the kiosk tries again), and a transaction is gone with its
+    connection, so nothing half-done remains."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, pg: psycopg.Connection[Any]) -> None:
         import psycopg  # only a province's gateway needs it (extra "gateway-postgres")
 
-        self._url = url
-        self._pg: psycopg.Connection[Any] = psycopg.connect(url, autocommit=True)
+        self.pg = pg
         self._integrity_error: type[Exception] = psycopg.errors.IntegrityError
-        self._lost: type[Exception] = psycopg.OperationalError
         self._in_tx = False
 
-    def close(self) -> None:
-        self._pg.close()
-
-    def _live(self) -> psycopg.Connection[Any]:
-        if self._pg.closed or self._pg.broken:
-            if self._in_tx:
-                raise sqlite3.OperationalError("database connection lost in a transaction")
-            import psycopg
-
-            log.warning("database connection lost: connecting again")
-            self._pg = psycopg.connect(self._url, autocommit=True)
-        return self._pg
-
     def _run(self, query: str | bytes, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        pg = self._live()
+        if self.pg.closed or self.pg.broken:
+            raise sqlite3.OperationalError("database connection lost")
         try:
-            return pg.execute(query, tuple(params))
+            return self.pg.execute(query, tuple(params))
         except self._integrity_error as exc:  # what the desks catch, as on SQLite
             raise sqlite3.IntegrityError(str(exc)) from exc
-        except self._lost:
-            if self._in_tx or not (pg.closed or pg.broken):
-                raise
-            return self._live().execute(query, tuple(params))
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
         text = sql.strip().upper()
@@ -161,8 +148,8 @@ class PgConnection:
             return _Cursor([], 0)
         if text in ("COMMIT", "ROLLBACK"):
             try:
-                if not (self._pg.closed or self._pg.broken):
-                    self._pg.execute(text)
+                if not (self.pg.closed or self.pg.broken):
+                    self.pg.execute(text)
                 elif text == "COMMIT":
                     raise sqlite3.OperationalError("database connection lost before COMMIT")
             finally:
@@ -178,7 +165,7 @@ class PgConnection:
         return _Cursor([Row(names, _values(r)) for r in cur.fetchall()], cur.rowcount)
 
     def executemany(self, sql: str, seq: Sequence[Sequence[Any]]) -> _Cursor:
-        with self._live().cursor() as cur:
+        with self.pg.cursor() as cur:
             cur.executemany(translate(sql).encode("utf-8"), [tuple(p) for p in seq])
             return _Cursor([], cur.rowcount)
 
@@ -195,19 +182,35 @@ class PgConnection:
         self._run("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
 
 
+def pool_check(pg: psycopg.Connection[Any]) -> None:
+    """The pool's check of a connection it lends: a lost one is logged and replaced."""
+    try:
+        pg.execute("")
+    except Exception:
+        log.warning("database connection lost: connecting again")
+        raise
+
+
+def open_pool(url: str, schema: str, max_size: int) -> ConnectionPool[Any]:
+    """A pool of up to ``max_size`` connections to ``url`` (the tables created first)."""
+    from psycopg_pool import ConnectionPool
+
+    pool: ConnectionPool[Any] = ConnectionPool(
+        url, min_size=1, max_size=max_size, kwargs={"autocommit": True}, open=True,
+        check=pool_check, timeout=POOL_TIMEOUT_S, name="dvc-gateway")
+    try:
+        with pool.connection() as pg:
+            conn = PgConnection(pg)
+            with _schema_lock(conn):
+                conn.executescript(schema)
+    except BaseException:
+        pool.close()
+        raise
+    return pool
+
+
 def _values(row: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
-
-
-def open_postgres(url: str, schema: str) -> sqlite3.Connection:
-    """A PostgreSQL connection the desks use as they use SQLite's (created tables included).
-
-    Typed as ``sqlite3.Connection``: the desks are annotated with it and use only the subset
-    PgConnection provides (execute/executemany/executescript, rows by name or position)."""
-    conn = PgConnection(url)
-    with _schema_lock(conn):
-        conn.executescript(schema)
-    return conn  # type: ignore[return-value]
 
 
 @contextmanager

@@ -1,7 +1,9 @@
-"""One SQLite connection shared by the handler threads, serialised by a lock.
+"""The gateway's rows: SQLite (one connection shared by the handler threads, serialised by a
+lock) or PostgreSQL (a pool of connections per process, lent one to a thread at a time).
 
-The reference gateway favours obviously-correct over fast: every transaction holds the lock
-and runs BEGIN IMMEDIATE, so no two handlers ever interleave their reads and writes.
+The reference gateway favours obviously-correct over fast: every write transaction runs
+BEGIN IMMEDIATE (SQLite) or takes the one advisory write lock (PostgreSQL), so no two writers
+ever interleave, in one process or across processes.
 """
 
 from __future__ import annotations
@@ -11,62 +13,119 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from sync.gateway.db import SCHEMA, open_db
-from sync.gateway.sql import PgConnection, is_postgres_url, open_postgres
+from sync.gateway.sql import PgConnection, is_postgres_url, open_pool
+
+if TYPE_CHECKING:
+    from psycopg_pool import ConnectionPool
+
+DEFAULT_POOL_SIZE = 8  # connections per gateway process (PostgreSQL's default limit is 100)
+ENV_POOL_SIZE = "DVC_GATEWAY_DB_POOL"
+
+
+class _Lent(threading.local):
+    """This thread's borrowed PostgreSQL connection, how deep it is borrowed, and the upload
+    locks it holds (a session advisory lock lives on its connection, so the thread keeps that
+    connection, and uses it for everything else, until the last lock is released)."""
+
+    conn: PgConnection | None = None
+    depth: int = 0
+    locks: int = 0
 
 
 class GatewayStore:
     """``database_url`` ``postgresql://...`` puts the rows in PostgreSQL (several gateway
-    processes may share it; uploaded files stay under ``data_dir``, which they share too);
-    otherwise SQLite in ``data_dir`` (the embedded default)."""
+    processes may share it); otherwise SQLite in ``data_dir`` (the embedded default).
+    ``pool_size``: the most PostgreSQL connections this process opens."""
 
-    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
+    def __init__(self, data_dir: Path, database_url: str | None = None,
+                 pool_size: int = DEFAULT_POOL_SIZE) -> None:
         self.data_dir = data_dir
         self.postgres = is_postgres_url(database_url)
+        self._lock = threading.RLock()
+        self._pool: ConnectionPool[Any] | None = None
+        self._lent = _Lent()
         if self.postgres:
             assert database_url is not None
             data_dir.mkdir(parents=True, exist_ok=True)
-            self._conn = open_postgres(database_url, SCHEMA)
+            self._pool = open_pool(database_url, SCHEMA, max(1, pool_size))
         else:
-            self._conn = open_db(data_dir)
-        self._lock = threading.RLock()
+            self._sqlite = open_db(data_dir)
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """SQLite's one connection under the lock, or a pooled PostgreSQL connection lent to this
+        thread (the one it already has, if it has one: a thread never waits for a second)."""
+        if self._pool is None:
+            with self._lock:
+                yield self._sqlite
+            return
+        lent = self._lent
+        if lent.conn is None:
+            lent.conn = PgConnection(self._pool.getconn())
+        lent.depth += 1
+        try:
+            yield cast(sqlite3.Connection, lent.conn)  # the desks' dialect (sync.gateway.sql)
+        finally:
+            lent.depth -= 1
+            self._give_back_if_free()
+
+    def _give_back_if_free(self) -> None:
+        lent = self._lent
+        if lent.conn is not None and lent.depth == 0 and lent.locks == 0:
+            conn, lent.conn = lent.conn, None
+            assert self._pool is not None
+            self._pool.putconn(conn.pg)
 
     def try_lock(self, key: str) -> bool:
-        """A lock on ``key`` across gateway processes (PostgreSQL: an advisory lock; SQLite:
-        one process per database, the in-process locks suffice)."""
-        conn: object = self._conn
-        if not isinstance(conn, PgConnection):
+        """A lock on ``key`` across gateway processes (PostgreSQL: a session advisory lock;
+        SQLite: one process per database, the in-process locks suffice)."""
+        if self._pool is None:
             return True
-        with self._lock:
-            return conn.try_lock(key)
+        with self._connection() as conn:
+            taken = cast(PgConnection, conn).try_lock(key)
+            if taken:
+                self._lent.locks += 1
+        return taken
 
     def unlock(self, key: str) -> None:
-        conn: object = self._conn
-        if isinstance(conn, PgConnection):
-            with self._lock:
-                conn.unlock(key)
+        if self._pool is None:
+            return
+        lent = self._lent
+        assert lent.conn is not None, "unlock without try_lock"
+        assert lent.locks > 0, "unlock without try_lock"
+        try:
+            if not (lent.conn.pg.closed or lent.conn.pg.broken):
+                lent.conn.unlock(key)
+        finally:
+            lent.locks -= 1
+            self._give_back_if_free()
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            return
         with self._lock:
-            self._conn.close()
+            self._sqlite.close()
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
         """A write transaction; rolled back if the block raises."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+        with self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                yield conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+            conn.execute("COMMIT")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            yield self._conn
+        with self._connection() as conn:
+            yield conn
 
     def kiosk_key(self, kiosk_id: str) -> str | None:
         with self.read() as conn:

@@ -7,9 +7,13 @@ The creation is recorded first, then the chunk is taken exactly like a PATCH at 
 the upload is already past 0 (a repeated create after a lost answer) the body is ignored and the
 answer tells the current offset, so a repeat is as harmless as a plain create's.
 
-The offset in SQLite is the truth; the file may hold more bytes than the offset after a crash
-between the write and the row update, so every PATCH first truncates the file to the offset.
-A finished upload is checked against the full SHA-256; a mismatch resets it to zero.
+The offset in the database is the truth. Where the bytes are is the storage's business
+(sync.gateway.storage: a folder, whose file may hold more bytes than the offset after a crash and
+is truncated to it by the next PATCH; or S3, chunks in the database until the upload is whole).
+The last chunk completes the upload: the whole is checked against the full SHA-256 (a mismatch
+resets it to zero) and the document's own checks, stored for good, and only then recorded at its
+full length and verified, in one transaction. A storage that cannot take it (S3 down) is 503
+``unavailable``, retryable, with the upload where it was before that chunk.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from pathlib import Path
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.locks import KeyedLocks
 from sync.gateway.request import Request
-from sync.gateway.responses import Response, empty, problem, refuse
+from sync.gateway.responses import Response, empty, problem, refuse, unavailable
+from sync.gateway.storage import FolderStorage, StorageUnavailableError, UploadStorage
 from sync.gateway.store import GatewayStore
 from sync.protocol import headers as h
 from sync.protocol.problem import ProblemCode
@@ -91,22 +96,21 @@ class UploadArea:
         store: GatewayStore,
         clock: Callable[[], float],
         limits: GatewayLimits,
+        storage: UploadStorage | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._limits = limits
         self._locks = KeyedLocks()
+        self.storage: UploadStorage = storage or FolderStorage(store.data_dir)
 
     @property
     def locks(self) -> KeyedLocks:
         return self._locks
 
-    def path_for(self, key: str) -> Path:
-        kind, _, rest = key.partition("/")
-        if kind == "doc":
-            application_id, _, doc_id = rest.partition("/")
-            return self._store.data_dir / "uploads" / application_id / doc_id
-        return self._store.data_dir / "bundles" / f"{rest}.tar"
+    def read_bytes(self, key: str) -> bytes:
+        """A verified upload's bytes, from wherever the storage keeps them."""
+        return self.storage.read(key)
 
     def get(self, key: str) -> UploadRow | None:
         with self._store.read() as conn:
@@ -144,7 +148,7 @@ class UploadArea:
                 "UPDATE uploads SET created = 0, upload_offset = 0 WHERE upload_key = ?",
                 (row.key,),
             )
-        self.path_for(row.key).unlink(missing_ok=True)
+        self.storage.discard(row.key)
         return True
 
     def create(self, req: Request, key: str, max_length: int, *, declare: bool,
@@ -283,35 +287,39 @@ class UploadArea:
         """Append a checked chunk at the row's offset (lock held); the new offset, or the
         refusal of the finished upload (which is then reset to 0)."""
         key = row.key
-        path = self.path_for(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("r+b" if path.exists() else "w+b") as f:
-            f.truncate(row.offset)
-            f.seek(row.offset)
-            f.write(chunk)
         new_offset = row.offset + len(chunk)
+        if new_offset == row.length:
+            return self._finish(row, chunk, verify)
         with self._store.tx() as conn:
+            self.storage.append(conn, key, row.offset, chunk)
             conn.execute(
                 "UPDATE uploads SET upload_offset = ? WHERE upload_key = ?", (new_offset, key)
             )
             self._touch(conn, key)
-        if new_offset == row.length:
-            refused = self._finish(row, path, verify)
-            if refused is not None:
-                return refused
         return new_offset
 
-    def _finish(self, row: UploadRow, path: Path, verify: Verifier | None) -> Response | None:
+    def _finish(self, row: UploadRow, chunk: bytes, verify: Verifier | None) -> int | Response:
+        """The last chunk: check the whole, store it for good, then record it verified."""
         refused: Response | None = None
-        if file_sha256(path) != row.sha256:
-            refused = problem(422, ProblemCode.DOCUMENT_HASH, True,
-                              "the whole upload does not match its sha256: upload reset to 0",
-                              headers={h.UPLOAD_OFFSET: "0"})
-        elif verify is not None:
-            refused = verify(path)
+        with self.storage.assemble(row.key, row.offset, chunk) as path:
+            if file_sha256(path) != row.sha256:
+                refused = problem(422, ProblemCode.DOCUMENT_HASH, True,
+                                  "the whole upload does not match its sha256: upload reset to 0",
+                                  headers={h.UPLOAD_OFFSET: "0"})
+            elif verify is not None:
+                refused = verify(path)
+            if refused is None:
+                try:
+                    self.storage.publish(row.key, path)
+                except StorageUnavailableError as exc:
+                    return unavailable(str(exc), {h.UPLOAD_OFFSET: str(row.offset)})
         with self._store.tx() as conn:
             if refused is None:
-                conn.execute("UPDATE uploads SET verified = 1 WHERE upload_key = ?", (row.key,))
+                conn.execute(
+                    "UPDATE uploads SET upload_offset = length, verified = 1 "
+                    "WHERE upload_key = ?", (row.key,))
+                self.storage.finished(conn, row.key)
+                self._touch(conn, row.key)
             else:
                 conn.execute(
                     "UPDATE uploads SET upload_offset = 0, hash_failures = hash_failures + 1 "
@@ -319,8 +327,9 @@ class UploadArea:
                     (row.key,),
                 )
         if refused is not None:
-            path.unlink(missing_ok=True)
-        return refused
+            self.storage.discard(row.key)
+            return refused
+        return row.length
 
     def expected_checksum_header(self, key: str) -> str | None:
         row = self.get(key)
@@ -328,11 +337,7 @@ class UploadArea:
 
     def store_complete(self, key: str, data: bytes) -> None:
         """Record bytes that arrived whole by another way (a USB bundle) as a verified upload."""
-        path = self.path_for(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".import")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        self.storage.store_complete(key, data)
         with self._store.tx() as conn:
             conn.execute(
                 "UPDATE uploads SET upload_offset = length, created = 1, verified = 1 "

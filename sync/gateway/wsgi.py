@@ -7,7 +7,12 @@ address, all on one PostgreSQL database and one shared data folder:
     DVC_GATEWAY_DATA=/srv/dvc-gateway DVC_GATEWAY_DATABASE=postgresql://... \\
         gunicorn --workers 4 --bind 0.0.0.0:8780 sync.gateway.wsgi:application
 
-Each worker builds its own GatewayApp (and its own database connection) on its first request,
+With ``DVC_GATEWAY_DOCUMENTS=s3://bucket/prefix`` (and ``DVC_GATEWAY_S3_ENDPOINT`` for a store
+that is not AWS) the documents go to object storage instead of the shared folder
+(sync.gateway.storage). ``--threads N`` (gthread workers) lets a worker serve N requests at once;
+``DVC_GATEWAY_DB_POOL`` caps each worker's PostgreSQL connections.
+
+Each worker builds its own GatewayApp (and its own pool of connections) on its first request,
 after gunicorn has forked it. Answers are signed exactly as by the built-in server
 (sync.gateway.wire). The signature covers the request target exactly as sent, which gunicorn
 passes as ``RAW_URI``.
@@ -28,6 +33,8 @@ from sync.gateway.control import GatewayControl
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.request import Request
 from sync.gateway.responses import problem
+from sync.gateway.storage import StorageConfig
+from sync.gateway.store import DEFAULT_POOL_SIZE, ENV_POOL_SIZE
 from sync.gateway.wire import REASONS, finish
 from sync.protocol import headers as h
 from sync.protocol.canonical import sha256_hex
@@ -102,13 +109,16 @@ _app: WsgiApp | None = None
 
 def application(environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:
     """gunicorn's entry point: the gateway in ``$DVC_GATEWAY_DATA`` (and
-    ``$DVC_GATEWAY_DATABASE``), built in each worker on its first request."""
+    ``$DVC_GATEWAY_DATABASE``, ``$DVC_GATEWAY_DB_POOL``; documents as ``$DVC_GATEWAY_DOCUMENTS``
+    and ``$DVC_GATEWAY_S3_ENDPOINT`` say), built in each worker on its first request."""
     global _app  # noqa: PLW0603 - one per worker process, made after the fork
     with _lock:
         if _app is None:
             data = Path(os.environ["DVC_GATEWAY_DATA"])
             gateway = GatewayApp(data, time.time, GatewayLimits(),
-                                 os.environ.get("DVC_GATEWAY_DATABASE") or None)
+                                 os.environ.get("DVC_GATEWAY_DATABASE") or None,
+                                 storage=StorageConfig.from_env(),
+                                 pool_size=int(os.environ.get(ENV_POOL_SIZE) or DEFAULT_POOL_SIZE))
             control = GatewayControl(gateway)
             gateway.control_handler = control.handle_http
             _app = make_wsgi_app(gateway)

@@ -1,0 +1,310 @@
+"""Where uploaded bytes live: a folder (the default) or S3-compatible object storage.
+
+Folder (``documents = folder``): an upload is one file under the gateway's data folder
+(``uploads/<application>/<doc>``, ``bundles/<bundle>.tar``), written chunk by chunk at its
+offset and kept there once verified. Several gateway processes must share that folder.
+
+S3 (``documents = s3://bucket/prefix``): object storage cannot append, so an upload in progress
+lives in the gateway's database: each chunk is a row of ``upload_chunks``, written in the same
+transaction as the upload's new offset (the offset and the bytes can never disagree, whichever
+process took the PATCH; the per-upload lock across processes still lets one PATCH in at a time).
+The last chunk is not recorded like the others: the whole upload is assembled in a local
+temporary file, checked against the manifest's SHA-256 and the document's own checks, and put
+into the bucket in one PUT (Content-MD5 lets the object store refuse damaged bytes); only then,
+in one transaction, is the upload marked verified at its full length and its chunks dropped. If
+the object store cannot be reached the last chunk is refused with 503 ``unavailable``
+(retryable) and nothing changes: the kiosk sends that one chunk again later; what came before
+it is safe in the database. A PUT repeated after a crash writes the same bytes under the same
+key, so it is harmless.
+
+Why not S3 multipart uploads: parts must be at least 5 MiB (but the last) while a kiosk's
+chunks are 64 KiB to 1 MiB, so chunks would have to be gathered somewhere first anyway, and an
+unfinished multipart upload is hidden state in the bucket that has to be listed and aborted. One
+PUT takes up to 5 GiB: documents (at most 32 MiB) and bundles (at most 2 GiB) fit.
+
+Object keys are ``<prefix>doc/<application>/<doc>`` and ``<prefix>bundle/<bundle>``. The
+bucket must exist; credentials and region come from boto3's usual places
+(``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_DEFAULT_REGION``, ~/.aws), the
+endpoint of a non-AWS store (MinIO, Ceph, a province's own) from ``s3_endpoint``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlsplit
+
+from sync.gateway.store import GatewayStore
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+log = logging.getLogger(__name__)
+
+READ_BLOCK = 1024 * 1024
+ENV_DOCUMENTS = "DVC_GATEWAY_DOCUMENTS"
+ENV_S3_ENDPOINT = "DVC_GATEWAY_S3_ENDPOINT"
+S3_CONNECT_TIMEOUT_S = 5
+S3_READ_TIMEOUT_S = 60
+S3_ATTEMPTS = 2  # one retry inside the request; the kiosk's own retry does the rest
+
+
+class StorageUnavailableError(Exception):
+    """The object store did not answer or refused: the request may be tried again later."""
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    """``documents``: ``folder`` (the default) or ``s3://bucket[/prefix]``; ``s3_endpoint``:
+    the URL of an S3-compatible store (none: AWS)."""
+
+    documents: str = "folder"
+    s3_endpoint: str | None = None
+
+    @classmethod
+    def from_env(cls) -> StorageConfig:
+        return cls(os.environ.get(ENV_DOCUMENTS) or "folder",
+                   os.environ.get(ENV_S3_ENDPOINT) or None)
+
+    def describe(self) -> str:
+        return self.documents if self.s3_endpoint is None else (
+            f"{self.documents} at {self.s3_endpoint}")
+
+
+class UploadStorage(Protocol):
+    """Where an upload's bytes are, in progress and once verified."""
+
+    def append(self, conn: sqlite3.Connection, key: str, offset: int, chunk: bytes) -> None:
+        """Keep ``chunk`` at ``offset`` (dropping anything stored past it), inside the
+        caller's transaction that moves the upload's offset."""
+
+    def assemble(self, key: str, offset: int,
+                 chunk: bytes) -> AbstractContextManager[Path]:
+        """The whole upload as a local file: the stored ``[0, offset)`` and ``chunk``."""
+
+    def publish(self, key: str, path: Path) -> None:
+        """Make the assembled, checked upload the stored one (raises StorageUnavailableError)."""
+
+    def finished(self, conn: sqlite3.Connection, key: str) -> None:
+        """Inside the transaction that marks the upload verified: drop in-progress bytes."""
+
+    def discard(self, key: str) -> None:
+        """The upload starts again from zero (expired, or its bytes were refused)."""
+
+    def read(self, key: str) -> bytes:
+        """A verified upload's bytes (FileNotFoundError if there are none)."""
+
+    def local_copy(self, key: str) -> AbstractContextManager[Path]:
+        """A verified upload as a local file for the time of the block."""
+
+    def store_complete(self, key: str, data: bytes) -> None:
+        """Store bytes that arrived whole by another way (a USB bundle's document)."""
+
+
+def _relative(key: str) -> Path:
+    kind, _, rest = key.partition("/")
+    if kind == "doc":
+        application_id, _, doc_id = rest.partition("/")
+        return Path("uploads") / application_id / doc_id
+    return Path("bundles") / f"{rest}.tar"
+
+
+class FolderStorage:
+    """Each upload is one file in the data folder, appended in place (the embedded default)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self._data_dir = data_dir
+
+    def path_for(self, key: str) -> Path:
+        return self._data_dir / _relative(key)
+
+    def _write(self, key: str, offset: int, chunk: bytes) -> Path:
+        path = self.path_for(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("r+b" if path.exists() else "w+b") as f:
+            f.truncate(offset)  # bytes past the recorded offset are a crash's leftovers
+            f.seek(offset)
+            f.write(chunk)
+        return path
+
+    def append(self, conn: sqlite3.Connection, key: str, offset: int, chunk: bytes) -> None:
+        del conn  # the file is written now; a rolled-back offset is truncated on the next PATCH
+        self._write(key, offset, chunk)
+
+    @contextmanager
+    def assemble(self, key: str, offset: int, chunk: bytes) -> Iterator[Path]:
+        yield self._write(key, offset, chunk)
+
+    def publish(self, key: str, path: Path) -> None:
+        assert path == self.path_for(key)  # assembled in place: nothing to move
+
+    def finished(self, conn: sqlite3.Connection, key: str) -> None:
+        del conn, key
+
+    def discard(self, key: str) -> None:
+        self.path_for(key).unlink(missing_ok=True)
+
+    def read(self, key: str) -> bytes:
+        return self.path_for(key).read_bytes()
+
+    @contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        yield self.path_for(key)
+
+    def store_complete(self, key: str, data: bytes) -> None:
+        path = self.path_for(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".import")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+
+
+class S3Storage:
+    """Chunks in the gateway's database until the upload is whole and checked, then one PUT."""
+
+    def __init__(self, store: GatewayStore, client: S3Client, bucket: str, prefix: str,
+                 tmp_dir: Path) -> None:
+        self._store = store
+        self._client = client
+        self.bucket = bucket
+        self.prefix = prefix
+        self._tmp_dir = tmp_dir
+
+    def object_key(self, key: str) -> str:
+        return self.prefix + key
+
+    def append(self, conn: sqlite3.Connection, key: str, offset: int, chunk: bytes) -> None:
+        conn.execute("DELETE FROM upload_chunks WHERE upload_key = ? AND chunk_offset >= ?",
+                     (key, offset))
+        conn.execute("INSERT INTO upload_chunks (upload_key, chunk_offset, data) VALUES (?, ?, ?)",
+                     (key, offset, chunk))
+
+    @contextmanager
+    def _temporary(self) -> Iterator[Path]:
+        self._tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=self._tmp_dir, prefix="upload-")
+        os.close(fd)
+        path = Path(name)
+        try:
+            yield path
+        finally:
+            path.unlink(missing_ok=True)
+
+    @contextmanager
+    def assemble(self, key: str, offset: int, chunk: bytes) -> Iterator[Path]:
+        with self._temporary() as path:
+            with path.open("wb") as f:
+                at = 0
+                while at < offset:  # one chunk at a time: a 2 GiB bundle never sits in memory
+                    with self._store.read() as conn:
+                        row = conn.execute(
+                            "SELECT data FROM upload_chunks WHERE upload_key = ? "
+                            "AND chunk_offset = ?", (key, at)).fetchone()
+                    if row is None or not row["data"]:
+                        raise RuntimeError(f"{key}: no stored chunk at {at} (offset {offset})")
+                    f.write(bytes(row["data"]))
+                    at += len(row["data"])
+                if at != offset:
+                    raise RuntimeError(f"{key}: stored chunks end at {at}, offset is {offset}")
+                f.write(chunk)
+            yield path
+
+    def publish(self, key: str, path: Path) -> None:
+        md5 = hashlib.md5(usedforsecurity=False)
+        sha = hashlib.sha256()
+        with path.open("rb") as f:
+            while block := f.read(READ_BLOCK):
+                md5.update(block)
+                sha.update(block)
+        try:
+            with path.open("rb") as f:
+                self._client.put_object(
+                    Bucket=self.bucket, Key=self.object_key(key), Body=f,
+                    ContentLength=path.stat().st_size,
+                    ContentMD5=base64.b64encode(md5.digest()).decode("ascii"),
+                    ContentType="application/octet-stream",
+                    Metadata={"sha256": sha.hexdigest()})
+        except _s3_errors() as exc:
+            log.error("object store: PUT %s failed: %s", self.object_key(key), exc)
+            raise StorageUnavailableError(f"the object store did not take {key}") from exc
+
+    def finished(self, conn: sqlite3.Connection, key: str) -> None:
+        conn.execute("DELETE FROM upload_chunks WHERE upload_key = ?", (key,))
+
+    def discard(self, key: str) -> None:
+        with self._store.tx() as conn:
+            conn.execute("DELETE FROM upload_chunks WHERE upload_key = ?", (key,))
+
+    def read(self, key: str) -> bytes:
+        from botocore.exceptions import ClientError
+
+        try:
+            answer = self._client.get_object(Bucket=self.bucket, Key=self.object_key(key))
+            return answer["Body"].read()
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise FileNotFoundError(self.object_key(key)) from exc
+            raise StorageUnavailableError(f"the object store did not give {key}") from exc
+        except _s3_errors() as exc:
+            raise StorageUnavailableError(f"the object store did not give {key}") from exc
+
+    @contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        with self._temporary() as path:
+            try:
+                self._client.download_file(self.bucket, self.object_key(key), str(path))
+            except _s3_errors() as exc:
+                raise StorageUnavailableError(f"the object store did not give {key}") from exc
+            yield path
+
+    def store_complete(self, key: str, data: bytes) -> None:
+        with self._temporary() as path:
+            path.write_bytes(data)
+            self.publish(key, path)
+
+
+def _s3_errors() -> tuple[type[Exception], ...]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (BotoCoreError, ClientError)
+
+
+def parse_s3_url(url: str) -> tuple[str, str]:
+    """``s3://bucket[/prefix]`` → (bucket, prefix ending in ``/`` or empty)."""
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"documents must be 'folder' or s3://bucket[/prefix], not {url!r}")
+    prefix = parts.path.strip("/")
+    return parts.netloc, f"{prefix}/" if prefix else ""
+
+
+def s3_client(endpoint: str | None) -> S3Client:
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=S3_CONNECT_TIMEOUT_S, read_timeout=S3_READ_TIMEOUT_S,
+        retries={"max_attempts": S3_ATTEMPTS, "mode": "standard"},
+        # Content-MD5 is what every S3-compatible store checks; no newer checksum trailers.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+        s3={"addressing_style": "path"} if endpoint else None)
+    session = boto3.session.Session()
+    region = session.region_name or "us-east-1"
+    return session.client("s3", endpoint_url=endpoint, region_name=region, config=config)
+
+
+def open_storage(config: StorageConfig, store: GatewayStore, data_dir: Path) -> UploadStorage:
+    if config.documents == "folder":
+        return FolderStorage(data_dir)
+    bucket, prefix = parse_s3_url(config.documents)
+    return S3Storage(store, s3_client(config.s3_endpoint), bucket, prefix, data_dir / "tmp")
