@@ -23,9 +23,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -79,6 +79,7 @@ class Stick:
     image: Path
     fstype: str
     device: str = ""
+    ns: list[str] = field(default_factory=list)  # nsenter into the "host" namespace, or nothing
 
     def mount(self, *extra: str) -> None:
         options = _unit_value("Options").replace("uid=kiosk", f"uid={KIOSK_USER}")
@@ -88,7 +89,7 @@ class Stick:
         mount_type = self.fstype
         if self.fstype == "exfat" and not _kernel_has("exfat"):
             mount_type = "exfat-fuse"  # the same options; the kernel driver on a real kiosk
-        result = subprocess.run(["mount", "-t", mount_type, "-o", options, self.device,
+        result = subprocess.run([*self.ns, "mount", "-t", mount_type, "-o", options, self.device,
                                  str(MOUNT_POINT)], capture_output=True, text=True, timeout=60,
                                 check=False)
         if result.returncode != 0 and "unknown filesystem type" in result.stderr:
@@ -96,7 +97,7 @@ class Stick:
         assert result.returncode == 0, result.stderr
 
     def unmount(self) -> None:
-        subprocess.run(["umount", str(MOUNT_POINT)], check=True, timeout=60)
+        subprocess.run([*self.ns, "umount", str(MOUNT_POINT)], check=True, timeout=60)
 
     def fill(self, leave_free: int) -> None:
         """Take the stick's free space down to about ``leave_free`` bytes."""
@@ -160,18 +161,19 @@ class KioskData:
     folder: Path
     config: Path
 
-    def run(self, *args: str, uid: int | None = None) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, uid: int | None = None,
+            ns: Sequence[str] = ()) -> subprocess.CompletedProcess[str]:
         user = pwd.getpwnam(KIOSK_USER)
         uid = user.pw_uid if uid is None else uid
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.folder),
                "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
         return subprocess.run(
-            ["setpriv", f"--reuid={uid}", f"--regid={user.pw_gid}", "--clear-groups",
+            [*ns, "setpriv", f"--reuid={uid}", f"--regid={user.pw_gid}", "--clear-groups",
              *KIOSK, "--config", str(self.config), *args],
             cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
 
-    def queue(self) -> dict[str, int]:
-        status = self.run("sync", "status", "--json")
+    def queue(self, ns: Sequence[str] = ()) -> dict[str, int]:
+        status = self.run("sync", "status", "--json", ns=ns)
         assert status.returncode == 0, status.stderr
         queue: dict[str, int] = json.loads(status.stdout)["queue"]
         return queue
@@ -268,3 +270,96 @@ def test_a_full_stick_says_so_keeps_its_files_and_loses_nothing(
         again = kiosk_data.run("export", "--to", str(MOUNT_POINT))
         assert again.stdout.startswith("exported 3 applications"), again.stdout + again.stderr
         assert kiosk_data.queue() == {"exported": 3}
+
+
+# -- under ProtectSystem=strict ---------------------------------------------------------------
+# systemd (PID 1) keeps / shared; a service with ProtectSystem=strict gets its own mount namespace,
+# a slave of the host's, where every mount is read-only but its ReadWritePaths= and
+# StateDirectory= (bind mounts of themselves). SANDBOX below builds that namespace with
+# util-linux the way systemd's namespace code does; HOST is a namespace with / shared, as on a
+# systemd machine (this test machine may run without systemd, with / private).
+SANDBOX = r"""
+set -e
+for p in "$@"; do [ -e "$p" ] && mount --bind "$p" "$p"; done
+findmnt -rno TARGET | while read -r t; do
+  case "$t" in /proc|/proc/*|/sys|/sys/*|/dev|/dev/*) continue;; esac
+  keep=""; for p in "$@"; do case "$t" in "$p"|"$p"/*) keep=1;; esac; done
+  [ -n "$keep" ] || mount -o remount,bind,ro "$t" 2>/dev/null || true
+done
+echo ready
+exec sleep 600
+"""
+
+
+@contextmanager
+def namespace(command: list[str]) -> Iterator[list[str]]:
+    """Start ``command`` (ends in a long sleep) in new namespaces; yields the nsenter prefix."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        if command[-1] != "600":  # the sandbox script says when it is built
+            assert proc.stdout is not None
+            line = proc.stdout.readline()  # bounded: the script ends in a sleep or fails
+            assert line == "ready\n", (line, proc.stderr.read() if proc.stderr else "")
+        yield ["nsenter", "-t", str(proc.pid), "-m", "--"]
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+@contextmanager
+def host_and_kiosk(rw_paths: list[Path]) -> Iterator[tuple[list[str], list[str]]]:
+    with namespace(["unshare", "--mount", "--propagation", "shared", "sleep", "600"]) as host:
+        sandbox = [*host, "unshare", "--mount", "--propagation", "slave",
+                   "sh", "-c", SANDBOX, "sh", *map(str, rw_paths)]
+        with namespace(sandbox) as kiosk:
+            yield host, kiosk
+
+
+def _roots_seen(kiosk_ns: list[str]) -> str:
+    code = "from kiosk.ui.admin.services import default_usb_roots; print(default_usb_roots())"
+    seen = subprocess.run([*kiosk_ns, sys.executable, "-c", code], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=120, check=True)
+    return seen.stdout.strip()
+
+
+def test_under_protect_system_strict_a_stick_plugged_in_later_takes_the_export(
+        tmp_path: Path, kiosk_data: KioskData) -> None:
+    with loop_stick(tmp_path, "exfat") as stick, \
+            host_and_kiosk([MOUNT_POINT, kiosk_data.folder]) as (host, kiosk):
+        denied = subprocess.run([*kiosk, "touch", "/etc/dvc-kiosk-test"], capture_output=True,
+                                text=True, timeout=60, check=False)
+        assert "Read-only file system" in denied.stderr  # the sandbox is strict
+        assert _roots_seen(kiosk) == "[]"
+        stick.ns = host
+        stick.mount()  # plugged in after the kiosk started: udev mounts it on the host
+        assert _roots_seen(kiosk) == f"[PosixPath('{MOUNT_POINT}')]"
+        exported = kiosk_data.run("export", "--to", str(MOUNT_POINT), ns=kiosk)
+        assert exported.stdout.startswith("exported 3 applications"), exported.stdout + exported.stderr
+        assert kiosk_data.queue(ns=kiosk) == {"exported": 3}
+        stick.unmount()  # pulled out: gone from the kiosk's view too
+        assert _roots_seen(kiosk) == "[]"
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["in-ReadWritePaths", "not-listed"])
+def test_under_protect_system_strict_a_stick_already_in_needs_read_write_paths(
+        tmp_path: Path, kiosk_data: KioskData, listed: bool) -> None:
+    rw = [MOUNT_POINT, kiosk_data.folder] if listed else [kiosk_data.folder]
+    with loop_stick(tmp_path, "exfat") as stick, \
+            namespace(["unshare", "--mount", "--propagation", "shared", "sleep", "600"]) as host:
+        stick.ns = host
+        stick.mount()  # in the kiosk at boot: mounted before kiosk.service starts
+        sandbox = [*host, "unshare", "--mount", "--propagation", "slave",
+                   "sh", "-c", SANDBOX, "sh", *map(str, rw)]
+        with namespace(sandbox) as kiosk:
+            exported = kiosk_data.run("export", "--to", str(MOUNT_POINT), ns=kiosk)
+            queue = kiosk_data.queue(ns=kiosk)
+        stick.unmount()
+    if listed:
+        assert exported.stdout.startswith("exported 3 applications"), exported.stdout
+        assert queue == {"exported": 3}
+    else:  # what ReadWritePaths=-/media/usbstick in kiosk.service is there for
+        assert "the USB stick is read-only" in exported.stdout, exported.stdout
+        assert queue == {"queued": 3}
