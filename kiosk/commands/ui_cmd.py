@@ -77,9 +77,11 @@ def _run_kiosk(args: argparse.Namespace, config: KioskConfig, path: Path | None,
     agent = _start_agent(args) if config.gateway.mode == "embedded" else None
 
     def attach(ui: KioskUi, app: QGuiApplication) -> Callable[[], None]:
-        admin = admin_services_for(kiosk, config_path=path, restart=app.quit, on_open=ui.flow.home)
+        admin = admin_services_for(kiosk, config_path=path, restart=app.quit,
+                                   on_open=ui.flow.staff_opened)  # a session that called staff stays
         overlay = install_admin(ui.engine, ui.window, admin, images=ui.images,
                                 kiosk_strings=ui.strings, devices=ui.devices, calls=ui.calls)
+        overlay.gate.closed.connect(ui.flow.staff_closed)
         ui.calls.called.connect(  # also a row staff see on their screen until they close it
             lambda reason, screen: log_event(Event.OFFICER_CALLED, reason=reason, screen=screen))
         ui.flow.clock_refused.connect(lambda detail: log_event(Event.CLOCK_UNTRUSTED, detail=detail))

@@ -54,7 +54,7 @@ def waiting_tickets(store: Store, day: date) -> list[WaitingTicket]:
     """Tickets of ``day`` not yet served or cancelled, oldest first."""
     rows = store.query(
         "SELECT field, number, issued_at FROM queue_tickets WHERE day = ? "
-        "AND served_at IS NULL AND cancelled_at IS NULL ORDER BY issued_at, field, number",
+        "AND served_at IS NULL AND cancelled_at IS NULL ORDER BY issued_at, rowid",
         (day.isoformat(),),
     )
     return [WaitingTicket(str(r["field"]), int(r["number"]), str(r["issued_at"])) for r in rows]

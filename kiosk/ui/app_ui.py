@@ -180,6 +180,7 @@ def build_ui(services: UiServices) -> KioskUi:
     calls = StaffCaller(services.call_staff, store_w, flow.current_screen, engine)
     done.on_call_staff = calls.call
     done.on_reprinted = calls.drop_slip
+    calls.reprinted.connect(done.reprinted_elsewhere)
     guide = GuideVm(strings, services.catalog, screen=flow.current_screen, screen_changed=flow.changed,
                     say=voice.say, call_officer=lambda: done.call_officer("help"),
                     choose=flow.choose_procedure, parent=engine)

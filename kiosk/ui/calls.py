@@ -29,6 +29,7 @@ _log = logging.getLogger(__name__)
 class StaffCaller(QObject):
     called = Signal(str, str)  # reason, screen
     recorded = Signal()  # a call reached the store: the staff screen reads it again
+    reprinted = Signal(str)  # staff reprinted this application code's slip
 
     def __init__(
         self,
@@ -69,6 +70,11 @@ class StaffCaller(QObject):
 
     def drop_slip(self, code: str) -> None:
         self._held.pop(code, None)
+
+    def note_reprinted(self, code: str) -> None:
+        """Staff printed the held slip: drop it and tell the done screen (if it still shows it)."""
+        self.drop_slip(code)
+        self.reprinted.emit(code)
 
     def wipe(self) -> None:
         self._held.clear()

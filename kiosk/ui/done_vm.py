@@ -165,4 +165,15 @@ class DoneVm(QObject):
     def _get_officer_called(self) -> bool:
         return self._officer_called
 
+    def reprinted_elsewhere(self, code: str) -> None:
+        """Staff reprinted this slip from their screen: it is in the citizen's hand now."""
+        if code and code == self._code and self._state == "failed":
+            self._state = "printed"
+            self.on_printed()
+            self.changed.emit()
+
+    def officer_was_called(self) -> bool:
+        """Staff were called in this session (help, a slip that did not print, the clock)."""
+        return self._officer_called
+
     officer_notified = qproperty(bool, _get_officer_called, notify=changed)

@@ -86,6 +86,7 @@ class FlowVm(QObject):
         self._otp_app_id: uuid.UUID | None = None  # the application id the OTP was asked for
         self._otp_round = 0  # answers of an earlier request (or session) are ignored
         self._extra: str | None = None  # "lookup" / "queue": screens outside the session
+        self._staff_pause = False  # the staff screen is open over a session that called them
         self._screen = "welcome"
         self.record: SealedApplication | None = None
         self._confirmed: ConfirmedApplication | None = None  # sealed as is; kept for the slip
@@ -473,6 +474,24 @@ class FlowVm(QObject):
             self.session.cancel()
         self._wipe_screen()
         self._sync()
+
+    def staff_opened(self) -> None:
+        """Staff opened their screen (the overlay's ``on_open``).
+
+        A citizen who called staff in this session is the reason they came: that session is kept
+        under the staff screen, with no idle countdown, and goes on when staff close it. Any other
+        session is ended and wiped, as before (nobody is waiting at it)."""
+        if self.session.step is not Step.WELCOME and self.done.officer_was_called():
+            self._staff_pause = True
+            self.session.set_busy("staff", True)
+            return
+        self.home()
+
+    def staff_closed(self) -> None:
+        """The staff screen closed: a kept session's idle timer starts afresh."""
+        if self._staff_pause:
+            self._staff_pause = False
+            self.session.set_busy("staff", False)
 
     def _timed_out(self) -> None:
         self._wipe_screen()

@@ -98,7 +98,7 @@ def build_admin(ui: KioskUi, kit: SimKit, tmp_path: Path, *, hold_s: float = 0.3
 
     wired = admin_services_for(kit.kiosk, config_path=config_path,
                                restart=lambda: holder["kit"].restarts.append("restart"),
-                               on_open=ui.flow.home, hold_s=hold_s)  # the kiosk's own wiring
+                               on_open=ui.flow.staff_opened, hold_s=hold_s)  # as `kiosk run`
     assert wired.kiosk_id == "KIOSK-DEMO-01"
     services = dataclasses.replace(
         wired,
@@ -111,6 +111,7 @@ def build_admin(ui: KioskUi, kit: SimKit, tmp_path: Path, *, hold_s: float = 0.3
     )
     overlay = install_admin(ui.engine, ui.window, services, images=ui.images, kiosk_strings=ui.strings,
                             devices=ui.devices, calls=ui.calls)
+    overlay.gate.closed.connect(ui.flow.staff_closed)
     admin = AdminKit(ui, kit, overlay, services, clock, config_path, usb)
     holder["kit"] = admin
     return admin

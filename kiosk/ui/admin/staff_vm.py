@@ -204,7 +204,7 @@ class StaffVm(QObject):
             self._busy = False
             if result.outcome is PrintOutcome.PRINTED:
                 if self._calls is not None:
-                    self._calls.drop_slip(code)
+                    self._calls.note_reprinted(code)
                 self._worker.run(lambda: self._s.audit(actor, "staff.reprint", code), lambda _r: None,
                                  lambda _exc: None)
                 self._say(True, self._strings.fmt("reprint_done", code))
