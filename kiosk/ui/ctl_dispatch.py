@@ -13,6 +13,7 @@ the server thread so the GUI keeps running while a script waits for a screen.
     keypad DIGITS [PREFIX]          tap the digits on the visible keypad
     screenshot PATH                 save the kiosk window as a PNG
     items                           the objectNames visible now (to write scripts)
+    calls                           citizens' open calls for staff (time, screen, reason)
 
 Any other command goes to ``fallback`` (``kiosk.ctl.sim_commands.SimCommands``).
 """
@@ -105,12 +106,14 @@ class UiCtl(QObject):
         fallback: Dispatch | None = None,
         *,
         gui_timeout_s: float = GUI_TIMEOUT_S,
+        open_calls: Callable[[], list[dict[str, Any]]] = list,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._windows = windows
         self._screen = screen
         self._fallback = fallback
+        self._open_calls = open_calls  # read on the control server's thread (the store's port)
         self._gui_timeout_s = gui_timeout_s
         self._invoke.connect(self._run, Qt.ConnectionType.QueuedConnection)
         self._table: dict[str, Callable[[tuple[str, ...]], Any]] = {
@@ -122,6 +125,7 @@ class UiCtl(QObject):
             "keypad": self._keypad,
             "screenshot": self._screenshot,
             "items": lambda _a: {"items": self._on_gui(self._visible_names)},
+            "calls": lambda _a: {"calls": self._open_calls()},
         }
 
     def __call__(self, request: Request) -> Any:
@@ -291,7 +295,10 @@ def kiosk_ctl(
     fallback: Dispatch | None,
     *,
     extra_windows: Callable[[], Sequence[QQuickWindow]] = tuple,
+    open_calls: Callable[[], list[dict[str, Any]]] = list,
     parent: QObject | None = None,
 ) -> UiCtl:
-    """The dispatch to give ``ControlServer`` for a kiosk window (plus e.g. the dev dock's)."""
-    return UiCtl(lambda: (window, *extra_windows()), screen, fallback, parent=parent)
+    """The dispatch to give ``ControlServer`` for a kiosk window (plus e.g. the dev dock's);
+    ``open_calls``: the citizens' calls staff have not closed yet, for ``kiosk ctl calls``."""
+    return UiCtl(lambda: (window, *extra_windows()), screen, fallback, open_calls=open_calls,
+                 parent=parent)

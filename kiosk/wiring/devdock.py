@@ -14,13 +14,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from kiosk.ctl.server import ControlServer
 from kiosk.ctl.sim_commands import GatewayStates, SimCommands, SimTargets, find_application_in_store
 from kiosk.layout import ctl_socket, store_path
 from kiosk.store.db import Store
 from kiosk.store.schema import APPLICATIONS
+from kiosk.store.staff_calls import open_staff_calls
 from kiosk.ui.ctl_dispatch import UiCtl, kiosk_ctl
 from kiosk.ui.devdock import DevDock, open_dev_dock
 
@@ -110,7 +112,14 @@ def start_sim_tools(
             owner=ui.engine,
         )
     windows = (lambda: (the_dock.window,)) if the_dock is not None else tuple
-    dispatch = kiosk_ctl(ui.window, ui.flow.current_screen, commands, extra_windows=windows, parent=ui.engine)
+    dispatch = kiosk_ctl(ui.window, ui.flow.current_screen, commands, extra_windows=windows,
+                         open_calls=partial(_open_calls, kiosk), parent=ui.engine)
     server = ControlServer(ctl_socket(kiosk.config), dispatch)
     server.start()
     return SimTools(commands, dispatch, server, the_dock)
+
+
+def _open_calls(kiosk: Kiosk) -> list[dict[str, Any]]:
+    """`kiosk ctl calls`: the calls on the staff screen (never personal data)."""
+    return [{"id": c.call_id, "at": c.at, "screen": c.screen, "reason": c.reason,
+             "application_code": c.application_code} for c in open_staff_calls(kiosk.store)]

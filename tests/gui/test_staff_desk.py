@@ -18,14 +18,17 @@ from devices.qr.decode import decode_image
 from devices.status import DeviceStatus
 from kiosk.admin.audit import recent
 from kiosk.domain.lookup_code import parse_lookup_text
+from kiosk.layout import ctl_socket
 from kiosk.store.staff_calls import open_staff_calls
 from kiosk.ui.app_ui import KioskUi
+from kiosk.wiring.devdock import start_sim_tools
 from kiosk.wiring.sim import SimKit
 from tests.gui.driver import find, tap, wait_screen
 from tests.gui.steps import CITIZEN, walk_to_documents, walk_to_done
 from tests.gui.test_admin_kit import STAFF_PIN, AdminKit, build_admin, log_in, text_of, wait_item
 from tests.gui.test_admin_kit import find as find_in
 from tests.gui.test_admin_kit import tap as tap_in
+from tests.gui.test_ctl_dispatch import ctl
 from tests.gui.test_slip import BOLD, _paper, _printed
 from tests.support.escpos_decode import parse_commands, raster_image
 
@@ -212,3 +215,19 @@ def test_a_session_that_did_not_call_is_still_ended_when_staff_open_their_screen
     wait_item(qtbot, ui.window, "screen_admin_staff")
     assert ui.flow.current_screen() == "welcome"
     assert ui.flow.session.draft.identity is None
+
+
+def test_kiosk_ctl_lists_the_open_calls(ui: KioskUi, kit: SimKit, qtbot: QtBot) -> None:
+    tools = start_sim_tools(ui, kit.kiosk, dock=False)
+    try:
+        path = ctl_socket(kit.kiosk.config)
+        assert ctl(qtbot, path, "calls") == {"calls": []}
+        tap(ui, qtbot, "startButton")
+        wait_screen(ui, qtbot, "procedure")
+        tap(ui, qtbot, "helpCallStaff")
+        qtbot.waitUntil(lambda: len(open_staff_calls(kit.store)) == 1, timeout=5000)
+        (call,) = ctl(qtbot, path, "calls")["calls"]
+        assert (call["screen"], call["reason"], call["application_code"]) == ("procedure", "help", "")
+        assert call["at"].endswith("Z")
+    finally:
+        tools.close()
