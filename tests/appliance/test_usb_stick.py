@@ -363,3 +363,56 @@ def test_under_protect_system_strict_a_stick_already_in_needs_read_write_paths(
     else:  # what ReadWritePaths=-/media/usbstick in kiosk.service is there for
         assert "the USB stick is read-only" in exported.stdout, exported.stdout
         assert queue == {"queued": 3}
+
+
+# -- the udev rule, run by udev's own rule engine ----------------------------------------------
+RUNTIME_RULES = Path("/run/udev/rules.d")
+
+
+def _udev_test(device: str, *, usb: bool) -> dict[str, str]:
+    """``udevadm test`` of an "add" event for the loop device, with the shipped rule in the
+    runtime rules folder; ``usb`` makes the loop device look as if it sat on the USB bus (what
+    60-persistent-storage.rules' usb_id says of a real stick). Returns the event's properties.
+    udevadm test also makes the /dev links it computes: they are removed again."""
+    name = Path(device).name
+    fake = RUNTIME_RULES / "69-dvc-kiosk-test-fake-usb.rules"
+    rule = RUNTIME_RULES / RULES.name
+    RUNTIME_RULES.mkdir(parents=True, exist_ok=True)
+    props: dict[str, str] = {}
+    try:
+        if usb:
+            fake.write_text(f'KERNEL=="{name}", ENV{{ID_BUS}}="usb"\n', "utf-8")
+        shutil.copyfile(RULES, rule)
+        out = subprocess.run(["udevadm", "test", "--action=add", f"/sys/class/block/{name}"],
+                             capture_output=True, text=True, timeout=120, check=False)
+        assert out.returncode == 0, out.stderr[-3000:]
+        for line in (out.stdout + out.stderr).splitlines():
+            key, sep, value = line.partition("=")
+            if sep and key.isupper() and key.replace("_", "").isalnum():
+                props[key] = value
+        assert f"Reading rules file: {rule}" in out.stdout + out.stderr
+    finally:
+        fake.unlink(missing_ok=True)
+        rule.unlink(missing_ok=True)
+        for link in props.get("DEVLINKS", "").split():
+            path = Path(link)
+            if path.is_symlink() and path.resolve() == Path(device).resolve():
+                path.unlink()
+    return props
+
+
+def test_udev_names_a_usb_stick_and_asks_for_the_mount(tmp_path: Path) -> None:
+    assert shutil.which("udevadm"), "udevadm is part of systemd (make apt)"
+    with loop_stick(tmp_path, "exfat") as stick:
+        props = _udev_test(stick.device, usb=True)
+        assert props["ID_FS_TYPE"] == "exfat"
+        assert props["SYSTEMD_WANTS"] == UNIT.name
+        assert "/dev/dvc-kiosk-usb" in props["DEVLINKS"].split()
+        assert "systemd" in props["TAGS"]
+        assert props["UDISKS_IGNORE"] == "1"
+        # the same stick image on a disk that is not USB (the kiosk's own disk): left alone
+        other = _udev_test(stick.device, usb=False)
+        assert other["ID_FS_TYPE"] == "exfat"
+        assert "SYSTEMD_WANTS" not in other
+        assert "/dev/dvc-kiosk-usb" not in other.get("DEVLINKS", "")
+    assert not Path("/dev/dvc-kiosk-usb").exists()
