@@ -10,14 +10,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
-import os
-import re
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -48,12 +43,11 @@ from tests.sync.gateway_fixtures import (
     patch_chunk,
     seal_application,
 )
+from tests.sync.gateway_processes import gateway_process, gunicorn_gateway
 from tests.sync.pg_cluster import throwaway_cluster
 from tests.sync.rig import KIOSK_ID, Rig
 from tests.sync.sealed_store import create_store, seal_applications, states
 
-ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 60
 _numbers = itertools.count(1)
 
 
@@ -92,41 +86,6 @@ def test_the_agent_sends_through_a_gateway_on_postgres(tmp_path: Path, database:
         assert beats == (1,)
     finally:
         gateway.stop()
-
-
-@contextmanager
-def gateway_process(data: Path, database: str) -> Iterator[str]:
-    """``python -m sync.gateway --database`` on a free port; its URL."""
-    log = (data.parent / f"gateway-{next(_numbers)}.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sync.gateway", "--port", "0", "--data", str(data),
-         "--database", database], cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
-    try:
-        assert proc.stdout is not None
-        url = None
-        found = threading.Event()
-
-        def read() -> None:
-            nonlocal url
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                match = re.search(r"listening on (http://\S+),", line)
-                if match and url is None:
-                    url = match.group(1)
-                    found.set()
-
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
-        assert found.wait(START_TIMEOUT_S), "the gateway process did not start"
-        assert url is not None
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        reader.join(timeout=30)
-        if proc.stdout is not None:
-            proc.stdout.close()
-        log.close()
 
 
 @pytest.fixture
@@ -233,42 +192,6 @@ def test_two_processes_patching_one_upload_never_corrupt_it(
     stored = (tmp_path / "gw" / "uploads" / app.id / "scan").read_bytes()
     assert hashlib.sha256(stored).digest() == hashlib.sha256(sealed).digest()
     assert checksum_header(stored) == checksum_header(sealed)
-
-
-@contextmanager
-def gunicorn_gateway(data: Path, database: str, workers: int = 2) -> Iterator[str]:
-    """The WSGI gateway under gunicorn (pre-forked workers); its URL."""
-    env = {**os.environ, "DVC_GATEWAY_DATA": str(data), "DVC_GATEWAY_DATABASE": database}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", "127.0.0.1:0",
-         "--log-level", "info", "sync.gateway.wsgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url: list[str] = []
-    booted: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            match = re.search(r"Listening at: (http://\S+)", line)
-            if match:
-                url.append(match.group(1))
-            if "Booting worker" in line:
-                booted.append(line)
-            if url and len(booted) >= workers:
-                ready.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        assert ready.wait(START_TIMEOUT_S), "gunicorn did not start its workers"
-        yield url[0]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-        reader.join(timeout=30)
-        if proc.stderr is not None:
-            proc.stderr.close()
 
 
 def test_the_agent_sends_through_gunicorn_workers(tmp_path: Path, database: str) -> None:
