@@ -62,11 +62,11 @@ class RejectCode(StrEnum):
 
 _SHOW_CARD_VI: Final = (
     "Xin Ông/Bà đưa mã QR in trên thẻ căn cước vào khung vàng (thẻ gắn chip: mặt trước, góc trên "
-    "bên phải; thẻ căn cước mới: mặt sau, phía trên)."
+    "bên phải; thẻ căn cước mới: mặt sau)."
 )
 _SHOW_CARD_EN: Final = (
     "Please hold the QR code printed on your ID card in the yellow frame (chip ID card: front, top "
-    "right corner; new ID card: back, at the top)."
+    "right corner; new ID card: on the back)."
 )
 
 

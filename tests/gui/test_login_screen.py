@@ -4,12 +4,15 @@ refusal message agree."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
 from kiosk.domain.cccd import QrRejected, RejectCode
 from kiosk.ui.app_ui import KioskUi
+from kiosk.ui.i18n import load_locale
 from kiosk.wiring.sim import SimKit
 from tests.gui.driver import find, tap, wait_screen
 
@@ -17,6 +20,7 @@ pytestmark = pytest.mark.gui
 
 FRONT_2021 = "mặt trước, góc trên bên phải"
 BACK_2024 = "mặt sau"
+IMAGES = Path(__file__).resolve().parents[2] / "kiosk" / "ui" / "qml" / "images"
 
 
 def _to_login(ui: KioskUi, qtbot: Any) -> None:
@@ -67,3 +71,39 @@ def test_vneid_is_offered_and_the_camera_explained(ui: KioskUi, qtbot: Any) -> N
     assert "VNeID" in _text(ui, "loginVneid")
     assert "khung vàng" in _text(ui, "loginCameraHint")
     assert find(ui, "cameraPreview") is not None
+
+
+def _ring(svg: Path) -> tuple[float, float, float, float, float, float]:
+    """The yellow ring of a card drawing: (x, y, width, height) and the card's width, height."""
+    root = ElementTree.parse(svg).getroot()
+    ring = next(e for e in root.iter() if e.get("id") == "qr_ring")
+    box = [float(ring.get(k, "0")) for k in ("x", "y", "width", "height")]
+    return box[0], box[1], box[2], box[3], float(root.get("width", "0")), float(root.get("height", "0"))
+
+
+def test_the_drawings_agree_with_the_words() -> None:
+    """2021 chip card: the ring sits on the top right corner (front). 2024 card: its corner is not
+    in any description we could check, so no corner is drawn or said: the whole back is ringed."""
+    x, y, w, h, card_w, card_h = _ring(IMAGES / "card_cccd_2021_front.svg")
+    assert x > card_w / 2  # right
+    assert y + h < card_h / 2  # top
+    x, y, w, h, card_w, card_h = _ring(IMAGES / "card_cancuoc_2024_back.svg")
+    assert (x, y) <= (4, 4)
+    assert w >= card_w - 8
+    assert h >= card_h - 8  # the whole side
+    words_2024 = [load_locale(lang)[key] for lang in ("vi", "en")
+                  for key in ("login_card_2024", "voice_login", "card_other_hold")]
+    refusal = QrRejected.of(RejectCode.NOT_CCCD)
+    words_2024 += [refusal.message_vi, refusal.message_en]
+    for text in words_2024:  # no corner nor "upper part" is claimed for the 2024 card anywhere
+        about_2024 = _after(text, ("2024", "new ID card", "căn cước mới"))
+        assert "mặt sau" in about_2024 or "back" in about_2024, text
+        for claim in ("phía trên", "góc", "at the top", "corner", "top"):
+            assert claim not in about_2024, (claim, text)
+
+
+def _after(text: str, marks: tuple[str, ...]) -> str:
+    """What ``text`` says after its last mention of the 2024 card."""
+    at = max(text.rfind(m) + len(m) if m in text else -1 for m in marks)
+    assert at >= 0, text
+    return text[at:]
