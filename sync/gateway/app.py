@@ -182,7 +182,8 @@ class GatewayApp:
     def handle(self, req: Request, *, replay_check: bool = True) -> Response:
         """Route and run a request, turning refusals and bugs into problem answers."""
         try:
-            return self._route(req, replay_check=replay_check)
+            with self.store.session():
+                return self._route(req, replay_check=replay_check)
         except Refusal as refusal:
             return refusal.response
         except StorageUnavailableError as exc:

@@ -79,6 +79,17 @@ class GatewayStore:
             assert self._pool is not None
             self._pool.putconn(conn.pg)
 
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """One request's use of the database: on PostgreSQL the thread borrows one connection
+        for the whole request (one pool check, not one per statement group); on SQLite
+        nothing (its one connection is taken statement group by statement group)."""
+        if self._pool is None:
+            yield
+            return
+        with self._connection():
+            yield
+
     def try_lock(self, key: str) -> bool:
         """A lock on ``key`` across gateway processes (PostgreSQL: a session advisory lock;
         SQLite: one process per database, the in-process locks suffice)."""
