@@ -134,6 +134,7 @@ class ExportOutcome:
     from_seq: int = 0
     to_seq: int = 0
     error: str = ""
+    problem: str = ""  # when the stick failed: "full", "read_only", "denied", "io", "gone"
 
     @property
     def ok(self) -> bool:
@@ -150,22 +151,24 @@ class ExportOutcome:
 
 
 USB_PROBLEMS = {
-    errno.ENOSPC: "the USB stick is full: free some space on it or use another stick",
-    errno.EROFS: "the USB stick is read-only (its write-protect switch, or a damaged stick): "
-                 "use another stick",
-    errno.EACCES: "the kiosk may not write there: use the USB stick's folder",
-    errno.EPERM: "the kiosk may not write there: use the USB stick's folder",
-    errno.EIO: "the USB stick failed while writing (pulled out, or damaged): try again or use "
-               "another stick",
-    errno.ENOENT: "the USB stick's folder is gone (pulled out?)",
-    errno.ENODEV: "the USB stick's folder is gone (pulled out?)",
+    errno.ENOSPC: ("full", "the USB stick is full: free some space on it or use another stick"),
+    errno.EROFS: ("read_only", "the USB stick is read-only (its write-protect switch, or a damaged "
+                  "stick): use another stick"),
+    errno.EACCES: ("denied", "the kiosk may not write there: use the USB stick's folder"),
+    errno.EPERM: ("denied", "the kiosk may not write there: use the USB stick's folder"),
+    errno.EIO: ("io", "the USB stick failed while writing (pulled out, or damaged): try again or "
+                "use another stick"),
+    errno.ENOENT: ("gone", "the USB stick's folder is gone (pulled out?)"),
+    errno.ENODEV: ("gone", "the USB stick's folder is gone (pulled out?)"),
 }
-"""What staff are told when writing to the stick fails (the store is untouched either way)."""
+"""Why writing to the stick failed, as a key (the staff screen's text) and in English (the
+technician's); the store is untouched either way."""
 
 
-def usb_problem(exc: OSError, dest: Path) -> str:
-    reason = USB_PROBLEMS.get(exc.errno or 0)
-    return f"{reason} [{exc.strerror}: {dest}]" if reason else str(exc)
+def usb_problem(exc: OSError, dest: Path) -> tuple[str, str]:
+    """(key, English reason) of a failed write to ``dest``; key "" when the errno is unusual."""
+    key, reason = USB_PROBLEMS.get(exc.errno or 0, ("", ""))
+    return (key, f"{reason} [{exc.strerror}: {dest}]") if key else ("", str(exc))
 
 
 def export_bundle(db_path: Path, dest: Path, kiosk_id: str, kiosk_key: Ed25519PrivateKey) -> ExportOutcome:
@@ -175,7 +178,8 @@ def export_bundle(db_path: Path, dest: Path, kiosk_id: str, kiosk_key: Ed25519Pr
     except _export.BundleError as exc:
         return ExportOutcome(error=str(exc))
     except OSError as exc:
-        return ExportOutcome(error=usb_problem(exc, dest))
+        problem, reason = usb_problem(exc, dest)
+        return ExportOutcome(error=reason, problem=problem)
     return ExportOutcome(result.path, result.applications, result.from_seq, result.to_seq)
 
 

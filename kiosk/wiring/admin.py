@@ -47,7 +47,8 @@ def usb_export_action(
 
     def export(dest: Path) -> ActionResult:
         result = api.export_bundle(db_path, dest, kiosk_id, key())
-        return ActionResult(result.ok, result.message)
+        return ActionResult(result.ok, result.message,
+                            f"usb_problem_{result.problem}" if result.problem else "")
 
     return export
 

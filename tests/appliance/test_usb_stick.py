@@ -244,6 +244,7 @@ def test_a_read_only_stick_says_so_and_loses_nothing(
         result = usb_export_action(store_path(config), config.kiosk.id, lambda: key)(MOUNT_POINT)
         assert not result.ok
         assert "read-only" in result.message
+        assert result.staff_text == "usb_problem_read_only"  # the staff screen's own words
         stick.unmount()
         stick.mount()  # the switch slid back: everything still waiting goes out
         again = kiosk_data.run("export", "--to", str(MOUNT_POINT))

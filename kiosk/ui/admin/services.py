@@ -23,6 +23,7 @@ from sync.api import RequeueOutcome, SyncStatus
 class ActionResult:
     ok: bool
     message: str  # English, technician-facing, no personal data
+    staff_text: str = ""  # a key of the admin strings that tells staff why it failed, if known
 
 
 def default_usb_roots() -> list[Path]:

@@ -434,7 +434,9 @@ class StaffVm(QObject):
     def _finished(self, what: str, result: ActionResult) -> None:
         self._busy = False
         self._scan_acks()
-        self._say(result.ok, self._strings.fmt(f"{what}_{'done' if result.ok else 'failed'}", result.message))
+        detail = (self._strings.text(result.staff_text)  # why, in words staff act on
+                  if result.staff_text in self._strings.table() else result.message)
+        self._say(result.ok, self._strings.fmt(f"{what}_{'done' if result.ok else 'failed'}", detail))
 
     def _crashed(self, exc: BaseException) -> None:
         self._busy = False
