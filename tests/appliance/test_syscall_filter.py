@@ -73,6 +73,18 @@ def test_a_filter_without_what_the_kiosk_needs_kills_it(tmp_path: Path) -> None:
     assert "application code" not in result.stdout
 
 
+def test_safe_mode_shows_its_screen_under_its_units_filter() -> None:
+    code = ("import sys; from kiosk.ui.safe_mode import run_safe_mode; "
+            "sys.exit(run_safe_mode('vi', quit_after_ms=3000))")
+    result = subprocess.run(
+        [sys.executable, str(HARNESS), *unit_filter("kiosk-safe-mode.service"), "--",
+         sys.executable, "-c", code],
+        cwd=REPO_ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, capture_output=True,
+        text=True, timeout=120, check=False)
+    assert result.returncode == 0, (result.returncode, result.stderr[-3000:])
+    assert "system calls allowed (@system-service)" in result.stderr
+
+
 @pytest.mark.skipif(DAEMON is None, reason="speech-dispatcher is not installed")
 def test_speech_dispatcher_speaks_under_its_units_filter(tmp_path: Path) -> None:
     prefix = [sys.executable, str(HARNESS), *unit_filter("kiosk-speech.service"), "--"]
