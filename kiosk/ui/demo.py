@@ -115,6 +115,11 @@ def run_demo(
                   theme="default", result=result, text_size=2)
         for lang in languages:
             _help_and_cancel(ui, services, out_dir, f"{lang}_default", lang=lang, result=result)
+        for lang in languages:
+            _paper_out(ui, services, out_dir, f"{lang}_default", lang=lang, result=result)
+        if large_text and languages:
+            _paper_out(ui, services, out_dir, f"{languages[0]}_default_large", lang=languages[0],
+                       result=result, text_size=2)
     finally:
         ui.close()
     return result
@@ -218,8 +223,9 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
     shot("rating")
     flow.rate(3)
     flow.open_lookup()
-    ui.strings.set_language(lang)
+    ui.strings.set_language(lang)  # the end of a session put the display choices back
     ui.theme._set_name(theme)
+    ui.units._set_text_size(text_size)
     # the slip's QR (code + lookup token), as a citizen holding the slip would show it
     services.sim.qr.inject(slip_qr_text(record.application_code, record.lookup_token).encode("utf-8"))
     _wait(lambda: bool(flow.lookup._get_result()), "lookup")
@@ -227,6 +233,7 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
     flow.home()
     ui.strings.set_language(lang)
     ui.theme._set_name(theme)
+    ui.units._set_text_size(text_size)
     flow.open_queue()
     flow.queue.choose("civil")
     _wait(lambda: not flow.queue.is_busy(), "ticket")
@@ -269,3 +276,59 @@ def _help_and_cancel(ui: object, services: UiServices, out_dir: Path, tag: str, 
     shot("21_question_cancel_dialog")
     flow.home()
     _wait(lambda: flow.current_screen() == "welcome", "wiped")
+
+
+def _paper_out(ui: object, services: UiServices, out_dir: Path, tag: str, *, lang: str,
+               result: DemoResult, text_size: int = 0) -> None:
+    """The printer is out of paper at the end: the done screen shows and says the code, staff are
+    called (a call on the staff screen, which reprints the slip); here the kiosk's own reprint."""
+    from PySide6.QtTest import QTest
+
+    from devices.status import DeviceStatus
+    from kiosk.ui.app_ui import KioskUi
+
+    assert isinstance(ui, KioskUi)
+    assert services.sim is not None
+    flow = ui.flow
+    guide = ui.engine.rootContext().contextProperty("guide")
+    ui.strings.set_language(lang)
+    ui.units._set_text_size(text_size)
+    flow.start()
+    guide.preview_procedure(DEMO_PROCEDURE)
+    guide.go()
+    variant = len(result.screenshots) % 4 + 1  # the reader drops a repeat of the last payload
+    services.sim.qr.inject(format_cccd(DEMO_CITIZEN, trailing_empty=variant).encode("utf-8"))
+    _wait(lambda: flow.current_screen() == "question", "login")
+    while flow.current_screen() == "question":
+        f = flow.form.field
+        assert f is not None
+        if f.kind.value == "text":
+            flow.form.set_text("Trần Văn Bình")
+        elif f.kind.value in ("choice", "yes_no", "place"):
+            options = flow.form._get_options()
+            flow.form.choose(options[1 if f.id == "marital_status" else 0]["value"])
+        flow.next()
+    for item in flow.docs._get_items():
+        if item["required"]:
+            services.sim.scanner.feed([make_sample_page(item["title"], seed=3)])
+            flow.docs.scan(item["id"])
+            _wait(_has_pages(flow.docs, str(item["id"])), "scan")
+    flow.next()
+    flow.next()
+    services.sim.printer.set_status(DeviceStatus.NO_PAPER)
+    for d in flow.confirm.current_code():
+        flow.confirm.digit(d)
+    flow.confirm.submit()
+    _wait(lambda: flow.current_screen() == "done" and flow.done.print_state == "failed"
+          and bool(flow.done.officer_notified), "paper out")
+    QTest.qWait(120)
+    path = out_dir / f"{tag}_19_done_printer_failed.png"
+    ui.window.grabWindow().save(str(path))
+    result.screenshots.append(path)
+    services.sim.printer.set_status(DeviceStatus.READY)  # paper back: the slip prints
+    flow.done.reprint()
+    _wait(lambda: flow.done.print_state == "printed", "reprint")
+    flow.next()
+    flow.rate(3)
+    ui.units._set_text_size(0)
+    _wait(lambda: flow.current_screen() == "welcome", "home")

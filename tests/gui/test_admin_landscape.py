@@ -63,7 +63,7 @@ def test_landscape_english(qtbot: QtBot, admin: AdminKit) -> None:
     quarantine(admin.kit, seal_one(admin.kit, seed=21), "gateway 422 validation: unknown procedure")
     log_in(qtbot, admin, STAFF_PIN)
     assert text_of(qtbot, window, "adminLangButton") == "VI"  # the tools keep their own language
-    assert text_of(qtbot, window, "adminTitle") == "Sync (field staff)"
+    assert text_of(qtbot, window, "adminTitle") == "Staff: calls, queue numbers, sync"
     qtbot.waitUntil(lambda: text_of(qtbot, window, "quarantineTitle") == "Quarantined applications: 1",
                     timeout=5000)  # the status is read on the overlay's worker
     shoot(admin, qtbot, "admin_landscape_en_staff")

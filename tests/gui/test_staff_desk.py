@@ -35,6 +35,7 @@ from tests.support.escpos_decode import parse_commands, raster_image
 pytestmark = pytest.mark.gui
 
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+NOBODY_CALLING = "Người dân gọi cán bộ: không có ai."
 said: list[str] = []  # what the kiosk said when the last ticket was printed
 
 
@@ -164,7 +165,7 @@ def test_paper_out_staff_called_and_the_slip_reprinted_from_the_staff_screen(
     assert ui.flow.done._get_state() == "printed"  # the done screen knows
 
     tap_in(qtbot, window, f"handled_{call.call_id}")
-    qtbot.waitUntil(lambda: text_of(qtbot, window, "callsTitle") == "Không có ai đang gọi.", timeout=5000)
+    qtbot.waitUntil(lambda: text_of(qtbot, window, "callsTitle") == NOBODY_CALLING, timeout=5000)
     assert open_staff_calls(kit.store) == []
     handled = kit.store.query("SELECT handled_by FROM staff_calls WHERE call_id = ?", (call.call_id,))
     assert handled[0][0] == "staff"
@@ -198,7 +199,7 @@ def test_help_from_a_mid_session_screen_reaches_the_staff_screen_and_the_session
     assert shown.startswith(f"{made:%H:%M} — ")  # when it was made, in Vietnam time
     assert find_in(window, "reprint_") is None  # nothing to reprint for a help call
     tap_in(qtbot, window, f"handled_{call.call_id}")
-    qtbot.waitUntil(lambda: text_of(qtbot, window, "callsTitle") == "Không có ai đang gọi.", timeout=5000)
+    qtbot.waitUntil(lambda: text_of(qtbot, window, "callsTitle") == NOBODY_CALLING, timeout=5000)
     tap_in(qtbot, window, "adminCloseButton")
     qtbot.waitUntil(lambda: not admin.overlay.gate.is_open(), timeout=5000)
 
@@ -231,3 +232,27 @@ def test_kiosk_ctl_lists_the_open_calls(ui: KioskUi, kit: SimKit, qtbot: QtBot) 
         assert call["at"].endswith("Z")
     finally:
         tools.close()
+
+
+def test_the_staff_screen_shows_calls_and_the_queue_together(
+    ui: KioskUi, kit: SimKit, qtbot: QtBot, admin: AdminKit
+) -> None:
+    assert take_ticket(ui, qtbot, "civil") == ("A001", 0)
+    assert take_ticket(ui, qtbot, "residence") == ("B001", 0)
+    walk_to_documents(ui, kit, qtbot)
+    tap(ui, qtbot, "helpCallStaff")
+    qtbot.waitUntil(lambda: len(open_staff_calls(kit.store)) == 1, timeout=5000)
+    window = ui.window
+    log_in(qtbot, admin, STAFF_PIN)
+    qtbot.waitUntil(lambda: text_of(qtbot, window, "ticketsTitle") == "Số thứ tự đang chờ: 2", timeout=5000)
+    assert text_of(qtbot, window, "callsTitle") == "Người dân gọi cán bộ: 1"
+    assert text_of(qtbot, window, "adminTitle") == "Cán bộ: người gọi, số thứ tự, đồng bộ"
+    assert find_in(window, "ticket_B001") is not None
+    shoot(ui, qtbot, "admin_staff_desk")
+    tap_in(qtbot, window, "adminLangButton")
+    qtbot.waitUntil(lambda: text_of(qtbot, window, "callsTitle") == "Citizens calling for staff: 1",
+                    timeout=5000)
+    call_id = open_staff_calls(kit.store)[0].call_id
+    assert "Pressed “Call an officer”" in text_of(qtbot, window, f"call_{call_id}")
+    assert text_of(qtbot, window, "ticketsTitle") == "Queue numbers waiting: 2"
+    shoot(ui, qtbot, "admin_staff_desk_en")

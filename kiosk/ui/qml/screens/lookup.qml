@@ -4,6 +4,7 @@ import "../components"
 Item {
     objectName: "screen_lookup"
     Grid {
+        id: grid
         anchors.fill: parent
         anchors.bottomMargin: nav.height
         columns: portrait ? 1 : 2
@@ -48,6 +49,7 @@ Item {
         }
         Keypad {
             prefix: "lookup"
+            keyWidth: portrait ? (grid.width - 2 * spacing) / 3 : key * 1.6  // big keys, as confirm's
             okEnabled: lookup.typed.length > 0
             onDigit: (d) => lookup.digit(d)
             onErase: lookup.erase()
