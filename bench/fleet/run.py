@@ -26,6 +26,7 @@ every document is stored once, byte-identical to the kiosk's file.
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import hashlib
 import os
@@ -49,6 +50,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.agent.config import AgentConfig
 from sync.agent.loop import Agent
+from sync.client.failure import GatewayError
 from sync.gateway.app import GatewayApp
 from sync.gateway.control import GatewayControl
 from sync.gateway.keys import GatewayPublicKeys
@@ -134,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         data = tmp / "gateway"
         fleet, public = _make_fleet(args, tmp, data, url)
         latencies: list[float] = []
+        refused: collections.Counter[str] = collections.Counter()
         lock = threading.Lock()
         with _gateways(args, data, url, storage, tmp) as urls:
             agents = []
@@ -145,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                     read_timeout_s=60.0)
                 agent = Agent(config, wait=lambda _s: None)
                 agent.client.commit = _timed(agent.client.commit, latencies, lock)  # type: ignore[method-assign]
+                agent.client.exchange = _counted(agent.client.exchange, refused, lock)  # type: ignore[method-assign]
                 agents.append(agent)
             started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=args.threads) as pool:
@@ -167,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000
         print(f"commit latency: p50 {p50:.1f} ms, p95 {p95:.1f} ms over {len(latencies)} "
               f"commits")
+        print("requests not answered as hoped (retried by the agents): "
+              + (", ".join(f"{k} x{n}" for k, n in sorted(refused.items())) or "none"))
         print(f"load average after the run: {load_after}")
         check_once(url, fleet.sealed, fleet.stores)
         check_documents(fleet.documents, data, s3)
@@ -218,6 +224,21 @@ def check_documents(sealed: dict[str, tuple[int, str]], data: Path,
                          f"{len(extra)} unexpected")
     where = "the data folder" if s3 is None else "the S3 bucket"
     print(f"documents: {len(stored)} in {where}, each once, byte-identical to the kiosk's file")
+
+
+def _counted(call: Callable[..., Any], into: collections.Counter[str],
+             lock: threading.Lock) -> Callable[..., Any]:
+    def counted(method: str, path: str, *args: Any, **kw: Any) -> Any:
+        try:
+            return call(method, path, *args, **kw)
+        except GatewayError as exc:
+            what = path.rsplit("/", 1)[-1] if path.endswith(("commit", "ack", "ping")) else (
+                path.split("/")[2])
+            with lock:
+                into[f"{method} {what}: {exc.failure.status} {exc.failure.code}"] += 1
+            raise
+
+    return counted
 
 
 def _timed(call: Callable[..., Any], into: list[float],
