@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.gateway import RunningGateway, start_gateway
 from sync.gateway.limits import GatewayLimits
+from sync.gateway.storage import StorageConfig
 from sync.protocol.canonical import canonical_json
 from sync.protocol.envelope import new_application_key, seal_document, seal_payload
 from sync.protocol.keys import (
@@ -229,9 +230,10 @@ def push(kiosk: TestKiosk, app: SealedApplication) -> SignedResponse:
 
 @contextmanager
 def running_gateway(
-    data_dir: Path, clock: FakeClock, limits: GatewayLimits | None = None
+    data_dir: Path, clock: FakeClock, limits: GatewayLimits | None = None,
+    storage: StorageConfig | None = None,
 ) -> Iterator[RunningGateway]:
-    gateway = start_gateway(data_dir, clock=clock, limits=limits)
+    gateway = start_gateway(data_dir, clock=clock, limits=limits, storage=storage)
     try:
         yield gateway
     finally:

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from sync.gateway.storage import StorageConfig
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -88,6 +91,21 @@ def throwaway_s3(bucket: str = "dvc-documents") -> Iterator[S3Server]:
         reader.join(timeout=STOP_TIMEOUT_S)
         if proc.stderr is not None:
             proc.stderr.close()
+
+
+def storage_for(kind: str, request: pytest.FixtureRequest,
+                monkeypatch: pytest.MonkeyPatch) -> StorageConfig:
+    """A gateway's storage for a test parametrized over ``folder`` and ``s3``: for s3, the
+    module's ``s3`` fixture (a throwaway server), a fresh prefix, and its credentials. The
+    calling fixture takes ``s3`` as an argument too, so the server (and its log reader thread)
+    starts before the test's thread guard looks."""
+    if kind == "folder":
+        return StorageConfig()
+    server = request.getfixturevalue("s3")
+    assert isinstance(server, S3Server)
+    for name, value in S3_ENV.items():
+        monkeypatch.setenv(name, value)
+    return StorageConfig(f"s3://{server.bucket}/{uuid.uuid4().hex}", server.endpoint)
 
 
 def s3_test_client(endpoint: str) -> S3Client:

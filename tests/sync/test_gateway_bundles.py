@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.gateway import RunningGateway
@@ -20,8 +22,25 @@ from tests.sync.gateway_fixtures import (
     TestKiosk,
     patch_chunk,
     push,
+    running_gateway,
     seal_application,
 )
+from tests.sync.s3_server import S3Server, storage_for, throwaway_s3
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[S3Server]:
+    with throwaway_s3() as server:
+        yield server
+
+
+@pytest.fixture(params=["folder", "s3"])
+def gateway(tmp_path: Path, clock: FakeClock, request: pytest.FixtureRequest,
+            monkeypatch: pytest.MonkeyPatch, s3: S3Server) -> Iterator[RunningGateway]:
+    """Bundles (the tar upload, and each document stored on import) in the folder and in S3."""
+    with running_gateway(tmp_path / "gw", clock,
+                         storage=storage_for(request.param, request, monkeypatch)) as gw:
+        yield gw
 
 
 def make_bundle(

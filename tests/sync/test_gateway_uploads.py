@@ -28,6 +28,7 @@ from tests.sync.gateway_fixtures import (
     running_gateway,
     seal_application,
 )
+from tests.sync.s3_server import S3Server, storage_for, throwaway_s3
 
 MAX_CHUNK = 8192
 
@@ -37,10 +38,19 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-def gateway(tmp_path: Path, clock: FakeClock) -> Iterator[RunningGateway]:
+@pytest.fixture(scope="module")
+def s3() -> Iterator[S3Server]:
+    with throwaway_s3() as server:
+        yield server
+
+
+@pytest.fixture(params=["folder", "s3"])
+def gateway(tmp_path: Path, clock: FakeClock, request: pytest.FixtureRequest,
+            monkeypatch: pytest.MonkeyPatch, s3: S3Server) -> Iterator[RunningGateway]:
+    """Every upload rule holds with documents in the folder and in S3-compatible storage."""
     limits = GatewayLimits(max_chunk=MAX_CHUNK, max_document=64 * 1024)
-    with running_gateway(tmp_path / "gw", clock, limits) as gw:
+    storage = storage_for(request.param, request, monkeypatch)
+    with running_gateway(tmp_path / "gw", clock, limits, storage) as gw:
         yield gw
 
 
