@@ -195,6 +195,8 @@ def queue_ticket(strings: Strings, number: str, field_title: str, commune: str, 
     """``ahead``: people of the field still waiting before this number when it was issued."""
     t = strings.text
     place = commune_in(commune, strings.lang_code())
+    if strings.lang_code() == "vi":  # "UBND xã Quế Châu", as the office writes it
+        place = place[:1].lower() + place[1:]
     rows = [(t("ticket_field"), field_title), (t("ticket_day"), _d(day))]
     if ahead is not None:
         rows.append((t("ticket_ahead"), t("ticket_ahead_n").replace("%1", str(ahead))))

@@ -15,6 +15,7 @@ from PySide6.QtQuick import QQuickItem
 from pytestqt.qtbot import QtBot
 
 from devices.qr.decode import decode_image
+from devices.receipt.render import TITLE_PX
 from devices.status import DeviceStatus
 from kiosk.admin.audit import recent
 from kiosk.domain.lookup_code import parse_lookup_text
@@ -114,6 +115,8 @@ def test_the_ticket_says_how_many_are_still_waiting_ahead(
     assert len(kit.printer.printed) == 5  # every ticket printed
     paper = _paper(kit)  # A004's ticket, decoded from the printer's ESC/POS bytes
     assert _printed(paper, "Chờ trước")
+    assert _printed(paper, "UBND xã Tân Phú", BOLD, TITLE_PX)  # the office, as it writes itself
+    assert not _printed(paper, "UBND Xã Tân Phú", BOLD, TITLE_PX)
     assert _printed(paper, "1 người", BOLD)
     assert not _printed(paper, "2 người", BOLD)
 
