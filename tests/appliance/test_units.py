@@ -68,6 +68,11 @@ def test_the_units_are_hardened_as_documented() -> None:
         assert "ReadWritePaths=/var/lib" not in text, name
     tmpfiles = (SYSTEMD_DIR / "tmpfiles/dvc-kiosk.conf").read_text("utf-8")
     assert not re.search(r"^d\s+/var/lib/dvc-kiosk", tmpfiles, re.M)  # StateDirectory= does it
+    # the technician's on-screen settings are saved next to kiosk.toml (kiosk/admin/config_keeper.py):
+    # found by starting kiosk.service under a real systemd, where /etc was read-only to it
+    assert re.search(r"^d\s+/etc/dvc-kiosk\s+0770\s+root\s+kiosk\s", tmpfiles, re.M)
+    for name in ("kiosk.service", "kiosk-safe-mode.service"):
+        assert "\nReadWritePaths=/etc/dvc-kiosk\n" in _text(name), name
     for unit in _units():
         assert "systemd-udev-settle" not in unit.read_text("utf-8"), unit.name
     # the updater runs dpkg as root: files its maintainer scripts create must stay readable
