@@ -25,6 +25,7 @@ from sync.gateway.app import GatewayApp
 from sync.gateway.control import GatewayControl
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.server import start_gateway
+from sync.gateway.sql import POOL_TIMEOUT_S
 from sync.protocol.keys import (
     ed25519_public_from_b64,
     generate_signing_key,
@@ -258,3 +259,27 @@ def _kill_other_connections(database: str) -> int:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()
     return len(rows)
+
+
+def test_a_pool_of_one_connection_serves_the_whole_protocol(tmp_path: Path, database: str) -> None:
+    """A request keeps one pooled connection and a PATCH holding its upload's lock uses that same
+    connection: with a pool of one, nothing waits for a second connection (no pool deadlock), and
+    the process never opens more connections than its pool allows."""
+    gateway = start_gateway(tmp_path / "gateway", database_url=database, pool_size=1)
+    try:
+        key = generate_signing_key()
+        gateway.control.register_kiosk(KIOSK_ID, public_key_b64(key))
+        rig = Rig(tmp_path, gateway, create_store(tmp_path / "kiosk"), key)
+        apps = rig.seal(3, page_bytes=90_000)  # several chunks: PATCHes under the upload lock
+        with rig.agent(AgentClock.from_real_time()) as agent:
+            started = time.monotonic()
+            assert agent.run_once().sent == 3
+            assert time.monotonic() - started < POOL_TIMEOUT_S  # no request waited it out
+        rig.assert_on_gateway(apps)
+        with psycopg.connect(database) as conn:
+            row = conn.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()").fetchone()
+        assert row == (1,)
+    finally:
+        gateway.stop()
