@@ -81,6 +81,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--server", choices=("http", "gunicorn"), default="http")
     parser.add_argument("--gunicorn-threads", type=int, default=16,
                         help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--gunicorn-keep-alive", type=int, default=None,
+                        help="seconds an idle connection stays open (gunicorn's default: 2)")
     parser.add_argument("--documents", choices=("folder", "s3"), default="folder")
     parser.add_argument("--pool-size", type=int, default=DEFAULT_POOL_SIZE,
                         help="PostgreSQL connections per gateway process")
@@ -193,7 +195,7 @@ def _gateways(args: argparse.Namespace, data: Path, database: str, storage: Stor
                 "DVC_GATEWAY_S3_ENDPOINT": storage.s3_endpoint or ""}
     if args.server == "gunicorn":
         with gunicorn_gateway(data, database, workers=2, threads=args.gunicorn_threads,
-                              env=env) as url:
+                              keep_alive_s=args.gunicorn_keep_alive, env=env) as url:
             yield [url]
         return
     with gateway_process(data, database, env=env, log=tmp / "gw-a.log") as url_a, \
@@ -235,7 +237,8 @@ def _counted(call: Callable[..., Any], into: collections.Counter[str],
             what = path.rsplit("/", 1)[-1] if path.endswith(("commit", "ack", "ping")) else (
                 path.split("/")[2])
             with lock:
-                into[f"{method} {what}: {exc.failure.status} {exc.failure.code}"] += 1
+                into[f"{method} {what}: {exc.failure.status} {exc.failure.code} "
+                     f"({exc.failure.detail[:60]})"] += 1
             raise
 
     return counted

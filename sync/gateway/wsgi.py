@@ -103,6 +103,38 @@ def _phrase(status: int) -> str:
         return "Unknown"
 
 
+def keep_the_signed_date_under_gunicorn() -> bool:
+    """Make gunicorn send the gateway's own ``Date`` header; True if it is (now) so.
+
+    gunicorn counts ``Date`` among the hop-by-hop headers: it drops the application's and writes
+    its own, read from the clock when it sends the headers. The gateway's signature covers the
+    Date it signed (gateway-api.md), so whenever a second boundary falls between the two (more
+    often under load) the kiosk rightly refuses the answer as not the gateway's, counts a lost
+    link and sends the request again (a whole chunk, on 2G). Under gunicorn the Date line is
+    therefore the application's: ``date`` leaves gunicorn's hop-by-hop set, and gunicorn's own
+    Date line is left out of a response that carries one."""
+    try:
+        from gunicorn import util  # type: ignore[import-untyped]
+        from gunicorn.http import wsgi as gunicorn_wsgi  # type: ignore[import-untyped]
+    except ImportError:  # not under gunicorn: nothing to do
+        return False
+    response: Any = gunicorn_wsgi.Response
+    if getattr(response, "_dvc_keeps_the_signed_date", False):
+        return True
+    plain = response.default_headers
+
+    def default_headers(self: Any) -> list[str]:
+        lines: list[str] = plain(self)
+        if any(str(name).lower() == "date" for name, _ in self.headers):
+            lines = [line for line in lines if not line.lower().startswith("date:")]
+        return lines
+
+    util.hop_headers.discard("date")
+    response.default_headers = default_headers
+    response._dvc_keeps_the_signed_date = True
+    return True
+
+
 _lock = threading.Lock()
 _app: WsgiApp | None = None
 
@@ -114,6 +146,7 @@ def application(environ: Mapping[str, Any], start_response: StartResponse) -> It
     global _app  # noqa: PLW0603 - one per worker process, made after the fork
     with _lock:
         if _app is None:
+            keep_the_signed_date_under_gunicorn()
             data = Path(os.environ["DVC_GATEWAY_DATA"])
             gateway = GatewayApp(data, time.time, GatewayLimits(),
                                  os.environ.get("DVC_GATEWAY_DATABASE") or None,
