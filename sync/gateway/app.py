@@ -40,7 +40,7 @@ from sync.gateway.replay import ReplayCache
 from sync.gateway.request import Request
 from sync.gateway.responses import Refusal, Response, Signing, empty, problem, refuse, unavailable
 from sync.gateway.storage import StorageConfig, StorageUnavailableError, open_storage
-from sync.gateway.store import DEFAULT_POOL_SIZE, GatewayStore
+from sync.gateway.store import DEFAULT_POOL_SIZE, DatabaseUnavailableError, GatewayStore
 from sync.gateway.uploads import UploadArea, doc_key
 from sync.protocol import headers as h
 from sync.protocol.keys import KeyFormatError, ed25519_public_from_b64
@@ -188,6 +188,9 @@ class GatewayApp:
             return refusal.response
         except StorageUnavailableError as exc:
             return unavailable(str(exc))
+        except DatabaseUnavailableError:
+            log.error("gateway: no database connection for %s %s", req.method, req.path)
+            return unavailable("the gateway's database is unavailable")
         except Exception:
             log.exception("gateway handler failed for %s %s", req.method, req.path)
             return problem(500, ProblemCode.INTERNAL, True, "internal error")

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WRITE_LOCK_ID = 0x6476_634B  # "dvcK": the one writer-at-a-time lock
-POOL_TIMEOUT_S = 30.0  # a request waits this long for a free connection, then fails (retryable)
+POOL_TIMEOUT_S = 10.0  # a request waits this long for a connection, then 503 (retryable)
 # INSERT OR REPLACE needs the conflict target in PostgreSQL: the primary key of each table.
 PRIMARY_KEYS = {
     "otps": ("application_id",),

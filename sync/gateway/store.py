@@ -33,6 +33,12 @@ class _Lent(threading.local):
     conn: PgConnection | None = None
     depth: int = 0
     locks: int = 0
+    sessions: int = 0  # inside a request: keep the connection, once borrowed, to its end
+
+
+class DatabaseUnavailableError(Exception):
+    """No database connection within the pool's timeout (PostgreSQL down, unreachable, or every
+    connection busy): the request may be sent again later."""
 
 
 class GatewayStore:
@@ -64,7 +70,12 @@ class GatewayStore:
             return
         lent = self._lent
         if lent.conn is None:
-            lent.conn = PgConnection(self._pool.getconn())
+            from psycopg_pool import PoolTimeout
+
+            try:
+                lent.conn = PgConnection(self._pool.getconn())
+            except PoolTimeout as exc:
+                raise DatabaseUnavailableError(str(exc)) from exc
         lent.depth += 1
         try:
             yield cast(sqlite3.Connection, lent.conn)  # the desks' dialect (sync.gateway.sql)
@@ -74,21 +85,27 @@ class GatewayStore:
 
     def _give_back_if_free(self) -> None:
         lent = self._lent
-        if lent.conn is not None and lent.depth == 0 and lent.locks == 0:
+        if lent.conn is not None and lent.depth == 0 and lent.locks == 0 and lent.sessions == 0:
             conn, lent.conn = lent.conn, None
             assert self._pool is not None
             self._pool.putconn(conn.pg)
 
     @contextmanager
     def session(self) -> Iterator[None]:
-        """One request's use of the database: on PostgreSQL the thread borrows one connection
-        for the whole request (one pool check, not one per statement group); on SQLite
-        nothing (its one connection is taken statement group by statement group)."""
+        """One request's use of the database: on PostgreSQL the connection the thread borrows
+        at its first statement stays lent to it until the request ends (one pool check per
+        request, not one per statement group; a request that needs no database, /v1/ping,
+        borrows none); on SQLite nothing (its one connection is taken group by group)."""
         if self._pool is None:
             yield
             return
-        with self._connection():
+        lent = self._lent
+        lent.sessions += 1
+        try:
             yield
+        finally:
+            lent.sessions -= 1
+            self._give_back_if_free()
 
     def try_lock(self, key: str) -> bool:
         """A lock on ``key`` across gateway processes (PostgreSQL: a session advisory lock;

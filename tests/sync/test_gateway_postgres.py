@@ -21,6 +21,7 @@ from psycopg import sql
 
 from sync.agent.config import AgentConfig
 from sync.agent.loop import Agent
+from sync.gateway import sql as sql_module
 from sync.gateway.app import GatewayApp
 from sync.gateway.control import GatewayControl
 from sync.gateway.limits import GatewayLimits
@@ -283,3 +284,49 @@ def test_a_pool_of_one_connection_serves_the_whole_protocol(tmp_path: Path, data
         assert row == (1,)
     finally:
         gateway.stop()
+
+
+def test_the_database_unreachable_is_a_retryable_503_and_ping_still_answers(
+    tmp_path: Path, cluster: str, database: str, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """PostgreSQL refusing connections: a request that needs it is 503 unavailable (retryable,
+    Retry-After) after the pool's timeout, not a 500 nor a hang; /v1/ping needs no database and
+    still answers; once PostgreSQL takes connections again the pool reconnects by itself."""
+    monkeypatch.setattr(sql_module, "POOL_TIMEOUT_S", 1.0)
+    gateway = start_gateway(tmp_path / "gateway", database_url=database)
+    clock = FakeClock.from_real_time()
+    kiosk = TestKiosk(gateway.url, gateway.public_keys.signing_b64, clock, "KX-001")
+    with psycopg.connect(database) as conn:
+        name = conn.info.dbname
+    try:
+        gateway.control.register_kiosk("KX-001", kiosk.public_b64)
+        assert kiosk.call("GET", "/v1/kiosks/KX-001/ack").status == 200
+        _allow_connections(cluster, name, allow=False)
+        started = time.monotonic()
+        assert kiosk.call("GET", "/v1/ping").status == 204
+        down = kiosk.call("GET", "/v1/kiosks/KX-001/ack")
+        assert (down.status, down.code, down.obj()["retryable"]) == (503, "unavailable", True)
+        assert down.headers["Retry-After"] == "30"
+        assert time.monotonic() - started < 10
+        assert "no database connection" in caplog.text
+        _allow_connections(cluster, name, allow=True)
+        deadline = time.monotonic() + 60
+        pause = threading.Event()
+        while (again := kiosk.call("GET", "/v1/kiosks/KX-001/ack")).status != 200:
+            assert again.status == 503, again.body
+            assert time.monotonic() < deadline, "the pool did not connect again"
+            pause.wait(0.2)
+    finally:
+        _allow_connections(cluster, name, allow=True)
+        kiosk.close()
+        gateway.stop()
+
+
+def _allow_connections(cluster: str, name: str, *, allow: bool) -> None:
+    with psycopg.connect(cluster, autocommit=True) as conn:
+        conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS {}").format(
+            sql.Identifier(name), sql.SQL("true" if allow else "false")))
+        if not allow:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = %s", (name,))
