@@ -59,6 +59,8 @@ class DeviceWorker(QObject):
         self._pending += 1
 
         def finished(fut: Future[T]) -> None:
+            if fut.cancelled():  # closed before it ran: the kiosk is shutting down, no one waits
+                return
             exc = fut.exception()
             if exc is not None:
                 self.post(lambda: self._finish_error(exc, on_error))
