@@ -25,6 +25,9 @@ PLACEHOLDER = "/opt/dvc-kiosk"
 DEFAULT_CONFIG = resources.files("kiosk").joinpath("default_config.toml").read_text("utf-8")
 """The configuration as shipped (kiosk/default_config.toml): valid, every key with its default."""
 
+UNIT_KINDS = ("service", "timer", "socket", "path", "mount", "automount")
+"""The unit files of systemd/ the Debian package ships (in /lib/systemd/system)."""
+
 
 @dataclass(frozen=True)
 class Installed:
@@ -96,7 +99,8 @@ def package_tree(root: Path) -> list[Path]:
     """Lay out the appliance's system files under `root` as the Debian package ships them."""
     prefix = Path(PLACEHOLDER)
     placed: list[Path] = []
-    for unit in sorted(SYSTEMD_DIR.glob("*.service")) + sorted(SYSTEMD_DIR.glob("*.timer")):
+    units = [path for kind in UNIT_KINDS for path in sorted(SYSTEMD_DIR.glob(f"*.{kind}"))]
+    for unit in units:
         placed.append(_render(unit, root / "lib/systemd/system" / unit.name, prefix))
     for folder, dest in (("tmpfiles", "usr/lib/tmpfiles.d"), ("sysusers", "usr/lib/sysusers.d"),
                          ("timesyncd", "usr/lib/systemd/timesyncd.conf.d")):

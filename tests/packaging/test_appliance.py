@@ -1,0 +1,80 @@
+"""The Debian package, built from this checkout and used as a technician would (issue 11 item 2).
+
+Runs ``packaging/build-deb.sh`` (what ``make deb`` runs) and ``packaging/appliance-check.sh``
+(what ``make appliance-check`` runs): install with the dependencies in a throwaway Debian 12
+root, ``kiosk --version``, ``kiosk devices list``, ``systemd-analyze verify``, ``kiosk demo``
+from the package, an upgrade keeping the technician's config and the data, ``dpkg -r`` and
+``dpkg --purge`` keeping the data. The script exits non-zero on the first failed expectation;
+this test also reads its report for each of them.
+
+Needs root (chroot, dpkg in the throwaway root), debootstrap and lintian (``make test`` installs
+them) and deb.debian.org, or the cache: the base root and apt's downloads are kept in
+``$DVC_CACHE`` (default ~/.cache/dvc-kiosk), so only the first run debootstraps. The package is
+compressed with gzip -1 here (xz for ``make deb``: smaller, minutes slower) to keep it short.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kiosk.paths import REPO_ROOT
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(os.geteuid() != 0, reason="needs root: chroot and dpkg in a throwaway root"),
+]
+
+EXPECTED = (
+    "ok: the package is installed",
+    "ok: the build time stamped by make deb",
+    "ok: the installed configuration is found",
+    "ok: enabled: multi-user.target.wants/kiosk.service",
+    "ok: enabled: timers.target.wants/kiosk-update.timer",
+    "ok: devices list read the installed config",
+    "units verified",
+    "ok: every library found",
+    "ok: the demo sealed an application",
+    "ok: kiosk provision made this kiosk's key",
+    "ok: the new build runs",
+    "ok: the technician's kiosk.toml is kept",
+    "ok: /var/lib/dvc-kiosk unchanged",
+    "ok: postinst restarts kiosk.service if running",
+    "ok: nothing stopped by prerm on upgrade",
+    "ok: prerm stops the units on removal",
+    "ok: /opt/dvc-kiosk, /usr/bin/kiosk and the units are gone",
+    "ok: /var/lib/dvc-kiosk kept",
+    "ok: purge removed /etc/dvc-kiosk's files; /var/lib/dvc-kiosk kept",
+    "APPLIANCE CHECK PASSED",
+)
+
+
+def _run(argv: list[str], env: dict[str, str], timeout: float) -> str:
+    result = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                            timeout=timeout, check=False)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, f"{argv[0]} failed ({result.returncode}):\n{out[-6000:]}"
+    return out
+
+
+@pytest.mark.timeout(2400)  # the first run debootstraps (about a minute) and fills apt's cache
+def test_deb_installs_upgrades_and_removes_on_debian_12(tmp_path: Path) -> None:
+    for tool in ("debootstrap", "lintian", "dpkg-deb", "chroot"):
+        assert shutil.which(tool), f"{tool} missing (make test installs it)"
+    # gzip -1: seconds instead of xz's minutes (lintian in Debian 12 refuses zstd packages)
+    env = {**os.environ, "DEB_COMPRESS": "gzip", "DEB_COMPRESS_LEVEL": "1",
+           "PY": str(REPO_ROOT / ".venv/bin/python")}
+    env.pop("KIOSK_CONFIG", None)
+    dist = tmp_path / "dist"
+    built = _run(["packaging/build-deb.sh", "requirements/runtime.txt", str(dist)], env, 1200)
+    debs = sorted(dist.glob("dvc-kiosk_*.deb"))
+    assert len(debs) == 1, built
+    assert "build time 20" in built
+    report = _run(["packaging/appliance-check.sh", str(dist)], env, 2400)
+    missing = [line for line in EXPECTED if line not in report]
+    assert not missing, f"not shown: {missing}\n{report[-6000:]}"
+    assert "APPLIANCE CHECK FAILED" not in report
