@@ -19,7 +19,9 @@ import json
 import os
 import pwd
 import re
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -150,10 +152,40 @@ def loop_stick(tmp: Path, fstype: str, size_mb: int = 64) -> Iterator[Stick]:
                                                      timeout=60).returncode:
             subprocess.run(["umount", "--lazy", str(MOUNT_POINT)], check=False, timeout=60)
         if stick.device:
+            stop_fuse_daemons(stick.device)
             subprocess.run(["losetup", "--detach", stick.device], check=False, timeout=60)
         if made_mount_point:
             with suppress(OSError):
                 MOUNT_POINT.rmdir()
+
+
+def stop_fuse_daemons(device: str) -> None:
+    """End the exfat-fuse daemon this test started for ``device`` (by its pid). A FUSE daemon
+    started inside a test namespace keeps that namespace, and so its own mount, alive after the
+    namespace's other processes are gone: it would hold the loop device for ever."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if args and args[0].endswith(b"mount.exfat-fuse") and device.encode() in args:
+            pid = int(proc.name)
+            try:
+                fd = os.pidfd_open(pid)
+            except ProcessLookupError:
+                continue
+            try:
+                os.kill(pid, signal.SIGTERM)
+                ready, _, _ = select.select([fd], [], [], 10.0)  # until it has exited
+                if not ready:
+                    os.kill(pid, signal.SIGKILL)
+                    select.select([fd], [], [], 10.0)
+            except ProcessLookupError:
+                pass
+            finally:
+                os.close(fd)
 
 
 @dataclass
