@@ -35,6 +35,7 @@ POOL_TIMEOUT_S = 10.0  # a request waits this long for a connection, then 503 (r
 # INSERT OR REPLACE needs the conflict target in PostgreSQL: the primary key of each table.
 PRIMARY_KEYS = {
     "otps": ("application_id",),
+    "otp_codes": ("application_id",),
     "vneid_tokens": ("token",),
 }
 _INSERT_OR = re.compile(
