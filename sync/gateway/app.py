@@ -36,7 +36,7 @@ from sync.gateway.heartbeat import HeartbeatDesk
 from sync.gateway.keys import GatewayKeys, load_or_create_keys
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.metrics import FleetMetrics
-from sync.gateway.replay import ReplayCache
+from sync.gateway.replay import ReplayCache, SeenSignatures, SharedReplayCache
 from sync.gateway.request import Request
 from sync.gateway.responses import Refusal, Response, Signing, empty, problem, refuse, unavailable
 from sync.gateway.storage import StorageConfig, StorageUnavailableError, open_storage
@@ -116,7 +116,10 @@ class GatewayApp:
         )
         self.citizens = CitizenDesk(self.store, clock, limits, pepper=_derived_secret(
             self.keys.signing, b"dvc-kiosk/v1 otp citizen hash"))
-        self.replays = ReplayCache(limits.max_clock_skew_s)
+        # several processes share a PostgreSQL database: the signatures seen live there too
+        self.replays: SeenSignatures = (
+            SharedReplayCache(self.store, limits.max_clock_skew_s) if self.store.postgres
+            else ReplayCache(limits.max_clock_skew_s))
         self.bundles = BundleDesk(
             self.store,
             self.uploads,
@@ -228,13 +231,14 @@ class GatewayApp:
         except (SignatureError, KeyFormatError) as exc:
             refuse(401, ProblemCode.BAD_SIGNATURE, False, str(exc))
         try:
-            parse_http_date(signed.date)
+            date = parse_http_date(signed.date)
         except SignatureError:
             refuse(401, ProblemCode.BAD_SIGNATURE, False, "Date is not an HTTP-date")
-        if not within_skew(signed.date, self.clock(), self.limits.max_clock_skew_s):
+        now = self.clock()
+        if not within_skew(signed.date, now, self.limits.max_clock_skew_s):
             refuse(401, ProblemCode.CLOCK_SKEW, True,
                    "the request's Date is more than 15 minutes off; see this response's Date")
-        if replay_check and not self.replays.first_time(signed.signature, self.clock()):
+        if replay_check and not self.replays.first_time(signed.signature, now, date):
             refuse(401, ProblemCode.REPLAYED, True,
                    "this signed request was already received: sign it again with a new Date")
         return kiosk_id

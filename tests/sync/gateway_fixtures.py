@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -64,6 +65,9 @@ class SignedResponse:
         return self.obj().get("code")
 
 
+_DATES_LOCK = threading.Lock()  # a repeat's later Date, also across threads
+
+
 @dataclass
 class TestKiosk:
     base_url: str
@@ -97,11 +101,13 @@ class TestKiosk:
         if sign:
             # a repeat of the same request is dated a second later, as the real client does
             # (the gateway refuses a signed request it has already seen)
-            now = float(int(self.clock() + skew_s))
+            # (two TestKiosks sharing ``last_dates`` are one kiosk talking to two processes)
             key = (method, target, hashlib.sha256(body).hexdigest())
-            if key in self.last_dates and now <= self.last_dates[key]:
-                now = self.last_dates[key] + 1
-            self.last_dates[key] = now
+            with _DATES_LOCK:
+                now = float(int(self.clock() + skew_s))
+                if key in self.last_dates and now <= self.last_dates[key]:
+                    now = self.last_dates[key] + 1
+                self.last_dates[key] = now
             all_headers.update(
                 sign_request(self.key, self.kiosk_id, method, target, body, now=now)
             )

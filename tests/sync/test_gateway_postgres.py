@@ -12,11 +12,13 @@ import hashlib
 import itertools
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+import requests
 from psycopg import sql
 
 from sync.agent.config import AgentConfig
@@ -25,6 +27,7 @@ from sync.gateway import sql as sql_module
 from sync.gateway.app import GatewayApp
 from sync.gateway.control import GatewayControl
 from sync.gateway.limits import GatewayLimits
+from sync.gateway.replay import CLOCKS_MARGIN_S, SWEEP_EVERY_S, SharedReplayCache
 from sync.gateway.server import start_gateway
 from sync.gateway.sql import POOL_TIMEOUT_S
 from sync.protocol.keys import (
@@ -33,6 +36,7 @@ from sync.protocol.keys import (
     public_key_b64,
     x25519_public_from_b64,
 )
+from sync.protocol.signing import sign_request
 from sync.protocol.tus import checksum_header
 from tests.fakes import FakeClock
 from tests.fakes import FakeClock as AgentClock
@@ -103,7 +107,8 @@ def two_gateways(tmp_path: Path, database: str) -> Iterator[tuple[TestKiosk, Tes
     clock.now = time.time()  # the processes run on the real clock
     with gateway_process(data, database) as url_a, gateway_process(data, database) as url_b:
         a = TestKiosk(url_a, signing, clock, "KX-001", key)
-        b = TestKiosk(url_b, signing, clock, "KX-001", key)
+        # one kiosk (its repeats dated later, as the real client does) talking to both
+        b = TestKiosk(url_b, signing, clock, "KX-001", key, last_dates=a.last_dates)
         try:
             yield a, b, encryption
         finally:
@@ -330,3 +335,142 @@ def _allow_connections(cluster: str, name: str, *, allow: bool) -> None:
         if not allow:
             conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                          "WHERE datname = %s", (name,))
+
+
+def _otp_request(kiosk: TestKiosk, app_id: str, date: float) -> tuple[bytes, dict[str, str]]:
+    """A signed OTP request (the endpoint a replay would abuse: another SMS, a reset code)."""
+    body = f'{{"application_id":"{app_id}","citizen_id":"001090001234"}}'.encode()
+    headers = {**sign_request(kiosk.key, kiosk.kiosk_id, "POST", "/v1/otp", body, now=date),
+               "Content-Type": "application/json"}
+    return body, headers
+
+
+def _otp_row(database: str, app_id: str) -> tuple[object, ...] | None:
+    with psycopg.connect(database) as conn:
+        return conn.execute("SELECT code, expires_at FROM otp_codes WHERE application_id = %s",
+                            (app_id,)).fetchone()
+
+
+def test_a_request_replayed_to_the_other_process_is_refused(
+    two_gateways: tuple[TestKiosk, TestKiosk, str], database: str
+) -> None:
+    """Issue 10 item 6 across processes: the signed request recorded on its way to one gateway
+    process and sent to another one sharing the database is refused exactly as a replay to the
+    same process is (tests/security/test_gateway_binds_requests.py::
+    test_the_same_signed_request_is_accepted_once): 401 ``replayed``, retryable; no new code."""
+    a, b, _encryption = two_gateways
+    app_id = str(uuid.uuid4())
+    date = float(int(a.clock()))
+    body, headers = _otp_request(a, app_id, date)
+    first = requests.post(a.base_url + "/v1/otp", data=body, headers=headers, timeout=30)
+    assert first.status_code == 202, first.text
+    row = _otp_row(database, app_id)
+    assert row is not None
+    for url in (b.base_url, a.base_url):  # the other process, then the same one: alike
+        again = requests.post(url + "/v1/otp", data=body, headers=headers, timeout=30)
+        assert again.status_code == 401, again.text
+        assert again.json()["code"] == "replayed"
+        assert again.json()["retryable"] is True
+        assert _otp_row(database, app_id) == row  # no new code, no new SMS
+    # the kiosk's own repeat, signed again with a later Date, goes through on either
+    body, fresh = _otp_request(a, app_id, date + 1)
+    answer = requests.post(b.base_url + "/v1/otp", data=body, headers=fresh, timeout=30)
+    assert answer.status_code == 202, answer.text
+    assert _otp_row(database, app_id) != row
+    assert b.call("GET", "/v1/kiosks/KX-001/ack").status == 200
+    assert a.call("GET", "/v1/kiosks/KX-001/ack").status == 200
+    with psycopg.connect(database) as conn:
+        seen = conn.execute("SELECT COUNT(*) FROM seen_signatures").fetchone()
+    assert seen == (4,)  # one row per signed request accepted, none for the refused ones
+
+
+def test_a_replay_racing_to_both_processes_is_accepted_once(
+    two_gateways: tuple[TestKiosk, TestKiosk, str],
+) -> None:
+    """The same signed request at the same moment to both processes: exactly one goes through."""
+    a, b, _encryption = two_gateways
+    for n in range(5):
+        body, headers = _otp_request(a, str(uuid.uuid4()), float(int(a.clock())) + n)
+        statuses = _post_together([a.base_url, b.base_url], "/v1/otp", body, headers)
+        assert sorted(statuses) == [202, 401], statuses
+
+
+def _post_together(urls: list[str], target: str, body: bytes,
+                   headers: dict[str, str]) -> list[int]:
+    """The same bytes POSTed to every URL at the same moment; the statuses, sorted."""
+    statuses: list[int] = []
+    barrier = threading.Barrier(len(urls))
+
+    def send(url: str) -> None:
+        barrier.wait(timeout=30)
+        statuses.append(requests.post(url + target, data=body, headers=headers,
+                                      timeout=30).status_code)
+
+    threads = [threading.Thread(target=send, args=(url,)) for url in urls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(statuses) == len(urls), "a request did not finish"
+    return sorted(statuses)
+
+
+def test_the_sweep_removes_only_expired_signatures_in_bounded_batches(
+    tmp_path: Path, database: str
+) -> None:
+    clock = FakeClock.from_real_time()
+    window = GatewayLimits().max_clock_skew_s
+    gateway = GatewayApp(tmp_path / "gw", clock, GatewayLimits(), database)
+    try:
+        # swept by hand here (its first request sweeps an empty table, then never again)
+        cache = SharedReplayCache(gateway.store, window, sweep_batch=2,
+                                  sweep_every_s=float("inf"))
+        start = clock()
+        # 5 requests dated an hour ago... (expired: a Date that old is refused anyway)
+        old = [f"old-{i}" for i in range(5)]
+        for i, sig in enumerate(old):
+            assert cache.first_time(sig, start - 3600 + i, start - 3600 + i)
+        # ...and 3 recent ones, one of them dated 14 minutes ahead
+        recent = {"now-0": start, "now-1": start - 60, "ahead": start + 14 * 60}
+        for sig, date in recent.items():
+            assert cache.first_time(sig, start, date)
+            assert not cache.first_time(sig, start, date)  # seen
+        assert _seen_count(database) == 8
+        assert [cache.sweep(start) for _ in range(4)] == [2, 2, 1, 0]  # bounded batches
+        assert _seen_count(database) == 3
+        for sig, date in recent.items():
+            assert not cache.first_time(sig, start, date)  # still refused after the sweep
+        # once a Date has left the window (and the clocks' margin) its row goes too
+        clock.now = start + window + CLOCKS_MARGIN_S + 1
+        assert cache.sweep(clock()) == 2
+        assert _seen_count(database) == 1  # the one dated ahead is still within its window
+        assert not cache.first_time("ahead", clock(), recent["ahead"])
+        # an expired row not yet swept does not block: the signature counts as new again
+        assert cache.first_time("ahead", start + 3 * 3600, recent["ahead"])
+    finally:
+        gateway.close()
+
+
+def test_requests_sweep_expired_signatures_as_they_come(tmp_path: Path, database: str) -> None:
+    """No separate job: the gateway's own requests sweep (at most every SWEEP_EVERY_S)."""
+    clock = FakeClock.from_real_time()
+    gateway = start_gateway(tmp_path / "gateway", clock=clock, database_url=database)
+    kiosk = TestKiosk(gateway.url, gateway.public_keys.signing_b64, clock, "KX-001")
+    try:
+        gateway.control.register_kiosk("KX-001", kiosk.public_b64)
+        for _ in range(3):
+            assert kiosk.call("GET", "/v1/kiosks/KX-001/ack").status == 200
+        assert _seen_count(database) == 3
+        clock.advance(GatewayLimits().max_clock_skew_s + CLOCKS_MARGIN_S + SWEEP_EVERY_S + 1)
+        assert kiosk.call("GET", "/v1/kiosks/KX-001/ack").status == 200
+        assert _seen_count(database) == 1  # the three expired went, the new one stays
+    finally:
+        kiosk.close()
+        gateway.stop()
+
+
+def _seen_count(database: str) -> int:
+    with psycopg.connect(database) as conn:
+        row = conn.execute("SELECT COUNT(*) FROM seen_signatures").fetchone()
+    assert row is not None
+    return int(row[0])

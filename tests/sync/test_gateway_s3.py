@@ -312,7 +312,7 @@ def test_two_processes_patching_one_upload_in_s3_never_corrupt_it(
     with gateway_process(data, database, extra) as url_a, \
             gateway_process(data, database, extra) as url_b:
         a = TestKiosk(url_a, signing, clock, "KX-001", key)
-        b = TestKiosk(url_b, signing, clock, "KX-001", key)
+        b = TestKiosk(url_b, signing, clock, "KX-001", key, last_dates=a.last_dates)
         try:
             app = seal_application(encryption, "KX-001", 1, {"scan": bytes(range(256)) * 400})
             sealed = app.documents["scan"]
