@@ -8,9 +8,10 @@
 # The version is the project's, then the commit's time and hash (0.1.0+20261205143000.gabc1234),
 # so a later commit is a newer package; DEB_VERSION overrides it. DEB_COMPRESS (xz) and
 # DEB_COMPRESS_LEVEL (3) choose dpkg-deb's compression (the tests use gzip 1: seconds, not minutes;
-# Debian 12's lintian refuses zstd). DVC_ARCHIVE_KEYRING ships the province's update key. The virtualenv is made with
-# Debian 12's /usr/bin/python3.11 at a staging path and moved: scripts' #! lines and pyvenv.cfg
-# are rewritten to /opt/dvc-kiosk/.venv and the bytecode is compiled with that path.
+# Debian 12's lintian refuses zstd). DVC_ARCHIVE_KEYRING ships the province's update key.
+# The virtualenv is made with Debian 12's /usr/bin/python3.11 at a staging path and moved:
+# scripts' #! lines and pyvenv.cfg are rewritten to /opt/dvc-kiosk/.venv and the bytecode is
+# compiled with that path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
