@@ -52,6 +52,8 @@ say "kiosk demo (vi, default theme)"
 "$kiosk" demo --out demo --lang vi --theme default --text-size 0 | tee demo.txt
 grep -q "application code:" demo.txt
 ls demo/*welcome*.png >/dev/null
+test -s demo/slip.png || { echo "kiosk demo wrote no slip image"; exit 1; }
+echo "screenshots: $(ls demo/*.png | wc -l) files, slip image $(stat -c %s demo/slip.png) bytes"
 
 say "kiosk run --simulate reaches Welcome"
 "$kiosk" run --simulate --windowed > run.log 2>&1 &
