@@ -33,6 +33,16 @@ def _no_config_found() -> str:
             "and `kiosk sim`.")
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text!r}")
+    return value
+
+
 def _handler(module: str, name: str) -> Callable[[argparse.Namespace, KioskConfig], int]:
     def run(args: argparse.Namespace, config: KioskConfig) -> int:
         func: Handler = getattr(importlib.import_module(f"kiosk.commands.{module}"), name)
@@ -101,6 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--data", type=Path, required=True)
+    serve.add_argument("--database", help="postgresql://... to keep the rows in PostgreSQL, "
+                       "shared by several gateway processes (default: SQLite in --data)")
+    serve.add_argument("--documents", help="'folder' (under --data) or s3://bucket[/prefix] "
+                       "(default: $DVC_GATEWAY_DOCUMENTS, else folder)")
+    serve.add_argument("--s3-endpoint", help="URL of an S3-compatible store that is not AWS "
+                       "(default: $DVC_GATEWAY_S3_ENDPOINT)")
+    serve.add_argument("--pool-size", type=_positive_int, help="most PostgreSQL connections "
+                       "this process opens (default: $DVC_GATEWAY_DB_POOL, else 8)")
 
     _add_sync_commands(sub)
     _add_admin_commands(sub)

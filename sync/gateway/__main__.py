@@ -12,6 +12,16 @@ from sync.gateway.storage import ENV_DOCUMENTS, ENV_S3_ENDPOINT, StorageConfig
 from sync.gateway.store import DEFAULT_POOL_SIZE, ENV_POOL_SIZE
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text!r}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sync.gateway", description=__doc__)
     parser.add_argument("--port", type=int, default=8780, help="0 picks a free port")
@@ -27,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--s3-endpoint", default=os.environ.get(ENV_S3_ENDPOINT) or None,
                         help="URL of an S3-compatible store that is not AWS (MinIO, Ceph...); "
                              f"default ${ENV_S3_ENDPOINT}")
-    parser.add_argument("--pool-size", type=int,
+    parser.add_argument("--pool-size", type=_positive_int,
                         default=int(os.environ.get(ENV_POOL_SIZE) or DEFAULT_POOL_SIZE),
                         help="most PostgreSQL connections this process opens "
                              f"(default ${ENV_POOL_SIZE} or {DEFAULT_POOL_SIZE})")

@@ -24,7 +24,7 @@ from sync.gateway.keys import GatewayPublicKeys
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.request import Request
 from sync.gateway.responses import Response, problem
-from sync.gateway.storage import StorageConfig
+from sync.gateway.storage import StorageConfig, parse_s3_url
 from sync.gateway.store import DEFAULT_POOL_SIZE
 from sync.gateway.wire import REASONS, finish
 from sync.protocol import headers as h
@@ -267,9 +267,17 @@ def start_gateway(
 def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1",
                database_url: str | None = None, *, storage: StorageConfig | None = None,
                pool_size: int = DEFAULT_POOL_SIZE) -> int:
-    """``kiosk gateway serve``: run until SIGINT/SIGTERM; 0 on a clean stop, 2 if it can't bind."""
+    """``python -m sync.gateway`` and ``kiosk gateway serve``: run until SIGINT/SIGTERM; 0 on a
+    clean stop, 2 if it can't bind or ``storage`` names no folder nor s3:// place."""
     from kiosk.logs import configure
 
+    documents = (storage or StorageConfig()).documents
+    if documents != "folder":
+        try:
+            parse_s3_url(documents)
+        except ValueError as exc:
+            print(f"gateway: {exc}")
+            return 2
     configure()  # scrubbed JSON lines, as every kiosk process (the gateway sees citizens too)
     logging.getLogger("sync.gateway").setLevel(logging.INFO)
     try:
