@@ -474,3 +474,36 @@ def _seen_count(database: str) -> int:
         row = conn.execute("SELECT COUNT(*) FROM seen_signatures").fetchone()
     assert row is not None
     return int(row[0])
+
+
+def test_gunicorn_workers_share_the_replay_cache(tmp_path: Path, database: str) -> None:
+    """The same signed request sent 12 times at once to 2 gunicorn workers: accepted once."""
+    data = tmp_path / "gw"
+    setup = GatewayApp(data, time.time, GatewayLimits(), database)
+    key = generate_signing_key()
+    GatewayControl(setup).register_kiosk("KX-001", public_key_b64(key))
+    setup.close()
+    with gunicorn_gateway(data, database, workers=2) as url:
+        for n in range(3):
+            headers = sign_request(key, "KX-001", "GET", "/v1/kiosks/KX-001/ack", b"",
+                                   now=float(int(time.time())) + n)
+            statuses = _get_together([url] * 12, "/v1/kiosks/KX-001/ack", headers)
+            assert statuses == [200] + [401] * 11, statuses
+
+
+def _get_together(urls: list[str], target: str, headers: dict[str, str]) -> list[int]:
+    """The same GET to every URL at the same moment, each on its own connection; sorted."""
+    statuses: list[int] = []
+    barrier = threading.Barrier(len(urls))
+
+    def send(url: str) -> None:
+        barrier.wait(timeout=30)
+        statuses.append(requests.get(url + target, headers=headers, timeout=30).status_code)
+
+    threads = [threading.Thread(target=send, args=(url,)) for url in urls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(statuses) == len(urls), "a request did not finish"
+    return sorted(statuses)
