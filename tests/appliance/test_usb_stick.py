@@ -324,15 +324,19 @@ exec sleep 600
 """
 
 
+HOST = ["unshare", "--mount", "--propagation", "shared", "sh", "-c", "echo ready; exec sleep 600"]
+
+
 @contextmanager
 def namespace(command: list[str]) -> Iterator[list[str]]:
-    """Start ``command`` (ends in a long sleep) in new namespaces; yields the nsenter prefix."""
+    """Start ``command`` in new namespaces; it says "ready" once inside them, then sleeps.
+    Yields the nsenter prefix (used only after "ready": before it, nsenter would enter the
+    namespaces the command was started from)."""
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        if command[-1] != "600":  # the sandbox script says when it is built
-            assert proc.stdout is not None
-            line = proc.stdout.readline()  # bounded: the script ends in a sleep or fails
-            assert line == "ready\n", (line, proc.stderr.read() if proc.stderr else "")
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # bounded: the script sleeps after "ready" or fails
+        assert line == "ready\n", (line, proc.stderr.read() if proc.stderr else "")
         yield ["nsenter", "-t", str(proc.pid), "-m", "--"]
     finally:
         proc.kill()
@@ -344,7 +348,7 @@ def namespace(command: list[str]) -> Iterator[list[str]]:
 
 @contextmanager
 def host_and_kiosk(rw_paths: list[Path]) -> Iterator[tuple[list[str], list[str]]]:
-    with namespace(["unshare", "--mount", "--propagation", "shared", "sleep", "600"]) as host:
+    with namespace(HOST) as host:
         sandbox = [*host, "unshare", "--mount", "--propagation", "slave",
                    "sh", "-c", SANDBOX, "sh", *map(str, rw_paths)]
         with namespace(sandbox) as kiosk:
@@ -381,7 +385,7 @@ def test_under_protect_system_strict_a_stick_already_in_needs_read_write_paths(
         tmp_path: Path, kiosk_data: KioskData, listed: bool) -> None:
     rw = [MOUNT_POINT, kiosk_data.folder] if listed else [kiosk_data.folder]
     with loop_stick(tmp_path, "exfat") as stick, \
-            namespace(["unshare", "--mount", "--propagation", "shared", "sleep", "600"]) as host:
+            namespace(HOST) as host:
         stick.ns = host
         stick.mount()  # in the kiosk at boot: mounted before kiosk.service starts
         sandbox = [*host, "unshare", "--mount", "--propagation", "slave",
