@@ -52,7 +52,7 @@ def install(root: Path, prefix: Path | None = None) -> Installed:
     prefix = default_prefix() if prefix is None else prefix
     files: list[Path] = []
     unit_dir = root / "etc/systemd/system"
-    for unit in sorted(SYSTEMD_DIR.glob("*.service")) + sorted(SYSTEMD_DIR.glob("*.timer")):
+    for unit in (p for kind in UNIT_KINDS for p in sorted(SYSTEMD_DIR.glob(f"*.{kind}"))):
         files.append(_render(unit, unit_dir / unit.name, prefix))
     for conf in sorted((SYSTEMD_DIR / "tmpfiles").glob("*.conf")):
         files.append(_render(conf, root / "etc/tmpfiles.d" / conf.name, prefix))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.paths import REPO_ROOT, SYSTEMD_DIR
+from kiosk.system_install import install, package_tree
 
 pytestmark = pytest.mark.skipif(shutil.which("systemd-analyze") is None,
                                 reason="systemd-analyze is part of systemd (make apt)")
@@ -53,6 +54,16 @@ def test_every_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     result = _analyze("verify", "--man=no", *map(str, units))
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == ""
+
+
+def test_both_installers_ship_every_unit(tmp_path: Path) -> None:
+    """`kiosk system install` and the Debian package's tree carry the same units as systemd/."""
+    names = {u.name for u in _units()}
+    install(tmp_path / "a", prefix=Path("/opt/dvc-kiosk"))
+    assert {p.name for p in (tmp_path / "a/etc/systemd/system").iterdir()} == names
+    package_tree(tmp_path / "b")
+    assert {p.name for p in (tmp_path / "b/lib/systemd/system").iterdir()} == names
+    assert (tmp_path / "b/lib/udev/rules.d/71-dvc-kiosk-usb.rules").is_file()
 
 
 def test_the_units_are_hardened_as_documented() -> None:
