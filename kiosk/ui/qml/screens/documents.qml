@@ -14,6 +14,7 @@ Item {
         text: docs.scanning ? i18n.t.documents_scanning : i18n.t.documents_intro
     }
     Flickable {
+        id: docList
         anchors.top: intro.bottom
         anchors.topMargin: units.mm(4)
         anchors.bottom: msgBox.top
@@ -140,6 +141,7 @@ Item {
             text: docs.message
         }
     }
+    ScrollHint { flick: docList }  // more documents below
     Rectangle {  // one scanned page, large enough to judge (tapped thumbnail)
         id: pageViewer
         objectName: "pageViewer"

@@ -71,25 +71,9 @@ Item {
             }
         }
     }
-    Rectangle {
-        id: more
-        objectName: "scrollHint"
-        visible: !screen.showingDetails && col.height > flick.height && !flick.atYEnd
-        anchors.bottom: parent.bottom
-        anchors.horizontalCenter: parent.horizontalCenter
-        width: hint.implicitWidth + units.mm(10)
-        height: hint.implicitHeight + units.mm(4)
-        radius: height / 2
-        color: theme.c.surface
-        border.color: theme.c.border
-        border.width: units.mm(0.5)
-        Body {
-            id: hint
-            anchors.centerIn: parent
-            width: implicitWidth
-            font.bold: true
-            text: i18n.t.scroll_more
-        }
+    ScrollHint {
+        flick: flick
+        visible: !screen.showingDetails && flick.contentHeight > flick.height + 1 && !flick.atYEnd
     }
 
     // Before login: what this procedure asks of the citizen (shown and spoken).

@@ -3,65 +3,75 @@ import "../components"
 
 Item {
     objectName: "screen_welcome"
-    Column {
-        anchors.centerIn: parent
-        width: Math.min(parent.width, units.mm(260))
-        spacing: units.mm(portrait ? 12 : 7)
-        Heading {
-            objectName: "welcomeTitle"
-            horizontalAlignment: Text.AlignHCenter
-            font.pixelSize: units.huge_px
-            text: i18n.t.welcome_title
-        }
-        Body {
-            horizontalAlignment: Text.AlignHCenter
-            text: i18n.t.welcome_subtitle.arg(flow.commune_name)
-        }
-        KButton {
-            objectName: "startButton"
-            width: parent.width
-            minHeight: units.mm(portrait ? 45 : 30)
-            text: i18n.t.welcome_start
-            sub: i18n.t.welcome_start_sub
-            onClicked: flow.start()
-        }
-        Row {
-            width: parent.width
-            spacing: units.mm(6)
-            KButton {
-                objectName: "lookupButton"
-                width: (parent.width - parent.spacing) / 2
-                kind: "secondary"
-                minHeight: units.mm(portrait ? 32 : 18)
-                text: i18n.t.welcome_lookup
-                sub: i18n.t.welcome_lookup_sub
-                onClicked: flow.open_lookup()
-            }
-            KButton {
-                objectName: "queueButton"
-                width: (parent.width - parent.spacing) / 2
-                kind: "secondary"
-                minHeight: units.mm(portrait ? 32 : 18)
-                text: i18n.t.welcome_queue
-                sub: i18n.t.welcome_queue_sub
-                onClicked: flow.open_queue()
-            }
-        }
-        Row {
+    // Centred when it fits; at the largest text on a landscape panel it scrolls, with the cue.
+    Flickable {
+        id: flick
+        anchors.fill: parent
+        contentHeight: Math.max(height, col.height)
+        clip: true
+        Column {
+            id: col
+            y: Math.max(0, (flick.height - height) / 2)
             anchors.horizontalCenter: parent.horizontalCenter
-            spacing: units.mm(6)
-            KButton {
-                objectName: "langViButton"
-                kind: i18n.lang === "vi" ? "primary" : "secondary"
-                text: "Tiếng Việt"
-                onClicked: i18n.set_language("vi")
+            width: Math.min(flick.width, units.mm(260))
+            spacing: units.mm(portrait ? 12 : 7)
+            Heading {
+                objectName: "welcomeTitle"
+                horizontalAlignment: Text.AlignHCenter
+                font.pixelSize: units.huge_px
+                text: i18n.t.welcome_title
+            }
+            Body {
+                horizontalAlignment: Text.AlignHCenter
+                text: i18n.t.welcome_subtitle.arg(flow.commune_name)
             }
             KButton {
-                objectName: "langEnButton"
-                kind: i18n.lang === "en" ? "primary" : "secondary"
-                text: "English"
-                onClicked: i18n.set_language("en")
+                objectName: "startButton"
+                width: parent.width
+                minHeight: units.mm(portrait ? 45 : 30)
+                text: i18n.t.welcome_start
+                sub: i18n.t.welcome_start_sub
+                onClicked: flow.start()
+            }
+            Row {
+                width: parent.width
+                spacing: units.mm(6)
+                KButton {
+                    objectName: "lookupButton"
+                    width: (parent.width - parent.spacing) / 2
+                    kind: "secondary"
+                    minHeight: units.mm(portrait ? 32 : 18)
+                    text: i18n.t.welcome_lookup
+                    sub: i18n.t.welcome_lookup_sub
+                    onClicked: flow.open_lookup()
+                }
+                KButton {
+                    objectName: "queueButton"
+                    width: (parent.width - parent.spacing) / 2
+                    kind: "secondary"
+                    minHeight: units.mm(portrait ? 32 : 18)
+                    text: i18n.t.welcome_queue
+                    sub: i18n.t.welcome_queue_sub
+                    onClicked: flow.open_queue()
+                }
+            }
+            Row {
+                anchors.horizontalCenter: parent.horizontalCenter
+                spacing: units.mm(6)
+                KButton {
+                    objectName: "langViButton"
+                    kind: i18n.lang === "vi" ? "primary" : "secondary"
+                    text: "Tiếng Việt"
+                    onClicked: i18n.set_language("vi")
+                }
+                KButton {
+                    objectName: "langEnButton"
+                    kind: i18n.lang === "en" ? "primary" : "secondary"
+                    text: "English"
+                    onClicked: i18n.set_language("en")
+                }
             }
         }
     }
+    ScrollHint { flick: flick }
 }
