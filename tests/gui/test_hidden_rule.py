@@ -2,7 +2,8 @@
 
 tests/gui/fixtures/hidden_cases.qml holds one item per case: those named "bad…" are clipped by a
 box, elided, wrapped past a clipping box, outside the window, under a cover, or below the fold of a
-scroll view that cannot scroll, does not scroll by touch, has no cue or hides it; those named "ok…"
+scroll view that cannot scroll, does not scroll by touch, has no cue or hides it, or in a list that
+runs on under the navigation bar (the review's last row once did); those named "ok…"
 are seen whole or reachable by scrolling a view whose "Còn nữa" cue is shown.
 """
 
@@ -56,6 +57,7 @@ def test_clipped_truncated_and_unreachable_items_are_reported(window: QQuickWind
         "badCannotScroll",
         "badNotInteractive",
         "badCueNotShown",
+        "badBehindNavBar",
     }, found
     assert "elided" in found["badElided"]
     assert "clips its own text" in found["badWrappedAndClipped"]
@@ -66,6 +68,7 @@ def test_clipped_truncated_and_unreachable_items_are_reported(window: QQuickWind
     assert "no scrolling" in found["badCannotScroll"]
     assert "cannot be scrolled" in found["badNotInteractive"]
     assert "cue is not shown" in found["badCueNotShown"]
+    assert "behind the NavBar" in found["badBehindNavBar"]
 
 
 def test_an_item_reachable_by_scrolling_is_not_reported(window: QQuickWindow) -> None:
