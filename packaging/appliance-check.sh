@@ -8,8 +8,10 @@
 # package with its dependencies, then `kiosk --version`, `kiosk devices list`, `systemd-analyze
 # verify` of the installed units, the UI itself (`kiosk demo` offscreen), an upgrade to a newer
 # build (the technician's kiosk.toml and the kiosk's data kept, the running services asked to
-# restart), `dpkg -r` and `dpkg --purge` (data kept). Every command is printed with its output;
-# any failure stops the check with a non-zero exit.
+# restart), `dpkg -r` and `dpkg --purge` (data kept). NEW_DEB=path: upgrade first to that second
+# real build (make deb with DEB_VERSION bumped), then to a re-versioned copy of it whose shipped
+# kiosk.toml changed (the conffile question); without NEW_DEB only the re-versioned one.
+# Every command is printed with its output; any failure stops the check with a non-zero exit.
 #
 # A chroot runs no systemd: units are enabled (deb-systemd-helper's symlinks are checked) but
 # not started, and "restarted after the upgrade" is shown by what the maintainer scripts ask of
@@ -183,53 +185,82 @@ chroot "$root" chown kiosk:kiosk /var/lib/dvc-kiosk/data/marker-application.txt
 cat "$work/data.before"
 config_sha=$(sha /etc/dvc-kiosk/kiosk.toml)
 
-step "a newer build of the package"
-# the same package re-versioned (what dpkg does on an upgrade does not depend on the payload):
-# Version bumped, a later build time (so kiosk --version shows the new build), and the shipped
-# kiosk.toml changed, so dpkg meets a conffile both the technician and the package changed
-new_version="$version.1"
+build_time_of() {  # the BUILD_TIME stamped in a .deb
+  dpkg-deb --fsys-tarfile "$1" \
+    | tar -xOf - ./opt/dvc-kiosk/.venv/lib/python3.11/site-packages/kiosk/build_info.py \
+    | sed -n 's/^BUILD_TIME = "\(.*\)"$/\1/p'
+}
+shipped_config() { dpkg-deb --fsys-tarfile "$1" | tar -xOf - ./etc/dvc-kiosk/kiosk.toml | sha256sum; }
+
+# upgrade_to DEB: dpkg -i it over what is installed, as kiosk system update does; the new version
+# and build run, the technician's kiosk.toml and every file of the data are kept, postinst asks
+# for the running services to restart and prerm stops nothing
+upgrade_to() {
+  local new_deb=$1 before=$2 new_version new_build changed=""
+  new_version=$(dpkg-deb -f "$new_deb" Version)
+  new_build=$(build_time_of "$new_deb")
+  dpkg --compare-versions "$new_version" gt "$(dpkg-deb -f "$before" Version)" \
+    || fail "$new_version is not newer than what is installed"
+  [ "$(shipped_config "$new_deb")" = "$(shipped_config "$before")" ] || changed=changed
+  step "upgrade to $new_version (build $new_build; shipped kiosk.toml ${changed:-unchanged})"
+  cp "$new_deb" "$root/tmp/"
+  : > "$root/var/log/policy-rc.d.log"
+  mkdir -p "$root/run/systemd/system"   # the maintainer scripts now believe systemd is running
+  rm -f "$root/etc/dvc-kiosk/kiosk.toml.dpkg-dist"
+  in_root env POLICY_RC_D_EXIT=104 dpkg --force-confdef --force-confold -i "/tmp/$(basename "$new_deb")" 2>&1 \
+    | grep -v "^System has not been booted\|^Failed to connect to bus\|Could not execute systemctl" \
+    | tee "$work/upgrade"
+  [ "${PIPESTATUS[0]}" = 0 ] || fail "the upgrade"
+  in_root kiosk --version | tee "$work/version2"
+  expect "$work/version2" "^build: $new_build, from a built package" "the new build runs"
+  in_root dpkg-query -W -f='${Version}\n' dvc-kiosk | tee "$work/status2"
+  expect "$work/status2" "^$(literal "$new_version")$" "the newer version is installed"
+  [ "$(sha /etc/dvc-kiosk/kiosk.toml)" = "$config_sha" ] || fail "the technician's kiosk.toml was replaced"
+  grep -n '^commune_name' "$root/etc/dvc-kiosk/kiosk.toml"
+  echo "ok: the technician's kiosk.toml is kept"
+  if [ -n "$changed" ]; then
+    [ -f "$root/etc/dvc-kiosk/kiosk.toml.dpkg-dist" ] || fail "no kiosk.toml.dpkg-dist"
+    echo "ok: the package's new kiosk.toml is beside it as kiosk.toml.dpkg-dist"
+  fi
+  (cd "$root" && find var/lib/dvc-kiosk -type f -print0 | sort -z | xargs -0 sha256sum) > "$work/data.after"
+  diff "$work/data.before" "$work/data.after" || fail "data under /var/lib/dvc-kiosk changed"
+  echo "ok: /var/lib/dvc-kiosk unchanged ($(wc -l < "$work/data.before") files)"
+  echo "what the maintainer scripts asked of the services (policy-rc.d's record):"
+  tee "$work/asked" < "$root/var/log/policy-rc.d.log"
+  for unit in kiosk.service kiosk-sync.service kiosk-speech.service; do
+    expect "$work/asked" "^$unit try-restart$" "postinst restarts $unit if running"
+  done
+  if grep -q " stop$" "$work/asked"; then fail "an upgrade must not stop the services in prerm"; fi
+  echo "ok: nothing stopped by prerm on upgrade"
+}
+
+installed=$deb
+if [ -n "${NEW_DEB:-}" ]; then  # a second real build (make deb with DEB_VERSION bumped)
+  NEW_DEB=$(realpath "$NEW_DEB")
+  upgrade_to "$NEW_DEB" "$installed"
+  installed=$NEW_DEB
+fi
+
+step "a newer build of the package, re-versioned"
+# the installed package re-versioned (what dpkg does on an upgrade does not depend on the
+# payload): Version bumped, a later build time (so kiosk --version shows the new build), and the
+# shipped kiosk.toml changed, so dpkg meets a conffile both the technician and the package changed
+base_version=$(dpkg-deb -f "$installed" Version)
 new=$work/new
-dpkg-deb -R "$deb" "$new"
-sed -i "s/^Version: .*/Version: $new_version/" "$new/DEBIAN/control"
+dpkg-deb -R "$installed" "$new"
+sed -i "s/^Version: .*/Version: $base_version.1/" "$new/DEBIAN/control"
 build_py=$(ls "$new"/opt/dvc-kiosk/.venv/lib/python3.11/site-packages/kiosk/build_info.py)
-old_build=$(sed -n 's/^BUILD_TIME = "\(.*\)"$/\1/p' "$build_py")
-new_build=$(date -u -d "$old_build + 1 hour" +%Y-%m-%dT%H:%M:%SZ)
+new_build=$(date -u -d "$(build_time_of "$installed") + 1 hour" +%Y-%m-%dT%H:%M:%SZ)
 sed -i "s/^BUILD_TIME = .*/BUILD_TIME = \"$new_build\"/" "$build_py"
 python3.11 -m compileall -q -s "$new" -p / "$build_py" >/dev/null  # its bytecode too, as make deb does
 printf '\n# (a line added by the newer build)\n' >> "$new/etc/dvc-kiosk/kiosk.toml"
 (cd "$new" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | sort -z | xargs -0 md5sum) > "$new/DEBIAN/md5sums"
-new_deb=$work/dvc-kiosk_${new_version}_$(dpkg-deb -f "$deb" Architecture).deb
-dpkg-deb --root-owner-group -Znone --build "$new" "$new_deb" >/dev/null
+repacked=$work/dvc-kiosk_${base_version}.1_$(dpkg-deb -f "$deb" Architecture).deb
+dpkg-deb --root-owner-group -Znone --build "$new" "$repacked" >/dev/null
 rm -rf "$new"
-echo "built $(basename "$new_deb"): build $new_build"
-
-step "upgrade: dpkg -i the newer build (the technician's config kept, as kiosk system update does)"
-cp "$new_deb" "$root/tmp/"
-: > "$root/var/log/policy-rc.d.log"
-mkdir -p "$root/run/systemd/system"   # the maintainer scripts now believe systemd is running
-in_root env POLICY_RC_D_EXIT=104 dpkg --force-confdef --force-confold -i "/tmp/$(basename "$new_deb")" 2>&1 \
-  | grep -v "^System has not been booted\|^Failed to connect to bus\|Could not execute systemctl" \
-  | tee "$work/upgrade"
-[ "${PIPESTATUS[0]}" = 0 ] || fail "the upgrade"
-in_root kiosk --version | tee "$work/version2"
-expect "$work/version2" "^build: $new_build, from a built package" "the new build runs"
-in_root dpkg-query -W -f='${Version}\n' dvc-kiosk | tee "$work/status2"
-expect "$work/status2" "^$(literal "$new_version")$" "the newer version is installed"
-[ "$(sha /etc/dvc-kiosk/kiosk.toml)" = "$config_sha" ] || fail "the technician's kiosk.toml was replaced"
-grep -n '^commune_name' "$root/etc/dvc-kiosk/kiosk.toml"
-echo "ok: the technician's kiosk.toml is kept"
-[ -f "$root/etc/dvc-kiosk/kiosk.toml.dpkg-dist" ] || fail "no kiosk.toml.dpkg-dist"
-echo "ok: the package's new kiosk.toml is beside it as kiosk.toml.dpkg-dist"
-(cd "$root" && find var/lib/dvc-kiosk -type f -print0 | sort -z | xargs -0 sha256sum) > "$work/data.after"
-diff "$work/data.before" "$work/data.after" || fail "data under /var/lib/dvc-kiosk changed"
-echo "ok: /var/lib/dvc-kiosk unchanged ($(wc -l < "$work/data.before") files)"
-echo "what the maintainer scripts asked of the services (policy-rc.d's record):"
-cat "$root/var/log/policy-rc.d.log" | tee "$work/asked"
-for unit in kiosk.service kiosk-sync.service kiosk-speech.service; do
-  expect "$work/asked" "^$unit try-restart$" "postinst restarts $unit if running"
-done
-grep -q " stop$" "$work/asked" && fail "an upgrade must not stop the services in prerm"
-echo "ok: nothing stopped by prerm on upgrade"
+echo "built $(basename "$repacked"): build $new_build"
+upgrade_to "$repacked" "$installed"
+new_version=$(dpkg-deb -f "$repacked" Version)
 
 step "dpkg -r dvc-kiosk (the data stays)"
 : > "$root/var/log/policy-rc.d.log"

@@ -3,8 +3,9 @@
 Runs ``packaging/build-deb.sh`` (what ``make deb`` runs) and ``packaging/appliance-check.sh``
 (what ``make appliance-check`` runs): install with the dependencies in a throwaway Debian 12
 root, ``kiosk --version``, ``kiosk devices list``, ``systemd-analyze verify``, ``kiosk demo``
-from the package, an upgrade keeping the technician's config and the data, ``dpkg -r`` and
-``dpkg --purge`` keeping the data. The script exits non-zero on the first failed expectation;
+from the package, upgrades to a second real build (newer version, later build time) and to a
+re-versioned copy whose shipped kiosk.toml changed, keeping the technician's config and the data,
+``dpkg -r`` and ``dpkg --purge`` keeping the data. The script exits non-zero on the first failed expectation;
 this test also reads its report for each of them.
 
 Needs root (chroot, dpkg in the throwaway root), debootstrap and lintian (``make test`` installs
@@ -40,6 +41,10 @@ EXPECTED = (
     "ok: every library found",
     "ok: the demo sealed an application",
     "ok: kiosk provision made this kiosk's key",
+    "upgrade to {version}+1 (build ",
+    "shipped kiosk.toml unchanged)",
+    "shipped kiosk.toml changed)",
+    "ok: the package's new kiosk.toml is beside it as kiosk.toml.dpkg-dist",
     "ok: the new build runs",
     "ok: the technician's kiosk.toml is kept",
     "ok: /var/lib/dvc-kiosk unchanged",
@@ -69,12 +74,19 @@ def test_deb_installs_upgrades_and_removes_on_debian_12(tmp_path: Path) -> None:
     env = {**os.environ, "DEB_COMPRESS": "gzip", "DEB_COMPRESS_LEVEL": "1",
            "PY": str(REPO_ROOT / ".venv/bin/python")}
     env.pop("KIOSK_CONFIG", None)
-    dist = tmp_path / "dist"
+    dist, later = tmp_path / "dist", tmp_path / "later"
     built = _run(["packaging/build-deb.sh", "requirements/runtime.txt", str(dist)], env, 1200)
-    debs = sorted(dist.glob("dvc-kiosk_*.deb"))
-    assert len(debs) == 1, built
+    (deb,) = dist.glob("dvc-kiosk_*.deb")
     assert "build time 20" in built
-    report = _run(["packaging/appliance-check.sh", str(dist)], env, 2400)
-    missing = [line for line in EXPECTED if line not in report]
+    version = subprocess.run(["dpkg-deb", "-f", str(deb), "Version"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+    # a second real build, newer (DEB_VERSION) and built an hour later (SOURCE_DATE_EPOCH)
+    commit_time = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=REPO_ROOT,
+                                 capture_output=True, text=True, check=True).stdout.strip()
+    _run(["packaging/build-deb.sh", "requirements/runtime.txt", str(later)],
+         {**env, "DEB_VERSION": f"{version}+1", "SOURCE_DATE_EPOCH": str(int(commit_time) + 3600)}, 1200)
+    (newer,) = later.glob("dvc-kiosk_*.deb")
+    report = _run(["packaging/appliance-check.sh", str(dist)], {**env, "NEW_DEB": str(newer)}, 2400)
+    missing = [line for line in (s.format(version=version) for s in EXPECTED) if line not in report]
     assert not missing, f"not shown: {missing}\n{report[-6000:]}"
     assert "APPLIANCE CHECK FAILED" not in report
