@@ -65,33 +65,33 @@ Item {
 
     Component {
         id: choiceList
-        Item {
+        Flickable {
+            id: choiceFlick
             readonly property real used: opts.height
-            Flickable {
-                id: choiceFlick
-                anchors.fill: parent
-                contentHeight: opts.height
-                clip: true
-                Grid {
-                    id: opts
-                    width: parent.width
-                    columns: form.options.length > 4 ? 2 : 1
-                    spacing: units.mm(4)
-                    Repeater {
-                        model: form.options
-                        KButton {
-                            required property var modelData
-                            required property int index
-                            objectName: "option_" + index
-                            width: (opts.width - (opts.columns - 1) * opts.spacing) / opts.columns
-                            kind: form.value_text === modelData.value ? "primary" : "secondary"
-                            text: (form.value_text === modelData.value ? "✓ " : "") + modelData.label
-                            onClicked: form.choose(modelData.value)
-                        }
+            contentHeight: opts.height
+            clip: true
+            Grid {
+                id: opts
+                width: parent.width
+                columns: form.options.length > 4 ? 2 : 1
+                spacing: units.mm(4)
+                Repeater {
+                    model: form.options
+                    KButton {
+                        required property var modelData
+                        required property int index
+                        objectName: "option_" + index
+                        width: (opts.width - (opts.columns - 1) * opts.spacing) / opts.columns
+                        kind: form.value_text === modelData.value ? "primary" : "secondary"
+                        text: (form.value_text === modelData.value ? "✓ " : "") + modelData.label
+                        onClicked: form.choose(modelData.value)
                     }
                 }
             }
-            ScrollHint { flick: choiceFlick }  // more answers below
+            ScrollHint {  // more answers below; on the view itself, so it does not scroll away
+                parent: choiceFlick
+                flick: choiceFlick
+            }
         }
     }
 

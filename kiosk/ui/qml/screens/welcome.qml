@@ -2,18 +2,19 @@ import QtQuick
 import "../components"
 
 Item {
+    id: screen
     objectName: "screen_welcome"
     // Centred when it fits; at the largest text on a landscape panel it scrolls, with the cue.
     Flickable {
         id: flick
         anchors.fill: parent
         contentHeight: Math.max(height, col.height)
+        interactive: contentHeight > height + 1  // a tap on a screen that fits is only a tap
         clip: true
         Column {
             id: col
-            y: Math.max(0, (flick.height - height) / 2)
-            anchors.horizontalCenter: parent.horizontalCenter
-            width: Math.min(flick.width, units.mm(260))
+            anchors.centerIn: parent  // the content is the view's height when it fits
+            width: Math.min(screen.width, units.mm(260))
             spacing: units.mm(portrait ? 12 : 7)
             Heading {
                 objectName: "welcomeTitle"
