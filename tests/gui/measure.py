@@ -243,6 +243,8 @@ def _self_problem(item: QQuickItem) -> str | None:
         return "cut short (elided or past its maximum lines)"
     if item.clip() and not _inside(_box(item), _drawn(item)):
         return "clips its own text (taller or wider than its box)"
+    if not _inside(_box(item), _drawn(item)):  # a word longer than the line: under its neighbours
+        return "runs past its own box (a word too long for its width, or a box too short)"
     return None
 
 

@@ -1,10 +1,10 @@
 """The "nothing clipped or hidden" rule of the accessibility walk, on a fixture made to break it.
 
-tests/gui/fixtures/hidden_cases.qml holds one item per case: those named "bad…" are clipped by a
-box, elided, wrapped past a clipping box, outside the window, under a cover, or below the fold of a
-scroll view that cannot scroll, does not scroll by touch, has no cue or hides it, or in a list that
-runs on under the navigation bar (the review's last row once did); those named "ok…"
-are seen whole or reachable by scrolling a view whose "Còn nữa" cue is shown.
+tests/gui/fixtures/hidden_cases.qml holds one item per case. Those named "bad…" are clipped by a
+box, elided, wrapped past a clipping box, a word longer than its line, outside the window, under
+a cover, below the fold of a scroll view that cannot scroll, does not scroll by touch, has no cue
+or hides it, or in a list that runs on under the navigation bar (the review's last row once did).
+Those named "ok…" are seen whole or reachable by scrolling a view whose "Còn nữa" cue is shown.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ def test_clipped_truncated_and_unreachable_items_are_reported(window: QQuickWind
         "badNotInteractive",
         "badCueNotShown",
         "badBehindNavBar",
+        "badWordTooLong",
     }, found
     assert "elided" in found["badElided"]
     assert "clips its own text" in found["badWrappedAndClipped"]
@@ -69,6 +70,7 @@ def test_clipped_truncated_and_unreachable_items_are_reported(window: QQuickWind
     assert "cannot be scrolled" in found["badNotInteractive"]
     assert "cue is not shown" in found["badCueNotShown"]
     assert "behind the NavBar" in found["badBehindNavBar"]
+    assert "runs past its own box" in found["badWordTooLong"]
 
 
 def test_an_item_reachable_by_scrolling_is_not_reported(window: QQuickWindow) -> None:

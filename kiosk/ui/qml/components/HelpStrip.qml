@@ -18,13 +18,17 @@ Rectangle {
         anchors.right: parent.right
         anchors.leftMargin: units.mm(8)
         anchors.rightMargin: units.mm(8)
-        height: Math.max(stepText.implicitHeight, row.implicitHeight)
+        // "Bước 3/7" beside the buttons; above them when it would not fit on one line there.
+        readonly property bool stacked: stepWidth.advanceWidth > width - row.width - units.mm(4)
+        height: stacked ? stepText.implicitHeight + units.mm(2) + row.implicitHeight
+                        : Math.max(stepText.implicitHeight, row.implicitHeight)
+        TextMetrics { id: stepWidth; font: stepText.font; text: stepText.text }
         Text {
             id: stepText
             objectName: "stepIndicator"
             anchors.left: parent.left
-            anchors.verticalCenter: parent.verticalCenter
-            width: parent.width - row.width - units.mm(4)
+            y: bar.stacked ? 0 : (bar.height - height) / 2
+            width: bar.stacked ? parent.width : parent.width - row.width - units.mm(4)
             color: theme.c.text
             font.pixelSize: units.body_px
             font.bold: true
@@ -34,7 +38,7 @@ Rectangle {
         Row {
             id: row
             anchors.right: parent.right
-            anchors.verticalCenter: parent.verticalCenter
+            y: bar.stacked ? bar.height - height : (bar.height - height) / 2
             spacing: units.mm(4)
             KButton {
                 objectName: "helpCallStaff"

@@ -11,7 +11,12 @@ Grid {
     columns: 3
     spacing: units.mm(3)
     readonly property real key: units.mm(portrait ? 28 : 22)
-    property real keyWidth: key * 1.6  // a screen may widen the keys to fill its width
+    // Wide enough for "⌫ Xóa" / "Đồng ý" on one line at the text size chosen (never past the key).
+    readonly property real labelWidth: Math.max(eraseText.advanceWidth, okText.advanceWidth)
+                                       + units.mm(12)
+    property real keyWidth: Math.max(key * 1.6, labelWidth)  // a screen may widen the keys
+    TextMetrics { id: eraseText; font.pixelSize: units.body_px; font.bold: true; text: i18n.t.keypad_erase }
+    TextMetrics { id: okText; font.pixelSize: units.body_px; font.bold: true; text: i18n.t.keypad_ok }
 
     Repeater {
         model: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "ok"]

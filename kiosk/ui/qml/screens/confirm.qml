@@ -97,7 +97,7 @@ Item {
         }
         Keypad {
             prefix: "confirm"
-            keyWidth: portrait ? (grid.width - 2 * spacing) / 3 : key * 1.6
+            keyWidth: portrait ? (grid.width - 2 * spacing) / 3 : Math.max(key * 1.6, labelWidth)
             okEnabled: confirm.typed.length === 6 && confirm.mode !== "otp_sending"
             onDigit: (d) => confirm.digit(d)
             onErase: confirm.erase()

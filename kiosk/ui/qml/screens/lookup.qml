@@ -10,7 +10,9 @@ Item {
         columns: portrait ? 1 : 2
         spacing: units.mm(portrait ? 6 : 12)
         Column {
-            width: portrait ? parent.width : parent.width * 0.5
+            // half the width, less when the keypad needs more for its labels at a large size
+            width: portrait ? parent.width : Math.min(parent.width * 0.5,
+                                                      parent.width - pad.width - grid.spacing)
             spacing: units.mm(5)
             Heading { text: i18n.t.lookup_title }
             Body { text: i18n.t.lookup_body }
@@ -48,8 +50,9 @@ Item {
             }
         }
         Keypad {
+            id: pad
             prefix: "lookup"
-            keyWidth: portrait ? (grid.width - 2 * spacing) / 3 : key * 1.6  // big keys, as confirm's
+            keyWidth: portrait ? (grid.width - 2 * spacing) / 3 : Math.max(key * 1.6, labelWidth)  // big keys, as confirm's
             okEnabled: lookup.typed.length > 0
             onDigit: (d) => lookup.digit(d)
             onErase: lookup.erase()

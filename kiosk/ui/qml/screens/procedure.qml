@@ -45,9 +45,12 @@ Item {
                     required property var modelData
                     width: col.width
                     spacing: units.mm(4)
+                    FontMetrics { id: groupFont; font: groupLabel.font }
                     Body {
                         id: groupLabel
-                        width: units.mm(55)
+                        // wider than 55 mm only when one word ("registration") would not fit
+                        width: Math.max(units.mm(55), ...modelData.group.split(" ").map(
+                                            w => Math.ceil(groupFont.advanceWidth(w)) + 2))
                         text: modelData.group
                         font.bold: true
                         color: theme.c.muted
