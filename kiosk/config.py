@@ -189,8 +189,9 @@ class GatewaySection(_Section):
 
 
 class VoiceSection(_Section):
-    # "auto": speech-dispatcher when it answers within a second, else silent (logged);
-    # "speechd" insists; "mock" is silent (tests, screenshots).
+    # "auto" and "speechd": speech-dispatcher, from a thread of its own (kiosk.speech.SpeechClient):
+    # never delays the start; silent with text while the daemon is absent or wedged (reported),
+    # back by itself when it answers again. "mock" is silent (tests, screenshots).
     engine: Literal["auto", "speechd", "mock"] = "auto"
 
 

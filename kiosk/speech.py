@@ -1,9 +1,16 @@
-"""Speech: choosing the text-to-speech engine without hanging, and the speaker self-test.
+"""Speech: the kiosk's voice through speech-dispatcher, never in the way of the UI; the speaker
+self-test.
 
-Qt's speechd engine connects to speech-dispatcher in its constructor, on the GUI thread; when the
-daemon is wedged that call never returns and the kiosk never shows its Welcome screen. So "auto"
-first asks speech-dispatcher over its SSIP socket, with a one-second timeout, and falls back to
-the silent engine (and says so in the log) when it does not answer.
+Nothing about speech may delay the start or block the GUI thread. Qt's speechd engine connected
+and listed the voices in its constructor, on the GUI thread: after one utterance failed on a
+sound device that cannot be opened, speech-dispatcher forwards LIST SYNTHESIS_VOICES to its
+wedged output module and never answers, so the next kiosk start never reached Welcome (60 s,
+TimeoutStartSec). The kiosk's voice is therefore `SpeechClient`: a small SSIP client on a thread
+of its own, every read with a deadline. The GUI only puts utterances on its queue. While
+speech-dispatcher is absent, wedged or its audio never finishes, the client says so
+(`status()`: the technician's status, the metrics, the log), the kiosk runs silent with its text
+on screen, and the client tries again every few seconds, so the voice comes back by itself when
+speech-dispatcher does.
 
 On an appliance speech-dispatcher is started by kiosk-speech.service (ALSA, espeak-ng, Vietnamese
 by default) before kiosk.service, which points SPEECHD_ADDRESS at its socket. `kiosk devices test
@@ -14,9 +21,13 @@ utterance; when the ALSA device cannot be opened, BEGIN comes and END never does
 
 from __future__ import annotations
 
+import logging
 import os
+import queue
 import socket
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,11 +64,10 @@ def speechd_answers(path: Path, timeout_s: float = 1.0) -> bool:
 
 
 def tts_engine(config: KioskConfig) -> str:
-    match config.voice.engine:
-        case "auto":
-            return "speechd" if speechd_answers(speechd_socket()) else "mock"
-        case engine:
-            return engine
+    """The engine the kiosk's Voice uses: "speechd" (the `SpeechClient`, which never blocks and
+    reports a daemon that is not there) or "mock" (silent). Nothing is asked of speech-dispatcher
+    here: the start does not wait for it."""
+    return "mock" if config.voice.engine == "mock" else "speechd"
 
 
 # -- the speaker self-test (SSIP, no Qt) ---------------------------------------------------------
@@ -75,6 +85,7 @@ class _Ssip:
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._sock.settimeout(timeout_s)
         self._buf = b""
+        self.events: list[tuple[int, str]] = []  # 7xx events read while waiting for a reply
         try:
             self._sock.connect(str(path))
         except OSError:
@@ -105,11 +116,36 @@ class _Ssip:
                 return int(line[:3]), line[4:]
 
     def command(self, text: str, deadline: float) -> str:
+        self._sock.settimeout(max(0.001, deadline - time.monotonic()))
         self._sock.sendall(text.encode("utf-8") + b"\r\n")
         code, message = self.reply(deadline)
+        while 700 <= code < 800:  # an event of an earlier utterance came first
+            self.events.append((code, message))
+            code, message = self.reply(deadline)
         if not 200 <= code < 300:
             raise SsipError(f"{text.split()[0:3]} refused: {code} {message}")
         return message
+
+    def pending_events(self) -> list[tuple[int, str]]:
+        """The events that came so far, without waiting."""
+        self._sock.setblocking(False)
+        try:
+            while True:
+                chunk = self._sock.recv(4096)
+                if not chunk:
+                    raise SsipError("speech-dispatcher closed the connection")
+                self._buf += chunk
+        except BlockingIOError:
+            pass
+        finally:
+            self._sock.setblocking(True)
+        while b"\r\n" in self._buf:
+            line, self._buf = self._buf.split(b"\r\n", 1)
+            text = line.decode("utf-8", "replace")
+            if len(text) >= 4 and text[:3].isdigit() and text[3] == " ":
+                self.events.append((int(text[:3]), text[4:]))
+        events, self.events = self.events, []
+        return events
 
     def speak(self, text: str, deadline: float) -> None:
         self.command("SPEAK", deadline)
@@ -145,7 +181,7 @@ def self_test_speaker(path: Path | None = None, *, text: str = SPEAKER_TEST_SENT
         client.command("SET SELF PRIORITY important", deadline)
         client.speak(text, deadline)
         while True:
-            code, message = client.reply(deadline)
+            code, message = client.events.pop(0) if client.events else client.reply(deadline)
             if code == 701:
                 began = True
             elif code == 702:
@@ -168,3 +204,200 @@ def self_test_speaker(path: Path | None = None, *, text: str = SPEAKER_TEST_SENT
         return SpeakerReport(False, f"speech-dispatcher: {exc}", str(path))
     finally:
         client.close()
+
+
+# -- the kiosk's voice (SSIP on a thread of its own) ---------------------------------------------
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class VoiceStatus:
+    """Whether the kiosk can speak now, with a technician-facing English detail."""
+
+    available: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class _Say:
+    text: str
+    language: str
+    volume: float  # 0..1
+
+
+_STOP = "stop"
+_Job = _Say | str | None  # None wakes the thread to close
+
+
+class SpeechClient:
+    """The kiosk's voice: utterances go on a queue that a thread of its own says through
+    speech-dispatcher. `say` and `stop` never block; every read has a deadline of
+    ``reply_timeout_s``; an utterance whose audio has not ended ``audio_slack_s`` (plus its
+    length) after it began marks the voice unavailable. While unavailable, utterances are dropped
+    (the kiosk shows its text anyway) and the client reconnects every ``retry_s``."""
+
+    def __init__(self, socket_path: Callable[[], Path] = speechd_socket, *,
+                 reply_timeout_s: float = 3.0, retry_s: float = 5.0,
+                 audio_slack_s: float = 10.0, name: str = "kiosk:voice:main") -> None:
+        self._socket_path = socket_path
+        self._reply_timeout_s = reply_timeout_s
+        self._retry_s = retry_s
+        self._audio_slack_s = audio_slack_s
+        self._name = name
+        self._jobs: queue.Queue[_Job] = queue.Queue()
+        self._lock = threading.Lock()
+        self._status = VoiceStatus(False, "connecting to speech-dispatcher")
+        self._reported = False
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="kiosk-voice", daemon=True)
+        self._thread.start()
+
+    # -- the GUI's side: never blocks ------------------------------------------------------------
+
+    def say(self, text: str, *, language: str, volume: float) -> None:
+        self._jobs.put(_Say(text, language, max(0.0, min(1.0, volume))))
+
+    def stop(self) -> None:
+        self._jobs.put(_STOP)
+
+    def status(self) -> VoiceStatus:
+        with self._lock:
+            return self._status
+
+    def close(self, timeout_s: float = 0.5) -> None:
+        """Stop the thread; waits at most ``timeout_s`` (a daemon thread: a wedged read ends with
+        the process)."""
+        self._closed.set()
+        self._jobs.put(None)
+        self._thread.join(timeout=timeout_s)
+
+    # -- the thread ------------------------------------------------------------------------------
+
+    def _set_status(self, available: bool, detail: str) -> None:
+        with self._lock:
+            before, self._status = self._status, VoiceStatus(available, detail)
+            first, self._reported = not self._reported, True
+        if first or before.available != available:  # once per change, not once per retry
+            if available:
+                _log.info("voice available: %s", detail)
+            else:
+                _log.warning("voice unavailable, the kiosk runs silent with text: %s", detail)
+
+    def _run(self) -> None:
+        conn: _Connection | None = None
+        next_try = 0.0
+        while not self._closed.is_set():
+            now = time.monotonic()
+            wait = max(0.0, next_try - now) if conn is None else 0.5
+            try:
+                jobs = [self._jobs.get(timeout=wait)]
+            except queue.Empty:
+                jobs = []
+            while not self._jobs.empty():
+                jobs.append(self._jobs.get_nowait())
+            if self._closed.is_set():
+                break
+            if conn is None:
+                if time.monotonic() < next_try:
+                    continue  # unavailable: silent until the next try
+                conn = self._connect()
+                if conn is None:
+                    next_try = time.monotonic() + self._retry_s
+                    continue
+            try:
+                conn.work([j for j in jobs if j is not None], self._set_status)
+            except (OSError, SsipError) as exc:  # TimeoutError is an OSError
+                detail = ("speech-dispatcher did not answer within "
+                          f"{self._reply_timeout_s:g} s (wedged?)"
+                          if isinstance(exc, TimeoutError) else f"speech-dispatcher: {exc}")
+                self._set_status(False, detail)
+                conn.close()
+                conn, next_try = None, time.monotonic() + self._retry_s
+            except _AudioNeverEndedError as exc:
+                self._set_status(False, str(exc))
+                conn.close()
+                conn, next_try = None, time.monotonic() + self._retry_s
+        if conn is not None:
+            conn.close()
+
+    def _connect(self) -> _Connection | None:
+        path = self._socket_path()
+        try:
+            conn = _Connection(path, self._reply_timeout_s, self._audio_slack_s, self._name)
+        except FileNotFoundError:
+            self._set_status(False, f"speech-dispatcher is not running (no socket {path}): "
+                                    "systemctl start kiosk-speech")
+            return None
+        except TimeoutError:
+            self._set_status(False, f"speech-dispatcher did not answer within "
+                                    f"{self._reply_timeout_s:g} s (wedged?): "
+                                    "systemctl restart kiosk-speech")
+            return None
+        except (OSError, SsipError) as exc:
+            self._set_status(False, f"speech-dispatcher at {path}: {exc}")
+            return None
+        if not self.status().available and "audio" in self.status().detail:
+            return conn  # answers again, but only an utterance that ends proves the audio
+        self._set_status(True, f"speech-dispatcher answers at {path}")
+        return conn
+
+
+class _AudioNeverEndedError(Exception):
+    pass
+
+
+class _Connection:
+    """One SSIP connection of the kiosk's voice; used by its thread only."""
+
+    def __init__(self, path: Path, reply_timeout_s: float, audio_slack_s: float,
+                 name: str) -> None:
+        self._timeout = reply_timeout_s
+        self._slack = audio_slack_s
+        self._ssip = _Ssip(path, timeout_s=reply_timeout_s)
+        self._language = ""
+        self._volume: int | None = None
+        self._speaking_until: float | None = None  # the deadline of the utterance under way
+        try:
+            deadline = time.monotonic() + reply_timeout_s
+            self._ssip.command(f"SET SELF CLIENT_NAME {name}", deadline)
+            self._ssip.command("SET SELF NOTIFICATION ALL on", deadline)
+        except BaseException:
+            self._ssip.close()
+            raise
+
+    def close(self) -> None:
+        self._ssip.close()
+
+    def work(self, jobs: list[_Say | str],
+             set_status: Callable[[bool, str], None]) -> None:
+        for code, _message in self._ssip.pending_events():
+            if code in (702, 703, 704):  # END, CANCELED, STOPPED: the audio path is free
+                if code == 702:
+                    set_status(True, "the last utterance was played to the end")
+                self._speaking_until = None
+        if self._speaking_until is not None and time.monotonic() > self._speaking_until:
+            self._speaking_until = None
+            msg = ("the voice began but the audio never finished: the sound device cannot be "
+                   "opened (check AudioALSADevice and `aplay -L`, and "
+                   "`journalctl -u kiosk-speech`)")
+            raise _AudioNeverEndedError(msg)
+        says = [j for j in jobs if isinstance(j, _Say)]
+        if not jobs:
+            return
+        deadline = time.monotonic() + self._timeout
+        if self._speaking_until is not None:  # a new prompt replaces the one being said
+            self._ssip.command("CANCEL self", deadline)
+            self._speaking_until = None
+        if not says:
+            return
+        job = says[-1]
+        if job.language != self._language:
+            self._ssip.command(f"SET SELF LANGUAGE {job.language}", deadline)
+            self._language = job.language
+        volume = round(job.volume * 200 - 100)  # SSIP: -100..100, as Qt's speechd engine maps
+        if volume != self._volume:
+            self._ssip.command(f"SET SELF VOLUME {volume}", deadline)
+            self._volume = volume
+        self._ssip.speak(job.text, deadline)
+        self._speaking_until = time.monotonic() + self._slack + 0.2 * len(job.text)

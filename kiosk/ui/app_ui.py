@@ -97,6 +97,7 @@ class KioskUi:
         self.flow.login.end()
         self.flow.lookup.end()
         self.voice.stop()
+        self.voice.close()
         for w in self.workers:
             w.close()
         dispose_engine(self.engine)

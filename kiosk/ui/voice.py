@@ -1,7 +1,10 @@
 """Spoken prompts: a recorded clip for the prompt id when one exists, else text to speech.
 
 Each screen has a prompt id; "Nghe lại" repeats the last prompt. The engine is chosen by the
-composition root ("speechd" on a kiosk, "mock" in tests and the demo).
+composition root ("speechd" on a kiosk, "mock" in tests and the demo). "speechd" is
+`kiosk.speech.SpeechClient`: its own thread talks to speech-dispatcher, so a daemon that is absent
+or wedged never blocks the GUI thread or the start; the kiosk then runs silent with its text on
+screen and `speech_status()` says why.
 """
 
 from __future__ import annotations
@@ -10,16 +13,13 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale, QObject, QUrl, Signal
-from PySide6.QtTextToSpeech import QTextToSpeech
+from PySide6.QtCore import QObject, QUrl, Signal
 
+from kiosk.speech import SpeechClient, VoiceStatus
 from kiosk.ui.i18n import Strings
 from kiosk.ui.qtbind import qproperty, slot
 
-_LOCALES = {
-    "vi": QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam),
-    "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom),
-}
+MUTED = VoiceStatus(False, "voice engine mock: silent by configuration")
 
 
 HISTORY = 50
@@ -42,9 +42,9 @@ class Voice(QObject):
         super().__init__(parent)
         self._strings = strings
         self._clips_dir = clips_dir
-        self._tts = QTextToSpeech(engine, self)
+        # Starts a thread and returns at once: nothing here waits for speech-dispatcher.
+        self._speech = SpeechClient() if engine == "speechd" else None
         self._volume = 0.8
-        self._tts.setVolume(self._volume)
         self._last = ""
         self._clip: Any = None
         self.history: deque[str] = deque(maxlen=HISTORY)  # what was said, for tests
@@ -68,12 +68,14 @@ class Voice(QObject):
         self._last = prompt_id or text
         self.history.append(text)
         clip = self._clip_for(prompt_id) if prompt_id else None
-        self._tts.stop()
+        if self._speech is not None:
+            self._speech.stop()
         if clip is not None:
             self._play(clip)
-        else:
-            self._tts.setLocale(_LOCALES.get(self._strings.lang_code(), _LOCALES["vi"]))
-            self._tts.say(text)
+        elif self._speech is not None:
+            lang = self._strings.lang_code()
+            self._speech.say(text, language=lang if lang in ("vi", "en") else "vi",
+                             volume=self._volume)
         self.spoken.emit(text)
 
     def _play(self, clip: Path) -> None:
@@ -96,7 +98,17 @@ class Voice(QObject):
 
     @slot()
     def stop(self) -> None:
-        self._tts.stop()
+        if self._speech is not None:
+            self._speech.stop()
+
+    def speech_status(self) -> VoiceStatus:
+        """Whether the text-to-speech voice can speak now (technician status, metrics)."""
+        return self._speech.status() if self._speech is not None else MUTED
+
+    def close(self) -> None:
+        """Ends the speech thread (bounded wait)."""
+        if self._speech is not None:
+            self._speech.close()
 
     def _get_volume(self) -> float:
         return self._volume
@@ -104,13 +116,12 @@ class Voice(QObject):
     def _set_volume(self, value: float) -> None:
         value = max(0.0, min(1.0, float(value)))
         if value != self._volume:
-            self._volume = value
-            self._tts.setVolume(value)
+            self._volume = value  # the next utterance carries it
             self.volume_changed.emit()
 
     volume = qproperty(float, _get_volume, _set_volume, notify=volume_changed)
 
     def reset(self) -> None:
-        self._tts.stop()
+        self.stop()
         self._last = ""
         self._set_volume(0.8)

@@ -1,4 +1,5 @@
-"""The voice engine is chosen by asking speech-dispatcher first, never by hanging on it."""
+"""The speech-dispatcher probe (used by tests and tools) is bounded; choosing the voice engine
+asks nothing of speech-dispatcher."""
 
 import socket
 import threading
@@ -41,8 +42,16 @@ def test_probe(tmp_path: Path, reply: bytes | None, expected: bool) -> None:
         server.close()
 
 
-def test_no_daemon_falls_back_to_silence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{tmp_path / 'absent.sock'}")
-    assert tts_engine(KioskConfig()) == "mock"
-    config = KioskConfig().model_copy(update={"voice": VoiceSection(engine="speechd")})
-    assert tts_engine(config) == "speechd"
+def test_choosing_the_engine_asks_nothing_of_speech_dispatcher(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The start never waits for the daemon: "auto" is the non-blocking speechd client, which
+    reports a daemon that is absent or wedged (tests/unit/system/test_speech_client.py)."""
+    from tests.support.fake_speechd import fake_speechd
+
+    path = tmp_path / "speechd.sock"
+    monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{path}")
+    with fake_speechd(path, "silent") as fake:
+        assert tts_engine(KioskConfig()) == "speechd"
+        config = KioskConfig().model_copy(update={"voice": VoiceSection(engine="mock")})
+        assert tts_engine(config) == "mock"
+        assert fake.connections == 0

@@ -1,0 +1,94 @@
+"""The kiosk's voice (kiosk.speech.SpeechClient) never blocks its caller, reports a
+speech-dispatcher that is absent, wedged or whose audio never ends, and comes back by itself."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kiosk.speech import SpeechClient
+from tests.support.fake_speechd import fake_speechd
+
+pytestmark = pytest.mark.log_warnings_expected  # "voice unavailable" is what is tested
+
+
+def _until(check: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    deadline, pause = time.monotonic() + timeout_s, threading.Event()
+    while time.monotonic() < deadline:
+        if check():
+            return
+        pause.wait(0.02)
+    pytest.fail("condition not met in time")
+
+
+@pytest.mark.parametrize("mode", ["silent", "wedged"])
+def test_say_never_blocks_and_a_daemon_that_does_not_answer_is_reported(
+        tmp_path: Path, mode: str) -> None:
+    path = tmp_path / "speechd.sock"
+    with fake_speechd(path, mode) as fake:
+        client = SpeechClient(lambda: path, reply_timeout_s=0.5, retry_s=0.2)
+        try:
+            start = time.monotonic()
+            for _ in range(20):
+                client.say("Xin chào Ông Bà", language="vi", volume=0.8)
+                client.stop()
+            assert time.monotonic() - start < 0.05  # the caller (the GUI thread) never waits
+            _until(lambda: "did not answer" in client.status().detail)
+            assert not client.status().available
+            assert fake.connections >= 1
+        finally:
+            client.close()
+
+
+def test_absent_then_back_by_itself(tmp_path: Path) -> None:
+    path = tmp_path / "speechd.sock"
+    client = SpeechClient(lambda: path, reply_timeout_s=0.5, retry_s=0.1)
+    try:
+        _until(lambda: "not running" in client.status().detail)
+        assert not client.status().available
+        client.say("không ai nghe", language="vi", volume=0.8)  # dropped: the text is on screen
+        with fake_speechd(path, "ok") as fake:
+            _until(lambda: client.status().available)
+            client.say("Xin chào Ông Bà", language="vi", volume=0.5)
+            _until(lambda: fake.spoken == ["Xin chào Ông Bà"])
+            _until(lambda: "played to the end" in client.status().detail)
+            assert "SET SELF LANGUAGE vi" in fake.commands
+            assert "SET SELF VOLUME 0" in fake.commands  # 0.5 of 0..1 is 0 of -100..100
+            assert "SET SELF NOTIFICATION ALL on" in fake.commands
+    finally:
+        client.close()
+
+
+def test_audio_that_never_ends_is_reported_until_an_utterance_ends(tmp_path: Path) -> None:
+    path = tmp_path / "speechd.sock"
+    with fake_speechd(path, "no_end") as fake:
+        client = SpeechClient(lambda: path, reply_timeout_s=0.5, retry_s=0.1, audio_slack_s=0.2)
+        try:
+            _until(lambda: client.status().available)
+            client.say("Xin chào", language="vi", volume=0.8)
+            _until(lambda: "audio never finished" in client.status().detail)
+            assert not client.status().available
+            fake.mode = "ok"  # the technician fixed the sound device
+            _until(lambda: fake.connections >= 2)  # reconnected, but still not proven
+            assert not client.status().available
+            client.say("Xin chào lần nữa", language="vi", volume=0.8)
+            _until(lambda: client.status().available)
+            assert fake.spoken[-1] == "Xin chào lần nữa"
+        finally:
+            client.close()
+
+
+def test_close_is_bounded_with_a_wedged_daemon(tmp_path: Path) -> None:
+    path = tmp_path / "speechd.sock"
+    with fake_speechd(path, "wedged") as fake:
+        client = SpeechClient(lambda: path, reply_timeout_s=30.0, retry_s=0.1)
+        _until(lambda: fake.connections >= 1 and client.status().available)
+        client.say("Xin chào", language="vi", volume=0.8)  # SPEAK never answered: a 30 s read
+        _until(lambda: "SPEAK" in fake.commands)
+        start = time.monotonic()
+        client.close(timeout_s=0.3)
+        assert time.monotonic() - start < 1.0
