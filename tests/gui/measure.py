@@ -248,8 +248,24 @@ def _self_problem(item: QQuickItem) -> str | None:
     return None
 
 
+def _room_problem(flick: QQuickItem, rect: QRectF, cues: list[QQuickItem]) -> str | None:
+    """A touch target must fit whole in its scroll view above the view's cue while that is up
+    (a view so short that the cue always covers part of every answer shows none whole)."""
+    view = flick.mapRectToScene(_box(flick))
+    room = view.height()
+    for cue in cues:
+        if cue.isVisible() and cue.opacity() > 0 and _same(_cue_view(cue), flick):
+            room = min(room, cue.mapRectToScene(_box(cue)).top() - view.top())
+    if rect.height() > room + SLACK_PX:
+        return (
+            f"is {rect.height():.0f} px tall but {_label(flick)} shows only {room:.0f} px "
+            "above its scroll cue: never seen whole"
+        )
+    return None
+
+
 def _why_hidden(
-    item: QQuickItem, area: QRectF, bars: list[QQuickItem], cues: list[QQuickItem]
+    item: QQuickItem, area: QRectF, bars: list[QQuickItem], cues: list[QQuickItem], target: bool
 ) -> str | None:
     own = _self_problem(item)
     if own is not None:
@@ -261,11 +277,13 @@ def _why_hidden(
         in_bar.append(parent)
         box = parent.mapRectToScene(_box(parent))
         if _inherits(parent, "QQuickFlickable"):
-            if not _inside(box, rect):
+            why = _room_problem(parent, rect, cues) if target else None
+            if why is None and not _inside(box, rect):
                 why = _scroll_problem(parent, rect, cues)
-                if why is not None:
-                    return why
                 rect = box  # reachable: what is left to check is that the view is shown
+            if why is not None:
+                return why
+            target = False  # the view itself is what must be seen from here on
         elif parent.clip() and not _inside(box, rect):
             return f"clipped by {_label(parent)}"
         parent = _parent(parent)
@@ -296,7 +314,7 @@ def hidden_items(window: QQuickWindow, covers: tuple[QQuickItem, ...] = ()) -> l
             _is_tappable(item) or _inherits(item, "QQuickTextInput")
         )
         if is_text or is_target:
-            why = _why_hidden(item, area, bars, cues)
+            why = _why_hidden(item, area, bars, cues, is_target)
             if why is not None:
                 found.append(Hidden(_label(item), why))
     return found

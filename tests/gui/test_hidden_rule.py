@@ -3,7 +3,8 @@
 tests/gui/fixtures/hidden_cases.qml holds one item per case. Those named "bad…" are clipped by a
 box, elided, wrapped past a clipping box, a word longer than its line, outside the window, under
 a cover, below the fold of a scroll view that cannot scroll, does not scroll by touch, has no cue
-or hides it, or in a list that runs on under the navigation bar (the review's last row once did).
+or hides it, in a list that runs on under the navigation bar (the review's last row once did), or
+a touch target taller than the room its scroll view leaves above the cue.
 Those named "ok…" are seen whole or reachable by scrolling a view whose "Còn nữa" cue is shown.
 """
 
@@ -59,6 +60,7 @@ def test_clipped_truncated_and_unreachable_items_are_reported(window: QQuickWind
         "badCueNotShown",
         "badBehindNavBar",
         "badWordTooLong",
+        "badNoRoomAboveCue",
     }, found
     assert "elided" in found["badElided"]
     assert "clips its own text" in found["badWrappedAndClipped"]
@@ -71,6 +73,7 @@ def test_clipped_truncated_and_unreachable_items_are_reported(window: QQuickWind
     assert "cue is not shown" in found["badCueNotShown"]
     assert "behind the NavBar" in found["badBehindNavBar"]
     assert "runs past its own box" in found["badWordTooLong"]
+    assert "never seen whole" in found["badNoRoomAboveCue"]
 
 
 def test_an_item_reachable_by_scrolling_is_not_reported(window: QQuickWindow) -> None:

@@ -8,7 +8,8 @@ Rectangle {
     visible: flick !== null && flick.contentHeight > flick.height + 1 && !flick.atYEnd
     anchors.bottom: flick ? flick.bottom : undefined
     anchors.horizontalCenter: flick ? flick.horizontalCenter : undefined
-    width: hint.implicitWidth + units.mm(10)
+    // never wider than the view it speaks for (a narrow column wraps it onto two lines)
+    width: Math.min(hint.implicitWidth + units.mm(10), flick ? flick.width : Infinity)
     height: hint.implicitHeight + units.mm(4)
     radius: height / 2
     color: theme.c.surface
@@ -17,7 +18,8 @@ Rectangle {
     Body {
         id: hint
         anchors.centerIn: parent
-        width: implicitWidth
+        width: more.width - units.mm(10)
+        horizontalAlignment: Text.AlignHCenter
         font.bold: true
         text: i18n.t.scroll_more
     }

@@ -3,27 +3,27 @@ import "../components"
 
 Item {
     objectName: "screen_documents"
-    Heading {
-        id: title
-        text: i18n.t.documents_title
-    }
-    Body {
-        id: intro
-        anchors.top: title.bottom
-        anchors.topMargin: units.mm(2)
-        text: docs.scanning ? i18n.t.documents_scanning : i18n.t.documents_intro
-    }
-    Flickable {
+    Flickable {  // the title and instructions scroll with the list: a short screen gives it room
         id: docList
-        anchors.top: intro.bottom
-        anchors.topMargin: units.mm(4)
+        anchors.top: parent.top
         anchors.bottom: msgBox.top
         anchors.bottomMargin: units.mm(3)
         width: parent.width
-        contentHeight: col.height
+        contentHeight: col.y + col.height
         clip: true
+        Heading {
+            id: title
+            text: i18n.t.documents_title
+        }
+        Body {
+            id: intro
+            anchors.top: title.bottom
+            anchors.topMargin: units.mm(2)
+            text: docs.scanning ? i18n.t.documents_scanning : i18n.t.documents_intro
+        }
         Column {
             id: col
+            y: intro.y + intro.height + units.mm(4)
             width: parent.width
             spacing: units.mm(4)
             Repeater {

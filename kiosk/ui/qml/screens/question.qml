@@ -2,33 +2,47 @@ import QtQuick
 import "../components"
 
 Item {
+    id: screen
     objectName: "screen_question"
-    Column {
-        id: head
-        width: parent.width
-        spacing: units.mm(3)
-        Body {
-            objectName: "questionPosition"
-            visible: !Qt.inputMethod.visible
-            color: theme.c.muted
-            text: i18n.t.question_position.arg(form.index + 1).arg(form.count)
-        }
-        Heading {
-            objectName: "questionLabel"
-            text: form.label
-        }
-        Body {
-            visible: form.help.length > 0 && !Qt.inputMethod.visible
-            color: theme.c.muted
-            text: form.help
+    // Landscape: the question on the left, the answers on the right with the whole height (under
+    // each other, a short landscape screen at the largest text left the answers a sliver).
+    readonly property bool wide: !portrait
+    Flickable {  // the question scrolls by itself only when a long one fills the left column
+        id: headView
+        width: head.width
+        height: wide ? Math.min(head.height, nav.y - units.mm(4)) : head.height
+        contentHeight: head.height
+        interactive: contentHeight > height + 1
+        clip: true
+        Column {
+            id: head
+            width: wide ? screen.width * 0.42 : screen.width
+            spacing: units.mm(3)
+            Body {
+                objectName: "questionPosition"
+                visible: !Qt.inputMethod.visible
+                color: theme.c.muted
+                text: i18n.t.question_position.arg(form.index + 1).arg(form.count)
+            }
+            Heading {
+                objectName: "questionLabel"
+                text: form.label
+            }
+            Body {
+                visible: form.help.length > 0 && !Qt.inputMethod.visible
+                color: theme.c.muted
+                text: form.help
+            }
         }
     }
+    ScrollHint { flick: headView }
     Loader {
         id: editor
-        anchors.top: head.bottom
-        anchors.topMargin: units.mm(6)
+        anchors.top: wide ? parent.top : headView.bottom
+        anchors.topMargin: wide ? 0 : units.mm(6)
         anchors.bottom: errorBox.top
-        width: parent.width
+        x: wide ? head.width + units.mm(8) : 0
+        width: parent.width - x
         sourceComponent: form.kind === "date" ? datePicker
                          : form.kind === "text" ? textField
                          : form.kind === "number" ? numberPad : choiceList
@@ -56,7 +70,8 @@ Item {
     NavBar {
         id: nav
         y: Math.min(parent.height - height,
-                    head.height + units.mm(6) + contentUsed + errorBox.height + units.mm(12))
+                    (wide ? Math.max(head.height, contentUsed) : head.height + units.mm(6) + contentUsed)
+                    + errorBox.height + units.mm(12))
         width: parent.width
         nextText: i18n.t.nav_next
         onBack: flow.back()
