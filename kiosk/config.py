@@ -195,6 +195,13 @@ class VoiceSection(_Section):
     engine: Literal["auto", "speechd", "mock"] = "auto"
 
 
+class MetricsSection(_Section):
+    # Where the Prometheus textfile dvc_kiosk.prom goes (counts only, never a person). None:
+    # <data_dir>/metrics (development, demo). The appliance's kiosk.toml sets node_exporter's
+    # textfile folder on Debian, which kiosk.service may write (ReadWritePaths=, tmpfiles ACL).
+    textfile_dir: Path | None = None
+
+
 class KioskConfig(_Section):
     kiosk: KioskSection = KioskSection()
     paths: PathsSection = PathsSection()
@@ -202,6 +209,7 @@ class KioskConfig(_Section):
     display: DisplaySection = DisplaySection()
     session: SessionSection = SessionSection()
     voice: VoiceSection = VoiceSection()
+    metrics: MetricsSection = MetricsSection()
     devices: DevicesSection = DevicesSection()
     gateway: GatewaySection = GatewaySection()
 

@@ -21,7 +21,10 @@ def printed_dir(config: KioskConfig) -> Path:
 
 
 def metrics_dir(config: KioskConfig) -> Path:
-    return config.data_dir / "metrics"
+    """Where dvc_kiosk.prom goes: [metrics] textfile_dir (the appliance: node_exporter's textfile
+    folder), else <data_dir>/metrics (development and `kiosk demo`)."""
+    textfile_dir = config.metrics.textfile_dir
+    return textfile_dir.resolve() if textfile_dir is not None else config.data_dir / "metrics"
 
 
 def pins_path(config: KioskConfig) -> Path:

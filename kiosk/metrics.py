@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 from collections.abc import Mapping
 from contextlib import closing
 from datetime import UTC, datetime
@@ -122,16 +123,26 @@ def _clock_lines(db_path: Path, now: datetime) -> list[str]:
 
 
 def write_textfile(directory: Path, text: str, name: str = "dvc_kiosk.prom") -> Path:
-    """Write atomically (node_exporter must never read half a file).
+    """Write atomically (node_exporter must never read half a file), 0644 whatever the umask.
 
     Not `kiosk.store.files.atomic_write`: that one makes 0600 files and fsyncs, while node_exporter
-    runs as another user and a lost minute of metrics needs no durability.
+    runs as another user and a lost minute of metrics needs no durability. The temporary file's
+    name does not end in .prom, so the collector never reads it. A folder that exists is left as
+    it is (node_exporter's own folder belongs to another user); one made here is 0755 despite
+    the kiosk's umask 077.
     """
-    directory.mkdir(parents=True, exist_ok=True)
-    directory.chmod(0o755)  # the kiosk runs with umask 077; node_exporter is another user
+    if not directory.is_dir():
+        directory.mkdir(parents=True, exist_ok=True)
+        directory.chmod(0o755)
     target = directory / name
-    temp = directory / f".{name}.{os.getpid()}.tmp"
-    temp.write_text(text, "utf-8")
-    temp.chmod(0o644)  # counts only, never a person
-    temp.replace(target)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            os.fchmod(out.fileno(), 0o644)  # counts only, never a person; mkstemp made it 0600
+            out.write(text)
+        temp.replace(target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
     return target
