@@ -217,6 +217,7 @@ class VoiceStatus:
 
     available: bool
     detail: str
+    known: bool = True  # False until the first try to reach speech-dispatcher ended
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ class SpeechClient:
         self._name = name
         self._jobs: queue.Queue[_Job] = queue.Queue()
         self._lock = threading.Lock()
-        self._status = VoiceStatus(False, "connecting to speech-dispatcher")
+        self._status = VoiceStatus(False, "connecting to speech-dispatcher", known=False)
         self._reported = False
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kiosk-voice", daemon=True)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
+    from devices.status import Health
     from kiosk.admin.config_keeper import ConfigKeeper
     from kiosk.ui.app_ui import KioskUi
     from kiosk.wiring.root import Kiosk
@@ -151,7 +152,7 @@ def _metrics_timer(kiosk: Kiosk, ui: KioskUi) -> QTimer:
     holidays = UpdateLayout(kiosk.config.data_dir).applied("holidays")  # None: the packaged file
 
     def write() -> None:
-        health = kiosk.devices.health()
+        health = {**kiosk.devices.health(), **_speaker_health(ui)}
         try:
             text = render(store_path(kiosk.config), kiosk.now(), health)
             write_textfile(metrics_dir(kiosk.config), text)
@@ -171,6 +172,20 @@ def _metrics_timer(kiosk: Kiosk, ui: KioskUi) -> QTimer:
     timer.start()
     write()
     return timer
+
+
+def _speaker_health(ui: KioskUi) -> dict[str, Health]:
+    """The text-to-speech voice as a device (metrics, the gateway's heartbeat): ready when
+    speech-dispatcher answers and its last utterance ended; nothing when the voice is "mock"."""
+    from devices.status import DeviceStatus, Health
+    from kiosk.ui.voice import MUTED
+
+    status = ui.voice.speech_status()
+    if status is MUTED:
+        return {}
+    state = (DeviceStatus.READY if status.available else
+             DeviceStatus.ERROR if status.known else DeviceStatus.UNKNOWN)
+    return {"speaker": Health(state, status.detail)}
 
 
 def _updates_timer(kiosk: Kiosk, ui: KioskUi, app: QGuiApplication) -> QTimer:

@@ -92,3 +92,43 @@ def test_close_is_bounded_with_a_wedged_daemon(tmp_path: Path) -> None:
         start = time.monotonic()
         client.close(timeout_s=0.3)
         assert time.monotonic() - start < 1.0
+
+
+@pytest.mark.gui  # the kiosk's Voice is a QObject
+def test_the_voice_is_reported_as_the_speaker_device_in_metrics_and_heartbeat(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the technician sees without a shell: `dvc_kiosk_device_status{device="speaker"}` in
+    the metrics textfile and "speaker" in the devices the heartbeat carries to the gateway."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from kiosk.commands.ui_cmd import _speaker_health
+    from kiosk.metrics import render
+    from kiosk.ui.app_ui import KioskUi
+    from kiosk.ui.i18n import Strings
+    from kiosk.ui.voice import Voice
+    from sync.protocol.heartbeat import DEVICE_STATUSES
+    from tests.unit.system.test_metrics import NOW, _insert
+
+    db = tmp_path / "kiosk.sqlite3"
+    _insert(db, 1, "queued", "2026-11-22T08:00:00Z")
+    path = tmp_path / "speechd.sock"
+    monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{path}")
+    muted = Voice(Strings("vi"), engine="mock", clips_dir=None)
+    assert _speaker_health(cast(KioskUi, SimpleNamespace(voice=muted))) == {}
+    voice = Voice(Strings("vi"), engine="speechd", clips_dir=None)
+    ui = cast(KioskUi, SimpleNamespace(voice=voice))
+    try:
+        _until(lambda: voice.speech_status().known)
+        health = _speaker_health(ui)
+        assert health["speaker"].status.value == "error"
+        assert "not running" in health["speaker"].detail
+        assert 'dvc_kiosk_device_status{device="speaker",status="error"} 1' in render(db, NOW,
+                                                                                      health)
+        with fake_speechd(path, "ok"):  # speech-dispatcher comes back
+            _until(lambda: voice.speech_status().available)
+            health = _speaker_health(ui)
+        assert health["speaker"].status.value == "ready"
+        assert health["speaker"].status.value in DEVICE_STATUSES
+    finally:
+        voice.close()
