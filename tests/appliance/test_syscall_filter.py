@@ -34,7 +34,9 @@ def unit_filter(unit: str) -> list[str]:
 def test_every_long_running_unit_filters_system_calls() -> None:
     for unit in ("kiosk.service", "kiosk-safe-mode.service", "kiosk-sync.service",
                  "kiosk-speech.service"):
-        assert unit_filter(unit) == ["@system-service"], unit
+        # the UI units add mincore(): Mesa's EGL on Wayland (under cage) calls it (test_cage.py)
+        extra = ["mincore"] if unit in ("kiosk.service", "kiosk-safe-mode.service") else []
+        assert unit_filter(unit) == ["@system-service", *extra], unit
         assert "\nSystemCallErrorNumber=EPERM\n" in (SYSTEMD_DIR / unit).read_text("utf-8")
 
 
@@ -59,7 +61,7 @@ def test_the_kiosk_plays_a_whole_session_under_its_units_filter(tmp_path: Path) 
     filters = unit_filter("kiosk.service")
     result = _demo_under(filters, tmp_path / "out")
     assert result.returncode == 0, (result.returncode, result.stderr[-3000:])
-    assert "system calls allowed (@system-service)" in result.stderr
+    assert "system calls allowed (@system-service" in result.stderr
     assert "application code: K01-" in result.stdout
     assert "link online: sent" in result.stdout  # the agent's HTTP exchange ran too
     assert len(list((tmp_path / "out").glob("*.png"))) > 10
@@ -82,7 +84,7 @@ def test_safe_mode_shows_its_screen_under_its_units_filter() -> None:
         cwd=REPO_ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, capture_output=True,
         text=True, timeout=120, check=False)
     assert result.returncode == 0, (result.returncode, result.stderr[-3000:])
-    assert "system calls allowed (@system-service)" in result.stderr
+    assert "system calls allowed (@system-service" in result.stderr
 
 
 @pytest.mark.skipif(DAEMON is None, reason="speech-dispatcher is not installed")
