@@ -18,6 +18,7 @@
 # deb-systemd-invoke (recorded by the root's policy-rc.d), not by a service really restarting.
 # Needs root, debootstrap and network access to deb.debian.org (DEBIAN_MIRROR) unless cached.
 set -euo pipefail
+umask 022  # what the package holds is world-readable, whatever the caller's umask (a test's 077)
 cd "$(dirname "$0")/.."
 dist=${1:-dist}
 deb=$(realpath "$(cat "$dist/LATEST")")

@@ -13,6 +13,7 @@
 # scripts' #! lines and pyvenv.cfg are rewritten to /opt/dvc-kiosk/.venv and the bytecode is
 # compiled with that path.
 set -euo pipefail
+umask 022  # what the package holds is world-readable, whatever the caller's umask (a test's 077)
 cd "$(dirname "$0")/.."
 repo=$PWD
 lock=${1:-requirements/runtime.txt}

@@ -4,6 +4,7 @@
 # the checkout) `kiosk --version`, `kiosk devices decode-qr`, `kiosk demo` (one language, one
 # theme) and `kiosk run --simulate` until it reaches Welcome. Used by `make wheel-check`.
 set -euo pipefail
+umask 022  # what the package holds is world-readable, whatever the caller's umask (a test's 077)
 cd "$(dirname "$0")/.."
 repo=$PWD
 PY=${PY:-$repo/.venv/bin/python}

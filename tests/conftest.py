@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 from collections.abc import Iterator
 
@@ -44,6 +45,19 @@ def no_leaked_threads(request: pytest.FixtureRequest) -> Iterator[None]:
     if leaked:
         names = ", ".join(sorted(t.name for t in leaked))
         pytest.fail(f"test left {len(leaked)} thread(s) running: {names}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def umask_restored() -> Iterator[None]:
+    """Give the next test the umask this one started with.
+
+    `kiosk.cli.main` sets the kiosk's umask 077 for its whole process, as it should; called in
+    process by a test it used to leave 077 to every later test, whose subprocesses (a package
+    build among them) then made files no other user could read."""
+    before = os.umask(0o022)
+    os.umask(before)
+    yield
+    os.umask(before)
 
 
 class _WarningTrap(logging.Handler):

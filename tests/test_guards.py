@@ -63,6 +63,20 @@ def test_disposes_its_engine(qapp: object) -> None:
 
 def test_clean() -> None:
     assert True
+
+
+def test_sets_the_kiosk_umask() -> None:
+    import os
+
+    os.umask(0o077)  # as kiosk.cli.main does for its process
+
+
+def test_after_it_the_umask_is_back() -> None:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert mask == 0o022, oct(mask)
 '''
 
 
@@ -110,6 +124,11 @@ def test_a_leaked_window_fails_the_test(report: str) -> None:
 def test_a_leaked_qml_engine_fails_the_test(report: str) -> None:
     assert "ERROR" in outcome(report, "test_leaks_an_engine"), report
     assert "1 QML engine(s): QQmlApplicationEngine" in report
+
+
+def test_a_changed_umask_does_not_reach_the_next_test(report: str) -> None:
+    assert "PASSED" in outcome(report, "test_sets_the_kiosk_umask"), report
+    assert "PASSED" in outcome(report, "test_after_it_the_umask_is_back"), report
 
 
 def test_a_disposed_engine_and_a_clean_test_pass(report: str) -> None:
