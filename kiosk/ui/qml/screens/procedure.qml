@@ -5,6 +5,18 @@ Item {
     id: screen
     objectName: "screen_procedure"
     readonly property bool showingDetails: guide.preview.code !== undefined
+    // The groups' labels: 55 mm, wider only when one word ("registration") would not fit on a line.
+    FontMetrics { id: groupFont; font.pixelSize: units.body_px; font.bold: true }
+    readonly property real groupWidth: widestGroupWord(flow.procedures, groupFont.font)
+    function widestGroupWord(groups, font) {
+        let width = units.mm(55)
+        for (let i = 0; i < groups.length; i++) {
+            const words = groups[i].group.split(" ")
+            for (let j = 0; j < words.length; j++)
+                width = Math.max(width, Math.ceil(groupFont.advanceWidth(words[j])) + 2)
+        }
+        return width
+    }
     Item {
         id: header
         visible: !screen.showingDetails
@@ -45,12 +57,9 @@ Item {
                     required property var modelData
                     width: col.width
                     spacing: units.mm(4)
-                    FontMetrics { id: groupFont; font: groupLabel.font }
                     Body {
                         id: groupLabel
-                        // wider than 55 mm only when one word ("registration") would not fit
-                        width: Math.max(units.mm(55), ...modelData.group.split(" ").map(
-                                            w => Math.ceil(groupFont.advanceWidth(w)) + 2))
+                        width: screen.groupWidth
                         text: modelData.group
                         font.bold: true
                         color: theme.c.muted
