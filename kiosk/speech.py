@@ -250,6 +250,7 @@ class SpeechClient:
         self._lock = threading.Lock()
         self._status = VoiceStatus(False, "connecting to speech-dispatcher", known=False)
         self._reported = False
+        self._needs_proof = False  # the thread's own: set when speaking failed, until an END
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kiosk-voice", daemon=True)
         self._thread.start()
@@ -279,6 +280,8 @@ class SpeechClient:
         with self._lock:
             before, self._status = self._status, VoiceStatus(available, detail)
             first, self._reported = not self._reported, True
+        if available:
+            self._needs_proof = False
         if first or before.available != available:  # once per change, not once per retry
             if available:
                 _log.info("voice available: %s", detail)
@@ -315,10 +318,12 @@ class SpeechClient:
                 self._set_status(False, detail)
                 conn.close()
                 conn, next_try = None, time.monotonic() + self._retry_s
+                self._needs_proof = True
             except _AudioNeverEndedError as exc:
                 self._set_status(False, str(exc))
                 conn.close()
                 conn, next_try = None, time.monotonic() + self._retry_s
+                self._needs_proof = True
         if conn is not None:
             conn.close()
 
@@ -338,8 +343,8 @@ class SpeechClient:
         except (OSError, SsipError) as exc:
             self._set_status(False, f"speech-dispatcher at {path}: {exc}")
             return None
-        if not self.status().available and "audio" in self.status().detail:
-            return conn  # answers again, but only an utterance that ends proves the audio
+        if self._needs_proof:  # it answers again, but failed while speaking: only an utterance
+            return conn        # that plays to its END proves the voice is back
         self._set_status(True, f"speech-dispatcher answers at {path}")
         return conn
 
