@@ -22,7 +22,7 @@ APT_PACKAGES := python3 python3-venv libzbar0 libpulse0 libegl1 libgl1 libxkbcom
     libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 fonts-noto-core sane-utils poppler-utils \
     espeak-ng speech-dispatcher-espeak-ng systemd prometheus postgresql apt-utils gnupg \
     systemd-journal-remote speech-dispatcher dosfstools exfatprogs exfat-fuse debootstrap lintian \
-    cage xwayland libwayland-cursor0 libwayland-egl1
+    cage xwayland seatd libwayland-cursor0 libwayland-egl1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTHON311 := $(shell command -v python3.11 || echo /usr/bin/python3.11)
 
