@@ -313,7 +313,13 @@ def test_the_units_under_a_real_systemd(tmp_path: Path) -> None:
         assert restart_s < 15, restart_s
         assert "StatusText=Welcome screen shown" in c.run(
             "systemctl", "show", "-p", "StatusText", "kiosk.service").stdout
+        # ... and, in its sandbox and under its filter, the voice says why it is silent
         pid = c.main_pid("kiosk.service")
+        said = f"journalctl _PID={pid} | grep 'voice unavailable'"
+        _wait_for(c, "sh", "-c", said, timeout_s=60)
+        said = c.sh(said).stdout
+        print(said.strip())
+        assert "speech-dispatcher did not answer" in said or "audio never finished" in said
 
         # the sync agent under its own unit sends what the kiosk sealed
         sealed = c.kiosk("sim", "submit", "--count", "2", "--seed", "3")
