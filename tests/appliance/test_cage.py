@@ -237,3 +237,28 @@ def test_a_sigterm_to_cage_itself_is_why_the_unit_stops_the_ui_first(tmp_path: P
         os.kill(session.cage_pid(), signal.SIGTERM)
         rc = session.cage.wait(timeout=STOP_TIMEOUT_S)
         assert rc == -signal.SIGABRT, (rc, session.output()[-2000:])
+
+
+def test_safe_mode_shows_its_screen_under_cage_on_wayland(tmp_path: Path) -> None:
+    """kiosk-safe-mode.service's ExecStart= with the screen closed after 3 s (cage 0.1.4 always
+    exits 0, so the UI's own status is written to a file)."""
+    argv = unit_command("kiosk-safe-mode.service", "ExecStart")
+    split = argv.index("--")
+    assert argv[split + 1:] == ["/opt/dvc-kiosk/.venv/bin/kiosk", "run", "--safe-mode"]
+    runtime, status = tmp_path / "run", tmp_path / "status"
+    runtime.mkdir(mode=0o700)
+    tmp_path.chmod(0o777)  # the unprivileged uid in the namespace writes the status here
+    code = ("import sys; from PySide6.QtGui import QGuiApplication; "
+            "from kiosk.ui.safe_mode import run_safe_mode; rc = run_safe_mode('vi', "
+            "quit_after_ms=3000); print('platform', QGuiApplication.platformName()); sys.exit(rc)")
+    ui = f"{shlex.quote(sys.executable)} -c {shlex.quote(code)}; echo $? > {status}"
+    argv = [f"XDG_RUNTIME_DIR={runtime}" if a.startswith("XDG_RUNTIME_DIR=") else a
+            for a in argv[:split + 1]] + ["sh", "-c", ui]
+    env = {**os.environ, **unit_environment("kiosk-safe-mode.service"), **HEADLESS,
+           "HOME": str(tmp_path)}
+    env.pop("WAYLAND_DISPLAY", None)
+    result = subprocess.run(unprivileged(argv), env=env, cwd=REPO_ROOT, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "platform wayland" in result.stdout, (result.stdout, result.stderr[-3000:])
+    assert status.read_text().strip() == "0", result.stderr[-3000:]
