@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.appliance.test_under_systemd import DEADLINE_S, Container, _install, booted
+from tests.appliance.test_under_systemd import DEADLINE_S, Container, _install, _python_access, booted
 
 pytestmark = [
     pytest.mark.slow,
@@ -117,3 +117,29 @@ def test_kiosk_service_under_cage_under_a_real_systemd(tmp_path: Path) -> None:
         assert after == {"ActiveState": "inactive", "Result": "success"}, after
         safe = _show(c, "kiosk-safe-mode.service", "ActiveState")
         assert safe["ActiveState"] == "inactive", safe
+
+        # safe mode puts its screen up the same way, and stops as cleanly
+        access = _python_access()
+        python = "".join(f"'{access[i + 1]}' " for i in range(0, len(access), 2))
+        c.sh(fr"""
+            mkdir -p /etc/systemd/system/kiosk-safe-mode.service.d
+            printf '%s\n' '[Service]' {python}\
+                'Environment=WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1' \
+                > /etc/systemd/system/kiosk-safe-mode.service.d/zz-cage-headless.conf
+            systemctl daemon-reload
+        """)
+        c.run("systemctl", "start", "kiosk-safe-mode.service", timeout=60)
+        safe_cage = int(_show(c, "kiosk-safe-mode.service", "ExecMainPID")["ExecMainPID"])
+        deadline = time.monotonic() + DEADLINE_S  # Type=simple: started is before the exec
+        exe = ""
+        while exe != "/usr/bin/cage" and time.monotonic() < deadline:
+            exe = c.run("readlink", f"/proc/{safe_cage}/exe", check=False).stdout.strip()
+        assert exe == "/usr/bin/cage"
+        maps = ""
+        while "libqwayland" not in maps and time.monotonic() < deadline:
+            kids = c.run("cat", f"/proc/{safe_cage}/task/{safe_cage}/children").stdout.split()
+            maps = c.run("cat", f"/proc/{kids[0]}/maps", check=False).stdout if kids else ""
+        assert "libqwayland" in maps  # the safe-mode screen is a Wayland client of cage
+        c.run("systemctl", "stop", "kiosk-safe-mode.service", timeout=60)
+        after = _show(c, "kiosk-safe-mode.service", "ActiveState", "Result")
+        assert after == {"ActiveState": "inactive", "Result": "success"}, after
