@@ -145,9 +145,13 @@ cat "$work/verify"
 echo "ok: ${#units[@]} units verified (${units[*]##*/})"
 
 step "the libraries the UI, camera, QR and voice load are all there"
-# (the X11 and Wayland plugins are not for the appliance: their libraries are not installed)
+# kiosk.service runs the UI as cage's Wayland client (eglfs and linuxfb: the documented
+# fallbacks); the X11 plugin is not for the appliance: its libraries are not installed
 in_root sh -c 'cd /opt/dvc-kiosk/.venv/lib/python3.11/site-packages/ &&
-  ldd PySide6/Qt/plugins/platforms/libqeglfs.so PySide6/Qt/plugins/platforms/libqlinuxfb.so \
+  ldd PySide6/Qt/plugins/platforms/libqwayland-egl.so PySide6/Qt/plugins/platforms/libqwayland-generic.so \
+      PySide6/Qt/plugins/wayland-shell-integration/libxdg-shell.so \
+      PySide6/Qt/plugins/wayland-graphics-integration-client/libqt-plugin-wayland-egl.so \
+      PySide6/Qt/plugins/platforms/libqeglfs.so PySide6/Qt/plugins/platforms/libqlinuxfb.so \
       PySide6/Qt/plugins/platforms/libqoffscreen.so \
       PySide6/Qt/plugins/egldeviceintegrations/libqeglfs-kms-egldevice-integration.so \
       PySide6/Qt/plugins/texttospeech/*.so PySide6/Qt/plugins/multimedia/*.so \
@@ -157,8 +161,10 @@ expect "$work/ldd" "^no library missing$" "every library found"
 if ldd "$root"/opt/dvc-kiosk/.venv/lib/python3.11/site-packages/PySide6/Qt/plugins/egldeviceintegrations/libqeglfs-kms-integration.so \
    2>/dev/null | grep -q "libQt6EglFsKmsGbmSupport.*not found"; then
   echo "NOTE: the PySide6 wheel has no libQt6EglFsKmsGbmSupport.so.6: eglfs's eglfs_kms (GBM) integration" \
-       "cannot load; eglfs on Mesa/DRM hardware must be checked on a real kiosk"
+       "cannot load; the eglfs fallback of kiosk.service must be checked on real kiosk hardware"
 fi
+in_root sh -c 'ls -l /usr/bin/cage /usr/sbin/seatd /lib/systemd/system/seatd.service' \
+  || fail "cage and seatd (kiosk.service's compositor and seat) are not installed"
 in_root /opt/dvc-kiosk/.venv/bin/python -c 'import pyzbar.pyzbar, cv2, zxingcpp
 from PySide6 import QtQuick, QtMultimedia, QtTextToSpeech, QtSvg
 print("imports ok: pyzbar (libzbar0), cv2, zxingcpp, QtQuick, QtMultimedia, QtTextToSpeech, QtSvg")'
