@@ -117,11 +117,25 @@ class Container:
 
 def _python_access() -> list[str]:
     """ProtectHome= hides /root and /home: a venv built on a Python there (pyenv on a developer's
-    machine) needs that Python put back read-only. The appliance's venv uses /usr/bin/python3."""
+    machine) needs that Python put back read-only. The appliance's venv uses /usr/bin/python3.
+    The checkout itself (linked as /opt/dvc-kiosk, its venv's scripts name it) is put back too
+    where the units hide it: under /root or /home, or under /tmp and /var/tmp, which PrivateTmp=
+    replaces (CI may clone there)."""
+    props: list[str] = []
+    hidden: list[Path] = []
     base = Path(sys.base_prefix).resolve()
-    if base.parts[1:2] in (("root",), ("home",)):
-        return ["-p", "ProtectHome=tmpfs", "-p", f"BindReadOnlyPaths={base}"]
-    return []
+    repo = REPO_ROOT.resolve()
+    for path in (base, repo):
+        top = path.parts[1:2]
+        if top in (("root",), ("home",)):
+            hidden.append(path)
+            if "ProtectHome=tmpfs" not in props:
+                props += ["-p", "ProtectHome=tmpfs"]
+        elif top == ("tmp",) or path.parts[1:3] == ("var", "tmp"):
+            hidden.append(path)
+    for path in dict.fromkeys(hidden):
+        props += ["-p", f"BindReadOnlyPaths={path}"]
+    return props
 
 
 def _children(pid: int) -> list[int]:
