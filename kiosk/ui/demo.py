@@ -19,7 +19,9 @@ from kiosk.domain.lookup_code import slip_qr_text
 from kiosk.ui.services import UiServices
 
 if TYPE_CHECKING:
+    from kiosk.domain.catalog import Field
     from kiosk.ui.documents_vm import DocumentsVm
+    from kiosk.ui.flow_vm import FlowVm
 
 DEMO_CITIZEN = Identity(
     citizen_id="049175001234",
@@ -65,6 +67,18 @@ class DemoResult:
     application_code: str
     screenshots: list[Path] = field(default_factory=list)
     slip_path: Path | None = None
+
+
+def _answer_question(flow: FlowVm) -> Field:
+    """Answer the question on screen as the demo citizen (divorced: a document more); its field."""
+    f = flow.form.field
+    assert f is not None
+    if f.kind.value == "text":
+        flow.form.set_text("Trần Văn Bình")
+    elif f.kind.value in ("choice", "yes_no", "place"):
+        options = flow.form._get_options()
+        flow.form.choose(options[1 if f.id == "marital_status" else 0]["value"])
+    return f
 
 
 def _wait(pred: Callable[[], bool], what: str) -> None:
@@ -177,13 +191,7 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
     _wait(lambda: flow.current_screen() == "question", "login")
     first = True
     while flow.current_screen() == "question":
-        f = flow.form.field
-        assert f is not None
-        if f.kind.value == "text":
-            flow.form.set_text("Trần Văn Bình")
-        elif f.kind.value in ("choice", "yes_no", "place"):
-            options = flow.form._get_options()
-            flow.form.choose(options[1 if f.id == "marital_status" else 0]["value"])
+        f = _answer_question(flow)
         if first or f.id == "marital_status" or f.kind.value == "text":
             shot(f"question_{f.id}")
         if f.kind.value == "text" and flow.form.can_scan_card:
@@ -300,13 +308,7 @@ def _paper_out(ui: object, services: UiServices, out_dir: Path, tag: str, *, lan
     services.sim.qr.inject(format_cccd(DEMO_CITIZEN, trailing_empty=variant).encode("utf-8"))
     _wait(lambda: flow.current_screen() == "question", "login")
     while flow.current_screen() == "question":
-        f = flow.form.field
-        assert f is not None
-        if f.kind.value == "text":
-            flow.form.set_text("Trần Văn Bình")
-        elif f.kind.value in ("choice", "yes_no", "place"):
-            options = flow.form._get_options()
-            flow.form.choose(options[1 if f.id == "marital_status" else 0]["value"])
+        _answer_question(flow)
         flow.next()
     for item in flow.docs._get_items():
         if item["required"]:
