@@ -11,7 +11,10 @@ from typing import Final
 
 SEQ_WIDTH: Final = 6
 _PREFIX_RE: Final = re.compile(r"[A-Z][A-Z0-9]{0,7}")
-_CODE_RE: Final = re.compile(r"([A-Z][A-Z0-9]{0,7})-(\d{6,})-(\d)")
+SEQ_MAX_DIGITS: Final = 12
+# ASCII digits only (`\d` also matches "٠١٢" and every other script's digits), and a bounded
+# length: a code of thousands of digits is not a code (and int() refuses over 4 300 digits).
+_CODE_RE: Final = re.compile(rf"([A-Z][A-Z0-9]{{0,7}})-([0-9]{{{SEQ_WIDTH},{SEQ_MAX_DIGITS}}})-([0-9])")
 
 # The quasigroup of order 10 from H. M. Damm's thesis (2004): weakly totally anti-symmetric,
 # which is what makes adjacent transpositions detectable; its diagonal is zero.
