@@ -231,6 +231,18 @@ def _config_for(args: argparse.Namespace) -> tuple[KioskConfig, str]:
     return load_config(path), str(path)
 
 
+def _configure_logging() -> None:
+    """Every kiosk command logs through the one scrubbed JSON set-up (kiosk.logs), not Python's
+    plain last-resort line: under systemd (kiosk-update.service runs ``kiosk system update``) at
+    INFO with journald priorities, on a technician's terminal only warnings and worse. The UI,
+    the agent and the gateway set it up again at INFO when they start."""
+    import logging
+
+    from kiosk.logs import configure
+
+    configure(level=logging.INFO if os.environ.get("JOURNAL_STREAM") else logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)  # everything the kiosk creates (store, documents, slips, keys) is its own
     parser = build_parser()
@@ -240,6 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command is None:
         parser.error("a command is required (kiosk --help lists them)")
+    _configure_logging()
     try:
         config, source = _config_for(args)
         if getattr(args, "simulate", False):

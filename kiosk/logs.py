@@ -193,6 +193,23 @@ def _thread_excepthook(args: threading.ExceptHookArgs) -> None:
         exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes (as logging's last resort does),
+    not to the stream it was when the handler was made: a replaced or closed stderr (a test's
+    capture, a daemon's redirection) is never written to after it is gone."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def configure(stream: TextIO | None = None, level: int = logging.INFO, *,
               priority_prefix: bool | None = None) -> None:
     """Route stdlib logging and structlog to scrubbed JSON lines on `stream` (stderr: journald).
@@ -210,7 +227,7 @@ def configure(stream: TextIO | None = None, level: int = logging.INFO, *,
             structlog.processors.JSONRenderer(ensure_ascii=False),
         ],
     )
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler: logging.Handler = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
     handler.setFormatter(formatter)
     root = logging.getLogger()
     for old in list(root.handlers):

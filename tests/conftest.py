@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -58,6 +59,33 @@ def umask_restored() -> Iterator[None]:
     os.umask(before)
     yield
     os.umask(before)
+
+
+@pytest.fixture(autouse=True)
+def logging_restored() -> Iterator[None]:
+    """Give the next test the logging this one started with.
+
+    `kiosk.cli.main` (and the UI, the agent, the gateway) install the kiosk's scrubbed JSON
+    handler, its level and its exception hooks for their whole process, as they should; called
+    in process by a test they would otherwise change how every later test logs."""
+    import structlog
+
+    root = logging.getLogger()
+    level = root.level
+    ours = [h for h in root.handlers if getattr(h, "_dvc_kiosk", False)]
+    hooks = sys.excepthook, threading.excepthook
+    structlog_config = structlog.get_config()
+    yield
+    # pytest's own capture handlers come and go with each phase: only the kiosk's are put back
+    for handler in list(root.handlers):
+        if getattr(handler, "_dvc_kiosk", False) and handler not in ours:
+            root.removeHandler(handler)
+    for handler in ours:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)
+    sys.excepthook, threading.excepthook = hooks
+    structlog.configure(**structlog_config)
 
 
 class _WarningTrap(logging.Handler):

@@ -71,6 +71,28 @@ def test_sets_the_kiosk_umask() -> None:
     os.umask(0o077)  # as kiosk.cli.main does for its process
 
 
+def test_sets_the_kiosk_logging() -> None:
+    import logging
+
+    from kiosk.logs import configure
+
+    configure()  # as kiosk.cli.main, the UI, the agent and the gateway do for their process
+
+
+def test_after_it_logging_is_back() -> None:
+    import logging
+    import sys
+    import threading
+
+    from kiosk import logs
+
+    root = logging.getLogger()
+    assert not [h for h in root.handlers if getattr(h, "_dvc_kiosk", False)], root.handlers
+    assert root.level == logging.WARNING, root.level
+    assert sys.excepthook is not logs._excepthook
+    assert threading.excepthook is not logs._thread_excepthook
+
+
 def test_after_it_the_umask_is_back() -> None:
     import os
 
@@ -129,6 +151,11 @@ def test_a_leaked_qml_engine_fails_the_test(report: str) -> None:
 def test_a_changed_umask_does_not_reach_the_next_test(report: str) -> None:
     assert "PASSED" in outcome(report, "test_sets_the_kiosk_umask"), report
     assert "PASSED" in outcome(report, "test_after_it_the_umask_is_back"), report
+
+
+def test_the_kiosk_logging_does_not_reach_the_next_test(report: str) -> None:
+    assert "PASSED" in outcome(report, "test_sets_the_kiosk_logging"), report
+    assert "PASSED" in outcome(report, "test_after_it_logging_is_back"), report
 
 
 def test_a_disposed_engine_and_a_clean_test_pass(report: str) -> None:
