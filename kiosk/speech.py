@@ -79,7 +79,13 @@ class SsipError(Exception):
 
 class _Ssip:
     """A minimal SSIP client: commands, one utterance, its BEGIN/END events. Every read has a
-    deadline, so a wedged daemon makes it fail, never hang."""
+    deadline and a size bound, so a wedged or flooding daemon makes it fail, never hang or grow:
+    a line longer than ``MAX_LINE`` is refused, a look for events reads at most
+    ``MAX_EVENT_READ`` bytes, and at most ``MAX_EVENTS`` events are kept (the latest)."""
+
+    MAX_LINE = 64 * 1024  # SSIP lines are short (a voice list is many short lines)
+    MAX_EVENT_READ = 256 * 1024
+    MAX_EVENTS = 256
 
     def __init__(self, path: Path, *, timeout_s: float) -> None:
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -95,7 +101,19 @@ class _Ssip:
     def close(self) -> None:
         self._sock.close()
 
+    def _check_line_length(self) -> None:
+        if b"\r\n" not in self._buf and len(self._buf) > self.MAX_LINE:
+            raise SsipError(f"speech-dispatcher sent a line of over {self.MAX_LINE} bytes "
+                            "(not SSIP)")
+
+    def _keep_event(self, code: int, message: str) -> None:
+        self.events.append((code, message))
+        if len(self.events) > self.MAX_EVENTS:
+            del self.events[: len(self.events) - self.MAX_EVENTS]
+
     def _line(self, deadline: float) -> str:
+        if time.monotonic() > deadline:  # lines may keep coming: the deadline holds anyway
+            raise TimeoutError("no answer from speech-dispatcher")
         while b"\r\n" not in self._buf:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -105,6 +123,7 @@ class _Ssip:
             if not chunk:
                 raise SsipError("speech-dispatcher closed the connection")
             self._buf += chunk
+            self._check_line_length()
         line, self._buf = self._buf.split(b"\r\n", 1)
         return line.decode("utf-8", "replace")
 
@@ -120,32 +139,40 @@ class _Ssip:
         self._sock.sendall(text.encode("utf-8") + b"\r\n")
         code, message = self.reply(deadline)
         while 700 <= code < 800:  # an event of an earlier utterance came first
-            self.events.append((code, message))
+            self._keep_event(code, message)
             code, message = self.reply(deadline)
         if not 200 <= code < 300:
             raise SsipError(f"{text.split()[0:3]} refused: {code} {message}")
         return message
 
     def pending_events(self) -> list[tuple[int, str]]:
-        """The events that came so far, without waiting."""
+        """The events that came so far, without waiting (at most ``MAX_EVENT_READ`` bytes are
+        read per look: a daemon that never stops sending cannot keep the caller here)."""
         self._sock.setblocking(False)
+        taken = 0
         try:
-            while True:
+            while taken < self.MAX_EVENT_READ:
                 chunk = self._sock.recv(4096)
                 if not chunk:
                     raise SsipError("speech-dispatcher closed the connection")
+                taken += len(chunk)
                 self._buf += chunk
+                self._take_events()
         except BlockingIOError:
             pass
         finally:
             self._sock.setblocking(True)
+        self._take_events()
+        events, self.events = self.events, []
+        return events
+
+    def _take_events(self) -> None:
         while b"\r\n" in self._buf:
             line, self._buf = self._buf.split(b"\r\n", 1)
             text = line.decode("utf-8", "replace")
             if len(text) >= 4 and text[:3].isdigit() and text[3] == " ":
-                self.events.append((int(text[:3]), text[4:]))
-        events, self.events = self.events, []
-        return events
+                self._keep_event(int(text[:3]), text[4:])
+        self._check_line_length()
 
     def speak(self, text: str, deadline: float) -> None:
         self.command("SPEAK", deadline)
