@@ -231,6 +231,16 @@ def _config_for(args: argparse.Namespace) -> tuple[KioskConfig, str]:
     return load_config(path), str(path)
 
 
+def _refuse(text: str) -> None:
+    """Why the kiosk will not do what it was asked, for a technician: plain lines on a terminal;
+    under journald (a unit's stderr) each line starts with ``<3>`` so that journald files it at
+    PRIORITY=3 and ``journalctl -p err`` shows why a kiosk did not start."""
+    from kiosk.logs import stderr_is_journal
+
+    prefix = "<3>" if stderr_is_journal() else ""
+    print("\n".join(prefix + line for line in text.splitlines()), file=sys.stderr)
+
+
 def _configure_logging() -> None:
     """Every kiosk command logs through the one scrubbed JSON set-up (kiosk.logs), not Python's
     plain last-resort line: under systemd (kiosk-update.service runs ``kiosk system update``) at
@@ -238,9 +248,9 @@ def _configure_logging() -> None:
     the agent and the gateway set it up again at INFO when they start."""
     import logging
 
-    from kiosk.logs import configure
+    from kiosk.logs import configure, stderr_is_journal
 
-    configure(level=logging.INFO if os.environ.get("JOURNAL_STREAM") else logging.WARNING)
+    configure(level=logging.INFO if stderr_is_journal() else logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -263,15 +273,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = args.handler
         return handler(args, config)
     except ConfigError as exc:
-        print(exc, file=sys.stderr)
+        _refuse(str(exc))
         return 2
     except ProvisioningError as exc:
-        print(exc, file=sys.stderr)
+        _refuse(str(exc))
         return 2
     except Exception as exc:
         if not _is_store_error(exc):
             raise
-        print(f"kiosk: {exc}", file=sys.stderr)  # lost, damaged or unavailable store: one line
+        _refuse(f"kiosk: {exc}")  # lost, damaged or unavailable store: one line
         return 2
     except KeyboardInterrupt:
         return 130

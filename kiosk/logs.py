@@ -16,9 +16,9 @@ call cannot leak a citizen into the journal:
 - an exception is logged as its type, a scrubbed message and where it happened (file:line),
   never a raw traceback; uncaught ones go the same way (sys and threading excepthooks).
 
-Under systemd (``JOURNAL_STREAM`` set), each line starts with its syslog priority in the
-sd-daemon form (``<3>`` error, ``<4>`` warning, ``<6>`` info, ``<7>`` debug): journald takes it
-as the entry's PRIORITY, so ``journalctl -p err`` finds the kiosk's errors.
+Under systemd (stderr is the stream ``JOURNAL_STREAM`` names), each line starts with its syslog
+priority in the sd-daemon form (``<3>`` error, ``<4>`` warning, ``<6>`` info, ``<7>`` debug):
+journald takes it as the entry's PRIORITY, so ``journalctl -p err`` finds the kiosk's errors.
 """
 
 from __future__ import annotations
@@ -193,6 +193,20 @@ def _thread_excepthook(args: threading.ExceptHookArgs) -> None:
         exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
 
 
+def stderr_is_journal() -> bool:
+    """Whether this process's stderr is the journal stream systemd connected (sd-daemon's rule:
+    ``JOURNAL_STREAM`` names the device and inode of that stream; a child whose stderr went to a
+    file or a pipe inherits the variable but not the stream)."""
+    device, sep, inode = os.environ.get("JOURNAL_STREAM", "").partition(":")
+    if not sep:
+        return False
+    try:
+        st = os.fstat(sys.stderr.fileno())
+    except (AttributeError, OSError, ValueError):  # no stderr, or one with no file behind it
+        return False
+    return (str(st.st_dev), str(st.st_ino)) == (device, inode)
+
+
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever ``sys.stderr`` is when a record comes (as logging's last resort does),
     not to the stream it was when the handler was made: a replaced or closed stderr (a test's
@@ -214,11 +228,11 @@ def configure(stream: TextIO | None = None, level: int = logging.INFO, *,
               priority_prefix: bool | None = None) -> None:
     """Route stdlib logging and structlog to scrubbed JSON lines on `stream` (stderr: journald).
 
-    ``priority_prefix`` defaults to "stderr is the journal" (systemd sets JOURNAL_STREAM).
+    ``priority_prefix`` defaults to "stderr is the journal" (:func:`stderr_is_journal`).
     Calling it again replaces the handler it installed (idempotent).
     """
     if priority_prefix is None:
-        priority_prefix = stream is None and bool(os.environ.get("JOURNAL_STREAM"))
+        priority_prefix = stream is None and stderr_is_journal()
     formatter = _JournalFormatter(
         priority_prefix=priority_prefix,
         foreign_pre_chain=_processors(),

@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.journal import run_as_journald
+
 QR = "079165001234|025123456|Huỳnh Thị Ánh|12031965|Nữ|12 Lê Lợi, phường Bến Nghé|01012021"
 PERSONAL = ("079165001234", "Huỳnh Thị Ánh", "12 Lê Lợi", "12031965")
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,10 +45,10 @@ sys.exit(kiosk.cli.main(["--demo-defaults", "sync", "status"]))
 def run_kiosk(tmp_path: Path, *, crash: bool, journal: bool) -> subprocess.CompletedProcess[str]:
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PYTHONPATH": str(ROOT),
            "XDG_DATA_HOME": str(tmp_path / "data")}
+    argv = [sys.executable, "-c", SCRIPT.format(qr=QR, crash=crash)]
     if journal:
-        env["JOURNAL_STREAM"] = "8:12345"  # what systemd sets when stderr is the journal
-    return subprocess.run([sys.executable, "-c", SCRIPT.format(qr=QR, crash=crash)],
-                          capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path,
+        return run_as_journald(argv, env, cwd=str(tmp_path))
+    return subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path,
                           check=False)
 
 

@@ -32,6 +32,7 @@ from sync.gateway.keys import gateway_public_keys
 from sync.gateway.store import GatewayStore
 from sync.otp import request_otp
 from sync.protocol.keys import generate_signing_key, public_key_b64, save_private_key
+from tests.support.journal import run_as_journald
 
 CITIZEN = {
     "citizen_id": "079165001234",
@@ -92,9 +93,8 @@ def test_each_line_carries_its_priority_for_journald() -> None:
     code = ("import logging; from kiosk.logs import configure; configure(); "
             "log = logging.getLogger('sync.agent'); log.debug('d'); log.info('i'); "
             "log.warning('w'); log.error('e'); log.critical('c')")
-    env = {**os.environ, "JOURNAL_STREAM": "8:12345"}  # what systemd sets for a unit's stderr
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=True, env=env)
+    done = run_as_journald([sys.executable, "-c", code], os.environ)  # a unit's stderr
+    assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
     assert [line[:3] for line in lines] == ["<6>", "<4>", "<3>", "<2>"]
     assert [json.loads(line[3:])["event"] for line in lines] == ["i", "w", "e", "c"]
