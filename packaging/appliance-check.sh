@@ -98,9 +98,15 @@ mount --bind "$cache/apt-lists" "$root/var/lib/apt/lists" && mounts+=("$root/var
 
 step "install: apt-get install ./$(basename "$deb") (Depends only: no recommended packages)"
 cp "$deb" "$root/tmp/"
+# the cached apt folders are shared by every check on this machine (a test run beside make
+# appliance-check): one apt at a time, the others wait for it instead of failing on apt's lock
+exec 9>"$cache/apt.lock"
+flock 9
 in_root apt-get update -qq || fail "apt-get update"
 in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$deb")" > "$work/install.log" 2>&1 \
   || { tail -40 "$work/install.log"; fail "installing the package"; }
+flock -u 9
+exec 9>&-
 grep -E "^(Setting up dvc-kiosk|[0-9]+ upgraded)|^Need to get" "$work/install.log" || true
 in_root dpkg-query -W -f='${Package} ${Version} ${Status}\n' dvc-kiosk | tee "$work/status"
 expect "$work/status" "dvc-kiosk $(literal "$version") install ok installed" "the package is installed"
@@ -183,6 +189,19 @@ sed -i 's/^# commune_name = .*/commune_name = "Xã Phú Hòa (edited by the tech
 grep -n '^commune_name' "$root/etc/dvc-kiosk/kiosk.toml"
 in_root runuser -u kiosk -- kiosk provision | tee "$work/provision"
 expect "$work/provision" "kiosk public key" "kiosk provision made this kiosk's key"
+step "the installed kiosk, provisioned with no gateway yet, refuses to start and makes no gateway keys"
+# the embedded reference gateway is for simulation only: its private keys would sit on the kiosk
+set +e
+in_root runuser -u kiosk -- env QT_QPA_PLATFORM=offscreen kiosk run > "$work/unprovisioned" 2>&1
+code=$?
+set -e
+cat "$work/unprovisioned"
+[ "$code" = 2 ] || fail "kiosk run without a provisioned gateway exited $code, not 2"
+expect "$work/unprovisioned" "the kiosk is not provisioned: set \[gateway\] url" "one line says what to configure"
+if grep -q "Traceback" "$work/unprovisioned"; then fail "a traceback instead of one line"; fi
+[ ! -e "$root/var/lib/dvc-kiosk/data/gateway" ] || fail "an embedded gateway folder was made on a real kiosk"
+in_root stat -c '%n %a' /var/lib/dvc-kiosk/data /var/lib/dvc-kiosk/data/keys | tee "$work/modes"
+expect "$work/modes" "^/var/lib/dvc-kiosk/data/keys 700$" "the kiosk's key folder is its own (0700)"
 echo "a citizen's application" > "$root/var/lib/dvc-kiosk/data/marker-application.txt"
 chroot "$root" chown kiosk:kiosk /var/lib/dvc-kiosk/data/marker-application.txt
 (cd "$root" && find var/lib/dvc-kiosk -type f -print0 | sort -z | xargs -0 sha256sum) > "$work/data.before"
