@@ -22,6 +22,14 @@ chunks are 64 KiB to 1 MiB, so chunks would have to be gathered somewhere first 
 unfinished multipart upload is hidden state in the bucket that has to be listed and aborted. One
 PUT takes up to 5 GiB: documents (at most 32 MiB) and bundles (at most 2 GiB) fit.
 
+Every call to the object store has an overall deadline: botocore's timeouts are per socket read,
+so a store (or a middlebox) that answers a byte at a time would otherwise hold the request, its
+upload lock and its database connection for as long as it kept dripping. The call runs on a
+thread of its own; past ``S3_DEADLINE_S`` plus the object's size at ``S3_MIN_BYTES_PER_S`` the
+request is answered 503 ``unavailable`` as for a store that is down (the abandoned call ends when
+the store does; a PUT it still completes writes the same bytes under the same key). At most
+``S3_MAX_STUCK_CALLS`` calls may be under way in a process at once: beyond, 503 at once.
+
 Object keys are ``<prefix>doc/<application>/<doc>`` and ``<prefix>bundle/<bundle>``. The
 bucket must exist; credentials and region come from boto3's usual places
 (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_DEFAULT_REGION``, ~/.aws), the
@@ -36,11 +44,12 @@ import logging
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 from urllib.parse import urlsplit
 
 from sync.gateway.store import GatewayStore
@@ -49,6 +58,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 READ_BLOCK = 1024 * 1024
 ENV_DOCUMENTS = "DVC_GATEWAY_DOCUMENTS"
@@ -56,6 +66,9 @@ ENV_S3_ENDPOINT = "DVC_GATEWAY_S3_ENDPOINT"
 S3_CONNECT_TIMEOUT_S = 5
 S3_READ_TIMEOUT_S = 60
 S3_ATTEMPTS = 2  # one retry inside the request; the kiosk's own retry does the rest
+S3_DEADLINE_S = 60.0  # a whole call (with its retry), plus the object's size at...
+S3_MIN_BYTES_PER_S = 1024 * 1024  # ...1 MiB/s: a 32 MiB document 92 s, a 2 GiB bundle 35 min
+S3_MAX_STUCK_CALLS = 16  # calls under way (or abandoned and still waiting) per process
 
 
 class StorageUnavailableError(Exception):
@@ -178,6 +191,41 @@ class S3Storage:
         self.bucket = bucket
         self.prefix = prefix
         self._tmp_dir = tmp_dir
+        self._slots = threading.BoundedSemaphore(S3_MAX_STUCK_CALLS)
+
+    def _bounded(self, what: str, size: int, call: Callable[[], T]) -> T:
+        """``call()`` (a boto3 call) within its overall deadline, else StorageUnavailableError;
+        its own exceptions are raised here as they are."""
+        if not self._slots.acquire(blocking=False):
+            log.error("object store: %s not tried: %d earlier calls are still waiting on it",
+                      what, S3_MAX_STUCK_CALLS)
+            raise StorageUnavailableError(f"the object store is not answering ({what})")
+        outcome: list[tuple[bool, object]] = []
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                outcome.append((True, call()))
+            except BaseException as exc:  # handed to the caller
+                outcome.append((False, exc))
+            finally:
+                self._slots.release()
+                done.set()
+
+        thread = threading.Thread(target=run, name=f"s3-{what.split(maxsplit=1)[0].lower()}",
+                                  daemon=True)
+        thread.start()
+        deadline_s = S3_DEADLINE_S + size / S3_MIN_BYTES_PER_S
+        if not done.wait(deadline_s):
+            log.error("object store: %s did not end within %.3g s: given up (503)", what,
+                      deadline_s)
+            raise StorageUnavailableError(f"the object store did not answer in time ({what})")
+        thread.join(timeout=1.0)  # it has ended its call: let it finish before going on
+        ok, value = outcome[0]
+        if not ok:
+            assert isinstance(value, BaseException)
+            raise value
+        return cast(T, value)
 
     def object_key(self, key: str) -> str:
         return self.prefix + key
@@ -225,14 +273,19 @@ class S3Storage:
             while block := f.read(READ_BLOCK):
                 md5.update(block)
                 sha.update(block)
-        try:
+        size = path.stat().st_size
+
+        def put() -> None:
             with path.open("rb") as f:
                 self._client.put_object(
                     Bucket=self.bucket, Key=self.object_key(key), Body=f,
-                    ContentLength=path.stat().st_size,
+                    ContentLength=size,
                     ContentMD5=base64.b64encode(md5.digest()).decode("ascii"),
                     ContentType="application/octet-stream",
                     Metadata={"sha256": sha.hexdigest()})
+
+        try:
+            self._bounded(f"PUT {self.object_key(key)}", size, put)
         except _s3_errors() as exc:
             log.error("object store: PUT %s failed: %s", self.object_key(key), exc)
             raise StorageUnavailableError(f"the object store did not take {key}") from exc
@@ -247,9 +300,12 @@ class S3Storage:
     def read(self, key: str) -> bytes:
         from botocore.exceptions import ClientError
 
-        try:
+        def get() -> bytes:
             answer = self._client.get_object(Bucket=self.bucket, Key=self.object_key(key))
             return answer["Body"].read()
+
+        try:
+            return self._bounded(f"GET {self.object_key(key)}", self._size(key), get)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 raise FileNotFoundError(self.object_key(key)) from exc
@@ -261,10 +317,19 @@ class S3Storage:
     def local_copy(self, key: str) -> Iterator[Path]:
         with self._temporary() as path:
             try:
-                self._client.download_file(self.bucket, self.object_key(key), str(path))
+                self._bounded(f"GET {self.object_key(key)}", self._size(key),
+                              lambda: self._client.download_file(self.bucket,
+                                                                 self.object_key(key), str(path)))
             except _s3_errors() as exc:
                 raise StorageUnavailableError(f"the object store did not give {key}") from exc
             yield path
+
+    def _size(self, key: str) -> int:
+        """The stored object's size (its GET's deadline depends on it), asked in bounded time."""
+        answer = self._bounded(f"HEAD {self.object_key(key)}", 0,
+                               lambda: self._client.head_object(Bucket=self.bucket,
+                                                                Key=self.object_key(key)))
+        return int(answer.get("ContentLength", 0))
 
     def store_complete(self, key: str, data: bytes) -> None:
         with self._temporary() as path:
