@@ -138,8 +138,8 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _url_allowed(url: str) -> bool:
-    """https:// to anywhere; plain http:// only to a loopback host."""
+def url_allowed(url: str) -> bool:
+    """https:// to anywhere; plain http:// only to a loopback host (also the log collector's)."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -172,7 +172,7 @@ class GatewaySection(_Section):
     @model_validator(mode="after")
     def _remote_needs_url_and_keys(self) -> GatewaySection:
         if self.mode == "remote" and not self.unprovisioned:
-            if not _url_allowed(self.url):
+            if not url_allowed(self.url):
                 msg = "url must be https:// (plain http only on loopback)"
                 raise ValueError(msg)
             if not (self.signing_public_key and self.encryption_public_key):

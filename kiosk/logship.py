@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kiosk.config import url_allowed
 from kiosk.system_files import write_if_changed
 
 DROP_IN = Path("/etc/systemd/journal-upload.conf.d/dvc-kiosk.conf")
@@ -30,6 +31,20 @@ def collector_url(gateway_url: str, port: int = PORT) -> str:
         raise ValueError(msg)
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     return f"{parts.scheme}://{host}:{port}"
+
+
+def check_collector_url(url: str) -> str:
+    """``url`` if the drop-in may carry it, else ValueError saying why: as the gateway's URL
+    (issue 10 item 5), https anywhere and plain http only to a loopback host (the journal must
+    not cross the network in clear, and only https uses the kiosk's client certificate); a host,
+    a valid port, no user or password; no space or control character (it is one line of the
+    drop-in: a newline would add settings of its own)."""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise ValueError(f"collector URL {url!r} has spaces or control characters")
+    if not url_allowed(url):
+        raise ValueError(f"collector URL {url!r} refused: give https://HOST[:PORT] "
+                         "(plain http only to this kiosk itself, 127.0.0.1 or [::1])")
+    return url
 
 
 def render_upload_conf(url: str, cert_dir: Path = CERT_DIR) -> str:

@@ -64,7 +64,13 @@ def update(args: argparse.Namespace, config: KioskConfig) -> int:
 
 def journal_upload(args: argparse.Namespace, config: KioskConfig) -> int:
     """`kiosk system journal-upload [--url URL]`: point systemd-journal-upload at the collector."""
-    from kiosk.logship import DROP_IN, collector_url, render_upload_conf, write_upload_conf
+    from kiosk.logship import (
+        DROP_IN,
+        check_collector_url,
+        collector_url,
+        render_upload_conf,
+        write_upload_conf,
+    )
 
     url = args.url
     if url is None:
@@ -72,6 +78,11 @@ def journal_upload(args: argparse.Namespace, config: KioskConfig) -> int:
             print("no --url and no [gateway] url in the configuration: nowhere to send logs")
             return 2
         url = collector_url(config.gateway.url)
+    try:
+        check_collector_url(url)
+    except ValueError as exc:
+        print(f"kiosk system journal-upload: {exc}; nothing written")
+        return 2
     path = args.root / DROP_IN.relative_to("/")
     changed = write_upload_conf(render_upload_conf(url), path)
     print(f"{'wrote' if changed else 'kept '} {path} (URL={url})")
