@@ -20,7 +20,7 @@ from pathlib import Path
 from kiosk.store import core
 from kiosk.store import schema as s
 from kiosk.store.errors import classify
-from kiosk.store.health import check_integrity, damaged_store
+from kiosk.store.health import check_existing_file, check_integrity, damaged_store
 from kiosk.store.retention import purge_expired, purged_count
 from kiosk.store.schema import ApplicationState as St
 
@@ -97,7 +97,8 @@ class Outbox:
         self.data_dir = self.db_path.parent
         self._clock = clock
         # An existing store only: the agent never creates one (the kiosk would take an empty
-        # file for a new store). A missing file raises StoreUnavailable(CANNOT_OPEN).
+        # file for a new store). A missing or empty file is refused before SQLite opens it.
+        check_existing_file(self.db_path)  # before SQLite writes a header into a 0-byte file
         try:
             self._db = core.connect(self.db_path, create=False)
             try:  # a damaged store is refused here as at the kiosk's start, never worked on

@@ -23,6 +23,7 @@ from typing import TextIO
 from kiosk.store import core
 from kiosk.store import schema as s
 from kiosk.store.errors import StoreError, classify
+from kiosk.store.health import check_existing_store
 from kiosk.store.schema import ApplicationState as St
 
 
@@ -51,6 +52,7 @@ def requeue_quarantined(
     key = code_or_id.strip()
     if not key:
         raise StaffActionError("give an application code (like K01-000123-4)")
+    check_existing_store(db_path)  # missing, empty, damaged or new: refused, left as it is
     try:
         db = core.connect(db_path, create=False)
     except sqlite3.Error as exc:

@@ -97,6 +97,29 @@ def check_existing_store(path: Path) -> None:
     """For tools that read an existing store (``kiosk sync status``, the agent): refuse, in one
     line, a missing data folder or file and anything :func:`check_before_open` or
     :func:`check_integrity` refuses. Opens the file without creating anything."""
+    check_existing_file(path)
+    try:
+        conn = core.connect(path, create=False)
+        try:
+            check_integrity(conn, path)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if not isinstance(exc, sqlite3.OperationalError):
+            raise damaged_store(path, str(exc)) from exc
+        unavailable = classify(exc, path.parent)
+        if unavailable is None:
+            raise
+        raise unavailable from exc
+
+
+def check_existing_file(path: Path) -> None:
+    """What must hold before SQLite may open ``path`` for a tool that never creates a store:
+    its folder and a non-empty SQLite file exist (:func:`check_before_open`'s rules too).
+
+    SQLite itself must not be the first to look: opening a 0-byte file and setting WAL mode
+    writes a new, empty database into it, and the evidence that the disk lost the file is gone.
+    Reads only."""
     if not path.parent.is_dir():
         raise StoreRefusedError(
             f"the data folder {path.parent} does not exist",
@@ -112,16 +135,3 @@ def check_existing_store(path: Path) -> None:
         raise StoreRefusedError(
             f"{path} is empty (0 bytes)", "start the kiosk once to create the store"
         )
-    try:
-        conn = core.connect(path, create=False)
-        try:
-            check_integrity(conn, path)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        if not isinstance(exc, sqlite3.OperationalError):
-            raise damaged_store(path, str(exc)) from exc
-        unavailable = classify(exc, path.parent)
-        if unavailable is None:
-            raise
-        raise unavailable from exc

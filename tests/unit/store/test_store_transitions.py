@@ -113,13 +113,19 @@ def test_staff_requeue_writes_through_the_same_table(
 
 def test_the_agent_and_staff_tools_never_create_a_store(tmp_path: Path) -> None:
     missing = tmp_path / "kiosk.sqlite3"
-    from kiosk.store import StoreUnavailable
+    from kiosk.store import StoreError
 
-    with pytest.raises(StoreUnavailable):
+    with pytest.raises(StoreError, match="does not exist yet"):
         Outbox(missing, lambda: 0.0)
-    with pytest.raises(StoreUnavailable):
+    with pytest.raises(StoreError, match="does not exist yet"):
         requeue_quarantined(missing, "K01-000001-9")
     assert not missing.exists()
+    missing.write_bytes(b"")  # nor turn an empty file into one (SQLite would, setting WAL mode)
+    with pytest.raises(StoreError, match="is empty"):
+        Outbox(missing, lambda: 0.0)
+    with pytest.raises(StoreError, match="is empty"):
+        requeue_quarantined(missing, "K01-000001-9")
+    assert missing.read_bytes() == b""
 
 
 def test_one_time_format_round_trips() -> None:
