@@ -11,6 +11,8 @@ import os
 import secrets
 from pathlib import Path
 
+from sync.gateway.private import private_dir
+
 CONTROL_TOKEN_FILE = "control.token"  # noqa: S105 (a file name, not a secret)
 CONTROL_TOKEN_HEADER = "X-Control-Token"  # noqa: S105 (a header name)
 
@@ -22,7 +24,7 @@ def load_or_create_control_token(data_dir: Path) -> str:
         token = path.read_text("ascii").strip()
         if len(token) >= 32:
             return token
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     token = secrets.token_urlsafe(32)
     tmp = path.with_name(f".{CONTROL_TOKEN_FILE}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -11,6 +11,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from sync.gateway.private import private_dir, private_file, tighten
 from sync.protocol.keys import decode_key
 from sync.protocol.messages import is_safe_id
 
@@ -104,9 +105,12 @@ CREATE TABLE IF NOT EXISTS counters (
 
 def open_db(data_dir: Path) -> sqlite3.Connection:
     """Open (creating if needed) the gateway database; autocommit, WAL."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
+    path = private_file(data_dir / DB_FILE)  # SQLite gives its -wal and -shm the same mode
+    for extra in ("-wal", "-shm"):
+        tighten(path.with_name(DB_FILE + extra))
     conn = sqlite3.connect(
-        data_dir / DB_FILE, isolation_level=None, check_same_thread=False, timeout=10.0
+        path, isolation_level=None, check_same_thread=False, timeout=10.0
     )
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")

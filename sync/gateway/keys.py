@@ -8,6 +8,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from sync.gateway.private import private_dir
 from sync.protocol.keys import (
     generate_encryption_key,
     generate_signing_key,
@@ -44,7 +45,7 @@ class GatewayPublicKeys:
 
 def load_or_create_keys(data_dir: Path) -> GatewayKeys:
     """Load the key pairs, generating each one that is missing (first start)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     sign_path, enc_path = data_dir / SIGNING_KEY_FILE, data_dir / ENCRYPTION_KEY_FILE
     if not sign_path.exists():
         save_private_key(sign_path, generate_signing_key())

@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 from urllib.parse import urlsplit
 
+from sync.gateway.private import open_private, private_dir
 from sync.gateway.store import GatewayStore
 
 if TYPE_CHECKING:
@@ -142,8 +143,8 @@ class FolderStorage:
 
     def _write(self, key: str, offset: int, chunk: bytes) -> Path:
         path = self.path_for(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("r+b" if path.exists() else "w+b") as f:
+        private_dir(path.parent)
+        with os.fdopen(open_private(path, os.O_RDWR | os.O_CREAT), "r+b") as f:
             f.truncate(offset)  # bytes past the recorded offset are a crash's leftovers
             f.seek(offset)
             f.write(chunk)
@@ -175,9 +176,10 @@ class FolderStorage:
 
     def store_complete(self, key: str, data: bytes) -> None:
         path = self.path_for(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         tmp = path.with_name(path.name + ".import")
-        tmp.write_bytes(data)
+        with os.fdopen(open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), "wb") as f:
+            f.write(data)
         tmp.replace(path)
 
 
@@ -238,7 +240,7 @@ class S3Storage:
 
     @contextmanager
     def _temporary(self) -> Iterator[Path]:
-        self._tmp_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self._tmp_dir)
         fd, name = tempfile.mkstemp(dir=self._tmp_dir, prefix="upload-")
         os.close(fd)
         path = Path(name)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from sync.gateway.db import SCHEMA, open_db
+from sync.gateway.private import private_dir
 from sync.gateway.sql import PgConnection, is_postgres_url, open_pool
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class GatewayStore:
         self._lent = _Lent()
         if self.postgres:
             assert database_url is not None
-            data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(data_dir)
             self._pool = open_pool(database_url, SCHEMA, max(1, pool_size))
         else:
             self._sqlite = open_db(data_dir)
