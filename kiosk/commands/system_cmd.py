@@ -37,7 +37,9 @@ def update(args: argparse.Namespace, config: KioskConfig) -> int:
             print(f"update bundle found on a USB stick: {bundle}")
     if bundle is not None:  # checked before anything else happens
         try:
-            found = verify_bundle(bundle, args.keyring or KEYRING)
+            # checked on a copy in root's cache, which is what gets installed (not the stick)
+            found = verify_bundle(bundle, args.keyring or KEYRING,
+                                  keep_in=PackageKeeper(args.cache).dir / "incoming")
         except BundleError as exc:
             print(f"refused: {exc}; nothing installed")
             return 2

@@ -140,8 +140,12 @@ def _newest(entries: list[dict[str, str]]) -> dict[str, str]:
 
 
 def verify_bundle(bundle: Path, keyring: Path, *, arch: str | None = None,
-                  suite: str = SUITE) -> VerifiedDeb:
-    """The newest `dvc-kiosk` of the bundle, every link of the chain checked, or BundleError."""
+                  suite: str = SUITE, keep_in: Path | None = None) -> VerifiedDeb:
+    """The newest `dvc-kiosk` of the bundle, every link of the chain checked, or BundleError.
+
+    The `.deb` is checked on a copy taken off the stick, and the copy is what is returned (in
+    ``keep_in``, else in a new temporary folder): the install comes up to an hour later, and by
+    then the stick may have been swapped for another with other bytes under the same name."""
     arch = arch or _run(["dpkg", "--print-architecture"]).strip()
     dist = bundle / "dists" / suite
     if not (dist / "InRelease").is_file():
@@ -165,9 +169,29 @@ def verify_bundle(bundle: Path, keyring: Path, *, arch: str | None = None,
     deb = (bundle / entry["Filename"]).resolve()
     if not deb.is_relative_to(bundle.resolve()) or not deb.is_file():
         raise BundleError(f"{entry['Filename']} is missing from the bundle")
-    if deb.stat().st_size != int(entry["Size"]) or _sha256(deb) != entry["SHA256"]:
-        raise BundleError(f"{deb.name} differs from what the province signed")
-    return VerifiedDeb(deb, entry["Version"])
+    return VerifiedDeb(_verified_copy(deb, int(entry["Size"]), entry["SHA256"], keep_in),
+                       entry["Version"])
+
+
+def _verified_copy(deb: Path, size: int, sha256: str, keep_in: Path | None) -> Path:
+    """Copy ``deb`` off the stick (never more than ``size`` bytes), check the copy's size and
+    SHA-256, then move it into ``keep_in`` (made 0700); nothing is left there when it differs."""
+    with tempfile.TemporaryDirectory(prefix="dvc-kiosk-update-") as tmp:
+        copy = Path(tmp) / deb.name
+        digest, copied = hashlib.sha256(), 0
+        with deb.open("rb") as src, copy.open("wb") as out:
+            while copied <= size and (block := src.read(1 << 20)):
+                copied += len(block)
+                digest.update(block)
+                out.write(block)
+        if copied != size or digest.hexdigest() != sha256:
+            raise BundleError(f"{deb.name} differs from what the province signed")
+        folder = keep_in if keep_in is not None else Path(
+            tempfile.mkdtemp(prefix="dvc-kiosk-update-"))
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target = folder / deb.name
+        shutil.move(copy, target)
+    return target
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -194,11 +218,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(make_bundle(args.repo, args.to))
     else:
         try:
-            found = verify_bundle(args.bundle, args.keyring)
+            with tempfile.TemporaryDirectory(prefix="dvc-kiosk-verify-") as tmp:
+                found = verify_bundle(args.bundle, args.keyring, keep_in=Path(tmp))
         except BundleError as exc:
             print(f"refused: {exc}", file=sys.stderr)
             return 2
-        print(f"{found.path} {found.version} verified")
+        print(f"{found.path.name} {found.version} verified")
     return 0
 
 
