@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kiosk import config as config_module
-from kiosk.config import ConfigError, KioskConfig, config_path, load_config
+from kiosk.config import ConfigError, KioskConfig, check_simulation_target, config_path, load_config
 from kiosk.provision import ProvisioningError
 
 Handler = Callable[[argparse.Namespace, KioskConfig], int]
@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = _add(sub, "run", "run the fullscreen kiosk (with --simulate: demo defaults allowed)",
                "ui_cmd", "run")
     run.add_argument("--simulate", action="store_true", help="simulated devices")
+    run.add_argument("--allow-remote-gateway", action="store_true", help=ALLOW_REMOTE_HELP)
     run.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
     run.add_argument("--safe-mode", action="store_true",
                      help="only an out-of-service screen (kiosk-safe-mode.service)")
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--count", type=int, default=1)
     submit.add_argument("--seed", type=int, default=1)
     submit.add_argument("--pages", type=int, default=1, help="pages per document")
+    submit.add_argument("--allow-remote-gateway", action="store_true", help=ALLOW_REMOTE_HELP)
 
     devices = sub.add_parser("devices", help="device tools for technicians").add_subparsers(
         dest="devices_command", required=True)
@@ -231,6 +233,10 @@ def _config_for(args: argparse.Namespace) -> tuple[KioskConfig, str]:
     return load_config(path), str(path)
 
 
+ALLOW_REMOTE_HELP = ("made-up applications may go to the configured gateway although it is not on "
+                     "this machine (a province's test gateway)")
+
+
 def _refuse(text: str) -> None:
     """Why the kiosk will not do what it was asked, for a technician: plain lines on a terminal;
     under journald (a unit's stderr) each line starts with ``<3>`` so that journald files it at
@@ -267,6 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config, source = _config_for(args)
         if getattr(args, "simulate", False):
             config = config.simulated()
+        if getattr(args, "simulate", False) or getattr(args, "sim_command", None) == "submit":
+            check_simulation_target(config, allow_remote=args.allow_remote_gateway)
         if args.verbose:
             print(f"kiosk: config: {source}", file=sys.stderr)
             print(f"kiosk: data dir: {config.data_dir}", file=sys.stderr)

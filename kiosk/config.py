@@ -240,6 +240,27 @@ NOT_PROVISIONED = (
 )
 
 
+SIMULATION_TO_REMOTE = (
+    "simulated sessions make up citizens and their applications would be sent to the gateway at "
+    "{url}, which is not on this machine: use a test configuration (kiosk demo, or a gateway on "
+    "127.0.0.1), or, for a province's test gateway, add --allow-remote-gateway"
+)
+
+
+def check_simulation_target(config: KioskConfig, *, allow_remote: bool) -> None:
+    """Refuse (ConfigError, one line) made-up applications bound for a gateway elsewhere: on an
+    installed kiosk that is the province's gateway, which would take them for citizens'."""
+    gateway = config.gateway
+    if gateway.mode != "remote" or allow_remote:
+        return
+    try:
+        host = urlsplit(gateway.url).hostname or ""
+    except ValueError:
+        host = ""
+    if not _is_loopback(host):
+        raise ConfigError(SIMULATION_TO_REMOTE.format(url=gateway.url or "(none set)"))
+
+
 def check_can_start(config: KioskConfig) -> None:
     """Refuse (ConfigError, one line) a kiosk that would run on a gateway it must not use.
 
