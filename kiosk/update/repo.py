@@ -116,14 +116,6 @@ def _stanzas(text: str) -> list[dict[str, str]]:
     return out
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 @dataclass(frozen=True)
 class VerifiedDeb:
     path: Path
@@ -160,9 +152,16 @@ def verify_bundle(bundle: Path, keyring: Path, *, arch: str | None = None,
     packages = dist / name
     if name not in hashes or not packages.is_file():
         raise BundleError(f"the signed Release lists no {name}")
-    if (_sha256(packages), packages.stat().st_size) != hashes[name]:
+    signed_sha, signed_size = hashes[name]
+    with packages.open("rb") as f:  # read once: the bytes hashed are the bytes parsed (the
+        index = f.read(signed_size + 1)  # stick may change between two reads)
+    if (hashlib.sha256(index).hexdigest(), len(index)) != (signed_sha, signed_size):
         raise BundleError(f"{name} differs from what the province signed")
-    entries = [s for s in _stanzas(packages.read_text("utf-8")) if s.get("Package") == PACKAGE]
+    try:
+        text = index.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BundleError(f"{name} is not text") from exc
+    entries = [s for s in _stanzas(text) if s.get("Package") == PACKAGE]
     if not entries:
         raise BundleError(f"the bundle holds no {PACKAGE}")
     entry = _newest(entries)
