@@ -19,6 +19,8 @@ import contextlib
 import json
 import logging
 import os
+import stat
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,19 +34,50 @@ HOLD_STALE_S = 3600.0
 _log = logging.getLogger("kiosk.update")  # a hold left by an updater that died is ignored after an hour
 
 
+MAX_FILE_BYTES = 64 * 1024  # these files are a line of JSON
+
+
 def _write_json(path: Path, data: dict[str, Any], mode: int = 0o644) -> None:
-    """Atomic, readable by the other side (the UI runs as `kiosk`, the updater as root)."""
+    """Atomic, readable by the other side (the UI runs as `kiosk`, the updater as root).
+
+    The folder is the kiosk user's, and root writes here too: the temporary file is a new one
+    (mkstemp's O_EXCL never follows a link planted in its place) and its mode is set on the
+    descriptor; the rename replaces whatever is at ``path`` (a link too) without following it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(json.dumps(data), "utf-8")
-    temp.chmod(mode)
-    temp.replace(path)
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            os.fchmod(out.fileno(), mode)
+            out.write(json.dumps(data))
+        temp.replace(path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
+    """The file's JSON object, or None. Root reads these files of the kiosk user's: a link is
+    not followed, only a regular file is read (a FIFO would block open() for ever), and at
+    most ``MAX_FILE_BYTES``."""
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        raw = os.read(fd, MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 
