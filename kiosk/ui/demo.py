@@ -81,14 +81,23 @@ def _answer_question(flow: FlowVm) -> Field:
     return f
 
 
-def _wait(pred: Callable[[], bool], what: str) -> None:
-    from PySide6.QtTest import QTest
+def _pause(ms: int) -> None:
+    """Let Qt run its events for ``ms`` in an event loop, which releases the GIL while idle (the
+    devices' worker threads scan, seal and print meanwhile). Not ``QTest.qWait``: it keeps the
+    GIL while it sleeps, which starved those threads (the demo took twice as long)."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def _wait(pred: Callable[[], bool], what: str) -> None:
     deadline = time.monotonic() + WAIT_S
     while not pred():
         if time.monotonic() > deadline:
             raise TimeoutError(f"demo: timed out waiting for {what}")
-        QTest.qWait(20)
+        _pause(20)
 
 
 def run_demo(
@@ -163,9 +172,7 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
 
     def shot(name: str) -> None:
         _wait(lambda: flow.current_screen() == name or name.startswith(flow.current_screen()), name)
-        from PySide6.QtTest import QTest
-
-        QTest.qWait(120)  # let images load and the scene render
+        _pause(120)  # let images load and the scene render
         shot_no[0] += 1
         path = out_dir / f"{tag}_{shot_no[0]:02d}_{name}.png"
         ui.window.grabWindow().save(str(path))
@@ -253,8 +260,6 @@ def _play(  # noqa: PLR0915 - one straight script, screen after screen
 def _help_and_cancel(ui: object, services: UiServices, out_dir: Path, tag: str, *, lang: str,
                      result: DemoResult) -> None:
     """Help called from a mid-session screen, then "Hủy, làm lại" asking before it wipes."""
-    from PySide6.QtTest import QTest
-
     from kiosk.ui.app_ui import KioskUi
 
     assert isinstance(ui, KioskUi)
@@ -263,7 +268,7 @@ def _help_and_cancel(ui: object, services: UiServices, out_dir: Path, tag: str, 
     guide = ui.engine.rootContext().contextProperty("guide")
 
     def shot(name: str) -> None:
-        QTest.qWait(120)
+        _pause(120)
         path = out_dir / f"{tag}_{name}.png"
         ui.window.grabWindow().save(str(path))
         result.screenshots.append(path)
@@ -290,8 +295,6 @@ def _paper_out(ui: object, services: UiServices, out_dir: Path, tag: str, *, lan
                result: DemoResult, text_size: int = 0) -> None:
     """The printer is out of paper at the end: the done screen shows and says the code, staff are
     called (a call on the staff screen, which reprints the slip); here the kiosk's own reprint."""
-    from PySide6.QtTest import QTest
-
     from devices.status import DeviceStatus
     from kiosk.ui.app_ui import KioskUi
 
@@ -323,7 +326,7 @@ def _paper_out(ui: object, services: UiServices, out_dir: Path, tag: str, *, lan
     flow.confirm.submit()
     _wait(lambda: flow.current_screen() == "done" and flow.done.print_state == "failed"
           and bool(flow.done.officer_notified), "paper out")
-    QTest.qWait(120)
+    _pause(120)
     path = out_dir / f"{tag}_19_done_printer_failed.png"
     ui.window.grabWindow().save(str(path))
     result.screenshots.append(path)
