@@ -15,7 +15,6 @@ from pathlib import Path
 
 from kiosk import config as config_module
 from kiosk.config import ConfigError, KioskConfig, check_simulation_target, config_path, load_config
-from kiosk.provision import ProvisioningError
 
 Handler = Callable[[argparse.Namespace, KioskConfig], int]
 
@@ -145,7 +144,10 @@ def _add_sync_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     retry.add_argument("code", help="application code (or application id)")
 
     export = _add(sub, "export", "write a USB bundle of unsent applications", "sync_cmd", "export")
-    export.add_argument("--to", type=Path, required=True)
+    export.add_argument("--to", type=Path, required=True,
+                        help="the USB stick's folder (/media/usbstick on the appliance)")
+    export.add_argument("--same-disk", action="store_true",
+                        help="write there although it is on the kiosk's own disk (no stick)")
     ack = _add(sub, "import-ack", "import a gateway ACK file from USB", "sync_cmd", "import_ack")
     ack.add_argument("file", type=Path)
 
@@ -185,6 +187,13 @@ def _add_admin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
                "(writes the systemd-journal-upload drop-in)", "system_cmd", "journal_upload")
     jup.add_argument("--url", help="the collector (default: the gateway's host, port 19532)")
     jup.add_argument("--root", type=Path, default=Path("/"), help="staging root (default /)")
+
+
+def _is_provisioning_error(exc: BaseException) -> bool:
+    """A ``kiosk.provision`` error, checked without importing it (and with it the gateway client,
+    requests and numpy: a tenth of a second) for every command: ``kiosk ctl`` runs dozens a session."""
+    provision = sys.modules.get("kiosk.provision")
+    return provision is not None and isinstance(exc, provision.ProvisioningError)
 
 
 def _is_store_error(exc: BaseException) -> bool:
@@ -283,10 +292,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         _refuse(str(exc))
         return 2
-    except ProvisioningError as exc:
-        _refuse(str(exc))
-        return 2
     except Exception as exc:
+        if _is_provisioning_error(exc):
+            _refuse(str(exc))
+            return 2
         if not _is_store_error(exc):
             raise
         _refuse(f"kiosk: {exc}")  # lost, damaged or unavailable store: one line

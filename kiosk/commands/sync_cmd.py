@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from kiosk.config import KioskConfig
 from kiosk.layout import store_path
@@ -74,7 +75,28 @@ def status(args: argparse.Namespace, config: KioskConfig) -> int:
     return 0
 
 
+def _not_a_stick(dest: Path, data_dir: Path, *, same_disk: bool) -> str:
+    """Why ``dest`` cannot be the USB stick staff carry away ("" when it can): it must exist
+    (never made here: a mistyped path would land on the kiosk's disk) and, unless the caller
+    says so, be on another disk than the kiosk's data: an empty mount point with no stick in it
+    is a folder on the kiosk's own disk, and a bundle written there leaves with nobody."""
+    if not dest.is_dir():
+        return (f"export refused: there is no folder {dest}: plug the USB stick in (on the "
+                "appliance it appears at /media/usbstick) and try again; nothing was exported")
+    if not same_disk and dest.stat().st_dev == data_dir.stat().st_dev:
+        return (f"export refused: {dest} is on the kiosk's own disk (no USB stick mounted "
+                "there?): plug the stick in and try again, or add --same-disk to write there "
+                "anyway; nothing was exported")
+    return ""
+
+
 def export(args: argparse.Namespace, config: KioskConfig) -> int:
+    data_dir = store_path(config).parent
+    problem = _not_a_stick(args.to, data_dir if data_dir.is_dir() else data_dir.parent,
+                           same_disk=args.same_disk)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     result = api.export_bundle(store_path(config), args.to, config.kiosk.id, ensure_kiosk_key(config))
     print(result.message)
     return 0 if result.ok else 2

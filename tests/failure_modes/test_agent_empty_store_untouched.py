@@ -25,7 +25,7 @@ from tests.failure_modes.store_cli import (
 
 
 @pytest.mark.parametrize("command", [("sync", "once"), ("sync", "retry", "K01-000001-9"),
-                                     ("sync", "status"), ("export", "--to", "stick")])
+                                     ("sync", "status"), ("export", "--to", "stick", "--same-disk")])
 def test_an_empty_store_is_refused_and_left_empty(tmp_path: Path, command: tuple[str, ...]) -> None:
     config = kiosk_with_applications(tmp_path, 2)
     before = documents_snapshot(config)
@@ -35,7 +35,7 @@ def test_an_empty_store_is_refused_and_left_empty(tmp_path: Path, command: tuple
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     (tmp_path / "stick").mkdir()
 
-    done = kiosk(config, *command)
+    done = kiosk(config, *(str(tmp_path / "stick") if arg == "stick" else arg for arg in command))
 
     assert done.returncode == 2, done.stdout + done.stderr
     line = one_line(done.stderr or done.stdout)  # sync retry answers staff on stdout

@@ -21,7 +21,8 @@ from tests.failure_modes.store_cli import (
 
 def test_a_missing_store_refuses_set_pin_and_keeps_every_document(tmp_path: Path) -> None:
     config = kiosk_with_applications(tmp_path, 3)
-    export = kiosk(config, "export", "--to", str(tmp_path / "usb"))
+    (tmp_path / "usb").mkdir()
+    export = kiosk(config, "export", "--to", str(tmp_path / "usb"), "--same-disk")
     assert export.returncode == 0, export.stderr
     before = documents_snapshot(config)
     db = store_file(config)
