@@ -256,6 +256,17 @@ def _refuse(text: str) -> None:
     print("\n".join(prefix + line for line in text.splitlines()), file=sys.stderr)
 
 
+def _internal_error(exc: Exception) -> int:
+    """A fault nobody foresaw: logged as every crash is (type, scrubbed message, where: never a
+    raw traceback, which could carry a citizen's data), then one plain line; exit 1."""
+    import logging
+
+    logging.getLogger("kiosk.crash").critical("uncaught exception", exc_info=exc)
+    _refuse(f"kiosk: internal error ({type(exc).__name__}); nothing more was done. The line above "
+            "says where; please report it with `journalctl -u kiosk* --since today`")
+    return 1
+
+
 def _configure_logging() -> None:
     """Every kiosk command logs through the one scrubbed JSON set-up (kiosk.logs), not Python's
     plain last-resort line: under systemd (kiosk-update.service runs ``kiosk system update``) at
@@ -289,15 +300,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"kiosk: data dir: {config.data_dir}", file=sys.stderr)
         handler: Handler = args.handler
         return handler(args, config)
-    except ConfigError as exc:
-        _refuse(str(exc))
-        return 2
     except Exception as exc:
-        if _is_provisioning_error(exc):
+        if isinstance(exc, ConfigError) or _is_provisioning_error(exc):
             _refuse(str(exc))
             return 2
         if not _is_store_error(exc):
-            raise
+            return _internal_error(exc)
         _refuse(f"kiosk: {exc}")  # lost, damaged or unavailable store: one line
         return 2
     except KeyboardInterrupt:

@@ -74,10 +74,12 @@ def test_a_short_command_logs_scrubbed_json_lines_with_priorities(tmp_path: Path
 def test_an_uncaught_exception_in_a_short_command_is_logged_by_type_not_as_a_traceback(
         tmp_path: Path) -> None:
     proc = run_kiosk(tmp_path, crash=True, journal=True)
-    assert proc.returncode != 0
+    assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert not [p for p in PERSONAL if p in proc.stderr], proc.stderr
-    crash = [rec for prio, rec in records(proc.stderr) if prio == "<2>"]
+    *logged, said = proc.stderr.splitlines()
+    assert said.startswith("<3>kiosk: internal error (RuntimeError)"), said  # for the technician
+    crash = [rec for prio, rec in records("\n".join(logged)) if prio == "<2>"]
     assert len(crash) == 1, proc.stderr
     assert "RuntimeError" in json.dumps(crash[0])
 
