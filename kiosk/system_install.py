@@ -11,9 +11,11 @@ maintainer scripts do what :func:`_activate` does here.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -35,9 +37,25 @@ class Installed:
     commands_run: tuple[str, ...]
 
 
-def _render(src: Path, dest: Path, prefix: Path) -> Path:
+def _write_new(dest: Path, text: str) -> None:
+    """``dest`` holds ``text`` (0644): written under a temporary name beside it and renamed into
+    place. A rename replaces a link planted at ``dest`` instead of following it (root runs this,
+    and /etc/dvc-kiosk is writable by the kiosk user)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(src.read_text("utf-8").replace(PLACEHOLDER, str(prefix)), "utf-8")
+    handle, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
+    temp = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        temp.chmod(0o644)
+        temp.replace(dest)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _render(src: Path, dest: Path, prefix: Path) -> Path:
+    _write_new(dest, src.read_text("utf-8").replace(PLACEHOLDER, str(prefix)))
     return dest
 
 
@@ -63,12 +81,11 @@ def install(root: Path, prefix: Path | None = None) -> Installed:
                        root / "etc/dvc-kiosk/speech-dispatcher/speechd.conf"),
                       (SYSTEMD_DIR / "timesyncd/dvc-kiosk.conf",
                        root / "etc/systemd/timesyncd.conf.d/dvc-kiosk.conf")):
-        if not dest.exists():
+        if not os.path.lexists(dest):  # a link there is left alone, never followed
             files.append(_render(src, dest, prefix))
     config = root / "etc/dvc-kiosk/kiosk.toml"
-    if not config.exists():  # never overwrite a technician's configuration
-        config.parent.mkdir(parents=True, exist_ok=True)
-        config.write_text(DEFAULT_CONFIG, "utf-8")
+    if not os.path.lexists(config):  # never overwrite a technician's configuration
+        _write_new(config, DEFAULT_CONFIG)
         files.append(config)
     commands: list[str] = []
     if root.resolve() == Path("/"):
@@ -111,8 +128,7 @@ def package_tree(root: Path) -> list[Path]:
     placed.append(_render(SYSTEMD_DIR / "speech-dispatcher/speechd.conf",
                           root / "etc/dvc-kiosk/speech-dispatcher/speechd.conf", prefix))
     config = root / "etc/dvc-kiosk/kiosk.toml"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(DEFAULT_CONFIG, "utf-8")
+    _write_new(config, DEFAULT_CONFIG)
     placed.append(config)
     return placed
 
