@@ -45,3 +45,18 @@ def test_units_replace_a_planted_link_instead_of_writing_through_it(tmp_path: Pa
     assert victim.read_text("utf-8") == "untouched\n"
     assert not (units / "kiosk.service").is_symlink()
     assert "ExecStart=" in (units / "kiosk.service").read_text("utf-8")
+
+
+def test_what_it_writes_is_readable_by_the_kiosk_user_under_the_clis_umask(tmp_path: Path) -> None:
+    """``kiosk`` runs every command under umask 077; kiosk.toml made 0600 root could not be read
+    by kiosk.service (User=kiosk)."""
+    import os
+
+    old = os.umask(0o077)
+    try:
+        install(tmp_path / "root", prefix=Path("/opt/dvc-kiosk"))
+    finally:
+        os.umask(old)
+    for path in ("etc/dvc-kiosk/kiosk.toml", "etc/dvc-kiosk/speech-dispatcher/speechd.conf",
+                 "etc/systemd/system/kiosk.service"):
+        assert (tmp_path / "root" / path).stat().st_mode & 0o777 == 0o644, path
