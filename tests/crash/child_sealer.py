@@ -3,6 +3,9 @@
 ``python -m tests.crash.child_sealer STORE GATEWAY_ENC_PUB_B64 SEED``. Starts as the kiosk does
 (open, sweep), prints ``READY <orphan dirs> <temp files>``, then ``SEALED <application_id>``
 after each ``seal`` has returned, flushed: a reported application must survive any kill.
+SEED ``-``: imports, then waits for the seed on a line of stdin before it touches the store (the
+test starts the next child while the current one runs, so a round does not wait for Python's
+start-up and imports, a third of a second that never touches the store).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ MAX_APPLICATIONS = 10_000
 
 
 def main(argv: list[str]) -> int:
-    store_path, gateway_pub, seed = Path(argv[0]), argv[1], int(argv[2])
+    store_path, gateway_pub = Path(argv[0]), argv[1]
+    seed = int(sys.stdin.readline() if argv[2] == "-" else argv[2])
     keys = SealingKeys("kiosk-crash-01", "CR1", x25519_public_from_b64(gateway_pub))
     rng = random.Random(seed)
     with open_store(store_path) as store:

@@ -79,22 +79,38 @@ class ChildReader:
         self.stdout.close()
 
 
-def _spawn(store_path: Path, gateway_pub: str, seed: int) -> subprocess.Popen[bytes]:
+def _spawn(store_path: Path, gateway_pub: str) -> subprocess.Popen[bytes]:
+    """A child that has done its imports and waits for its seed (stdin) to open the store."""
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.crash.child_sealer", str(store_path), gateway_pub, str(seed)],
+        [sys.executable, "-m", "tests.crash.child_sealer", str(store_path), gateway_pub, "-"],
         cwd=REPO_ROOT,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
 
 
-def _one_round(store_path: Path, gateway_pub: str, rng: random.Random, tally: Tally) -> None:
-    proc = _spawn(store_path, gateway_pub, rng.randrange(2**32))
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """A spare child that never got its seed (it never opened the store)."""
+    proc.kill()
+    proc.wait(timeout=10)
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
+def _one_round(proc: subprocess.Popen[bytes], rng: random.Random, tally: Tally) -> None:
+    """``proc`` (from _spawn, its imports done or under way) gets its seed and starts as the
+    kiosk does; it is killed at a random moment: while it opens and sweeps, or while it seals."""
+    assert proc.stdin is not None
+    proc.stdin.write(f"{rng.randrange(2**32)}\n".encode())
+    proc.stdin.close()
     reader = ChildReader(proc)
     try:
         lines: list[str] = []
         if rng.random() < 0.15:  # sometimes kill while it starts up and sweeps
-            lines += reader.lines_until(time.monotonic() + rng.uniform(0.05, 0.6))
+            # (from the seed, not from the spawn: the 0.3 s of imports never touched the store)
+            lines += reader.lines_until(time.monotonic() + rng.uniform(0.0, 0.06))
         else:
             lines += reader.lines_until(time.monotonic() + START_TIMEOUT_S, stop_at_ready=True)
             assert any(line.startswith("READY") for line in lines), "child never became ready"
@@ -124,8 +140,15 @@ def test_sealing_survives_sigkill_at_random_moments(tmp_path: Path) -> None:
     gateway_pub = public_key_b64(X25519PrivateKey.generate())
     rng = random.Random(SEED)
     tally = Tally()
-    for _ in range(KILLS):
-        _one_round(store_path, gateway_pub, rng, tally)
+    spare = _spawn(store_path, gateway_pub)
+    try:
+        for n in range(KILLS):
+            # the next child imports while this one runs (it touches nothing until its seed)
+            proc, spare = spare, _spawn(store_path, gateway_pub) if n + 1 < KILLS else None
+            _one_round(proc, rng, tally)
+    finally:
+        if spare is not None:
+            _stop(spare)
 
     print(
         f"kills={KILLS} sealed_reported={len(tally.reported)} "
