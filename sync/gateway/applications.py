@@ -169,6 +169,8 @@ class ApplicationDesk:
             value = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             refuse(400, ProblemCode.VALIDATION, False, "body is not JSON")
+        except RecursionError:  # thousands of [ or {: refused as any other non-JSON
+            refuse(400, ProblemCode.VALIDATION, False, "body is nested too deep")
         try:
             manifest = parse_put_body(value, application_id)
         except MessageError as exc:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import tarfile
-from collections.abc import Callable, Mapping
-from pathlib import PurePosixPath
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from pathlib import Path, PurePosixPath
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -50,25 +51,88 @@ def check_bundle_id(bundle_id: str) -> None:
         refuse(400, ProblemCode.VALIDATION, False, f"bundle id must be {BUNDLE_PREFIX}<...>")
 
 
-def read_tar(path: str, bundle_id: str) -> dict[str, bytes]:
-    """Regular files of the tar by name, without the bundle's top directory."""
-    files: dict[str, bytes] = {}
-    try:
-        with tarfile.open(path, mode="r:") as tar:
-            for member in tar:
-                if not member.isfile():
-                    continue
-                name = PurePosixPath(member.name)
-                if name.is_absolute() or ".." in name.parts:
-                    refuse(422, ProblemCode.VALIDATION, False, f"unsafe name {member.name!r}")
-                parts = name.parts[1:] if name.parts[0] == bundle_id else name.parts
-                extracted = tar.extractfile(member)
-                if extracted is not None:
-                    with extracted:
-                        files["/".join(parts)] = extracted.read()
-    except tarfile.TarError as exc:
-        refuse(422, ProblemCode.VALIDATION, False, f"not a POSIX tar: {exc}")
-    return files
+# manifest.sig is one base64 Ed25519 signature (88 characters)
+MAX_MANIFEST_SIG = 1024
+
+
+class BundleTar:
+    """The uploaded tar as it lies on disk, read a file at a time, never whole.
+
+    A bundle may be 2 GiB: only its headers are read to find manifest.json, manifest.sig and
+    (``locate``) the documents the manifest names; a document's bytes are read when its
+    application is imported, and only if its size is the manifest's (at most ``max_document``).
+    Names are without the bundle's top directory; a later file of the same name wins. tarfile
+    keeps every header it has read: they are dropped as the scan goes (a 2 GiB tar of empty
+    files has 4 million), and a tar of more than ``max_bundle_files`` entries is refused.
+    """
+
+    def __init__(self, path: Path, bundle_id: str, limits: GatewayLimits) -> None:
+        self._path = path
+        self._bundle_id = bundle_id
+        self._limits = limits
+        found = self._scan(frozenset({MANIFEST_NAME, MANIFEST_SIG_NAME}))
+        self.manifest = self._read_small(found.get(MANIFEST_NAME), MANIFEST_NAME,
+                                         limits.max_bundle_manifest)
+        self.signature = self._read_small(found.get(MANIFEST_SIG_NAME), MANIFEST_SIG_NAME,
+                                          MAX_MANIFEST_SIG)
+        self._located: dict[str, tuple[int, int]] = {}
+
+    def _scan(self, wanted: AbstractSet[str]) -> dict[str, tuple[int, int]]:
+        """(offset of the data, size) of each regular file named in ``wanted``."""
+        found: dict[str, tuple[int, int]] = {}
+        try:
+            with tarfile.open(self._path, mode="r:") as tar:
+                count = 0
+                while (member := tar.next()) is not None:
+                    tar.members.clear()  # type: ignore[attr-defined]  # (not in typeshed)
+                    count += 1
+                    if count > self._limits.max_bundle_files:
+                        refuse(422, ProblemCode.VALIDATION, False,
+                               f"more than {self._limits.max_bundle_files} files in the tar: "
+                               "not a bundle this gateway imports")
+                    if not member.isfile():
+                        continue
+                    name = PurePosixPath(member.name)
+                    if not name.parts:
+                        continue
+                    if name.is_absolute() or ".." in name.parts:
+                        refuse(422, ProblemCode.VALIDATION, False,
+                               f"unsafe name {member.name!r}")
+                    parts = name.parts[1:] if name.parts[0] == self._bundle_id else name.parts
+                    key = "/".join(parts)
+                    if key in wanted and not member.issparse():
+                        found[key] = (member.offset_data, member.size)
+        except tarfile.TarError as exc:
+            refuse(422, ProblemCode.VALIDATION, False, f"not a POSIX tar: {exc}")
+        return found
+
+    def _read_at(self, where: tuple[int, int]) -> bytes:
+        offset, size = where
+        with self._path.open("rb") as f:
+            f.seek(offset)
+            data = f.read(size)
+        if len(data) != size:
+            refuse(422, ProblemCode.VALIDATION, False, "not a POSIX tar: a file is cut short")
+        return data
+
+    def _read_small(self, where: tuple[int, int] | None, name: str, cap: int) -> bytes | None:
+        if where is None:
+            return None
+        if where[1] > cap:
+            refuse(422, ProblemCode.VALIDATION, False,
+                   f"{name} is larger than {cap} bytes: not a bundle this gateway imports")
+        return self._read_at(where)
+
+    def locate(self, names: AbstractSet[str]) -> None:
+        """Find the files ``names`` (the documents the manifest names), headers only."""
+        self._located = self._scan(names)
+
+    def document(self, name: str, size: int) -> bytes | None:
+        """The file ``name`` if it is ``size`` bytes (at most ``max_document``), else None."""
+        where = self._located.get(name)
+        if where is None or where[1] != size or size > self._limits.max_document:
+            return None
+        return self._read_at(where)
 
 
 class BundleDesk:
@@ -146,8 +210,8 @@ class BundleDesk:
                 if not taken:
                     return problem(409, ProblemCode.IN_PROGRESS, True, "already importing")
                 with self._uploads.storage.local_copy(bundle_key(bundle_id)) as tar_path:
-                    files = read_tar(str(tar_path), bundle_id)
-                ack = self._import_files(bundle_id, files, kiosk_id)
+                    ack = self._import_files(bundle_id, BundleTar(tar_path, bundle_id,
+                                                                  self._limits), kiosk_id)
                 with self._store.tx() as conn:
                     conn.execute(
                         "UPDATE bundles SET ack_json = ? WHERE bundle_id = ?",
@@ -155,15 +219,17 @@ class BundleDesk:
                     )
         return json_response(202, {"bundle_id": bundle_id, "state": "imported"})
 
-    def _import_files(self, bundle_id: str, files: Mapping[str, bytes],
+    def _import_files(self, bundle_id: str, bundle: BundleTar,
                       uploader: str) -> dict[str, object]:
-        manifest_bytes, sig = files.get(MANIFEST_NAME), files.get(MANIFEST_SIG_NAME)
+        manifest_bytes, sig = bundle.manifest, bundle.signature
         if manifest_bytes is None or sig is None:
             refuse(422, ProblemCode.VALIDATION, False, "manifest.json or manifest.sig missing")
         try:
             manifest = json.loads(manifest_bytes.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             refuse(422, ProblemCode.VALIDATION, False, "manifest.json is not JSON")
+        except RecursionError:  # thousands of [ or {: the same answer as any other non-JSON
+            refuse(422, ProblemCode.VALIDATION, False, "manifest.json is nested too deep")
         kiosk_id = manifest.get("kiosk_id") if isinstance(manifest, dict) else None
         applications = manifest.get("applications") if isinstance(manifest, dict) else None
         if not isinstance(kiosk_id, str) or not isinstance(applications, list):
@@ -177,7 +243,10 @@ class BundleDesk:
             verify_bundle_manifest(ed25519_public_from_b64(pub), manifest_bytes, sig.decode())
         except (SignatureError, KeyFormatError, UnicodeDecodeError):
             refuse(422, ProblemCode.VALIDATION, False, "manifest.sig does not verify")
-        items = [self._import_one(kiosk_id, body, files) for body in applications]
+        parsed = [self._parse_one(kiosk_id, body) for body in applications]
+        bundle.locate({f"{m.application_id}/{d.doc_id}"
+                       for _, m in parsed if m is not None for d in m.documents})
+        items = [self._import_one(item, m, bundle) for item, m in parsed]
         return sign_ack(self._key, {
             "bundle_id": bundle_id,
             "kiosk_id": kiosk_id,
@@ -185,9 +254,10 @@ class BundleDesk:
             "items": items,
         })
 
-    def _import_one(
-        self, kiosk_id: str, body: object, files: Mapping[str, bytes]
-    ) -> dict[str, object]:
+    @staticmethod
+    def _parse_one(kiosk_id: str,
+                   body: object) -> tuple[dict[str, object], ApplicationManifest | None]:
+        """The ACK item as if invalid, and the application if it is one of ``kiosk_id``'s."""
         claimed_id = body.get("application_id") if isinstance(body, dict) else None
         claimed_hash = body.get("manifest_sha256") if isinstance(body, dict) else None
         item: dict[str, object] = {
@@ -199,14 +269,18 @@ class BundleDesk:
         try:
             manifest = parse_put_body(body)
         except MessageError:
-            return item
-        if manifest.kiosk_id != kiosk_id:
+            return item, None
+        return item, manifest if manifest.kiosk_id == kiosk_id else None
+
+    def _import_one(self, item: dict[str, object], manifest: ApplicationManifest | None,
+                    bundle: BundleTar) -> dict[str, object]:
+        if manifest is None:
             return item
         app_id = manifest.application_id
         if not self._apps.locks.acquire(app_id, LOCK_WAIT_IMPORT_S):
             return item
         try:
-            item["state"] = self._admit_and_commit(manifest, files)
+            item["state"] = self._admit_and_commit(manifest, bundle)
         finally:
             self._apps.locks.release(app_id)
         if item["state"] == "received":
@@ -214,7 +288,7 @@ class BundleDesk:
             item["receipt_no"] = None if row is None else row["receipt_no"]
         return item
 
-    def _admit_and_commit(self, manifest: ApplicationManifest, files: Mapping[str, bytes]) -> str:
+    def _admit_and_commit(self, manifest: ApplicationManifest, bundle: BundleTar) -> str:
         app_id = manifest.application_id
         result = self._apps.admit(manifest, canonical_json(manifest.to_body()))
         if result.admission is Admission.CONFLICT:
@@ -226,8 +300,8 @@ class BundleDesk:
             upload = self._uploads.get(key)
             if upload is not None and upload.verified:
                 continue
-            data = files.get(f"{app_id}/{doc.doc_id}")
-            if data is None or len(data) != doc.size:
+            data = bundle.document(f"{app_id}/{doc.doc_id}", doc.size)
+            if data is None:
                 return "invalid"
             if hashlib.sha256(data).hexdigest() != doc.sha256:
                 return "invalid"

@@ -12,6 +12,14 @@ class GatewayLimits:
     max_chunk: int = 1024 * 1024  # published as X-Max-Chunk
     max_document: int = 32 * 1024 * 1024  # published as X-Max-Document
     max_bundle: int = 2 * 1024 * 1024 * 1024
+    # A bundle's manifest.json is parsed whole (JSON of small objects takes up to 25 times its
+    # size in memory). An application's entry is 1-3 kB: 16 MiB is over 5000 of them, more
+    # than the 2 GiB of a bundle holds with their scans.
+    max_bundle_manifest: int = 16 * 1024 * 1024
+    # Entries of a bundle's tar: 2 GiB holds fewer real scans than this (one sealed scan is
+    # well over 21 kB); reading a tar's headers costs about 25 us each, and every header a
+    # 512-byte block (4 million empty files in 2 GiB)
+    max_bundle_files: int = 100_000
     max_json_body: int = 8 * 1024 * 1024
     upload_lifetime_s: int = 30 * DAY_S  # "uploads survive at least 30 days"
     otp_lifetime_s: int = 5 * 60

@@ -112,8 +112,8 @@ def parse_heartbeat(body: bytes) -> Heartbeat:
     """A heartbeat body, strictly; MessageError names the first bad field."""
     try:
         raw = json.loads(body)
-    except ValueError as exc:
-        raise MessageError("body", "not JSON") from exc
+    except (ValueError, RecursionError) as exc:  # RecursionError: thousands of [ or {
+        raise MessageError("body", "not JSON (or nested too deep)") from exc
     if not isinstance(raw, dict):
         raise MessageError("body", "must be an object")
     unknown = set(raw) - FIELDS

@@ -307,6 +307,8 @@ def parse_json_object(body: bytes, field: str = "$") -> Mapping[str, object]:
         value = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise MessageError(field, "body is not JSON") from exc
+    except RecursionError as exc:  # thousands of [ or {: not a message either
+        raise MessageError(field, "body is nested too deep") from exc
     return _obj(value, field)
 
 
