@@ -140,9 +140,10 @@ def test_sealing_survives_sigkill_at_random_moments(tmp_path: Path) -> None:
     gateway_pub = public_key_b64(X25519PrivateKey.generate())
     rng = random.Random(SEED)
     tally = Tally()
-    spare = _spawn(store_path, gateway_pub)
+    spare: subprocess.Popen[bytes] | None = _spawn(store_path, gateway_pub)
     try:
         for n in range(KILLS):
+            assert spare is not None
             # the next child imports while this one runs (it touches nothing until its seed)
             proc, spare = spare, _spawn(store_path, gateway_pub) if n + 1 < KILLS else None
             _one_round(proc, rng, tally)
