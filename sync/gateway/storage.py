@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, BinaryIO, Protocol, TypeVar, cast
 from urllib.parse import urlsplit
 
 from sync.gateway.private import open_private, private_dir
@@ -317,13 +317,28 @@ class S3Storage:
 
     @contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:
+        """The object downloaded into one of the gateway's temporary files, removed after the
+        block. Only this file is ever written (boto3's ``download_file`` writes a file of its
+        own and renames it over the given name when done: a download abandoned past its
+        deadline left a whole copy behind); an abandoned download stops at its next block."""
         with self._temporary() as path:
+            sink = _Sink(path)
+
+            def get() -> None:
+                body = self._client.get_object(Bucket=self.bucket,
+                                               Key=self.object_key(key))["Body"]
+                try:
+                    while block := body.read(READ_BLOCK):
+                        sink.write(block)
+                finally:
+                    body.close()
+
             try:
-                self._bounded(f"GET {self.object_key(key)}", self._size(key),
-                              lambda: self._client.download_file(self.bucket,
-                                                                 self.object_key(key), str(path)))
+                self._bounded(f"GET {self.object_key(key)}", self._size(key), get)
             except _s3_errors() as exc:
                 raise StorageUnavailableError(f"the object store did not give {key}") from exc
+            finally:
+                sink.close()
             yield path
 
     def _size(self, key: str) -> int:
@@ -337,6 +352,27 @@ class S3Storage:
         with self._temporary() as path:
             path.write_bytes(data)
             self.publish(key, path)
+
+
+class _Sink:
+    """A temporary file that a download thread writes until its owner closes it: after that,
+    a write raises instead (the owner has given the download up and removes the file)."""
+
+    def __init__(self, path: Path) -> None:
+        self._file: BinaryIO | None = path.open("r+b")
+        self._lock = threading.Lock()
+
+    def write(self, block: bytes) -> None:
+        with self._lock:
+            if self._file is None:
+                raise StorageUnavailableError("download given up")
+            self._file.write(block)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
 
 
 def _s3_errors() -> tuple[type[Exception], ...]:
