@@ -27,9 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8780, help="0 picks a free port")
     parser.add_argument("--data", type=Path, required=True, help="the gateway's data directory")
     parser.add_argument("--host", default="127.0.0.1", help="listen address (default loopback)")
-    parser.add_argument("--database", default=None,
-                        help="postgresql://... to keep the rows in PostgreSQL, shared by several "
-                             "gateway processes (default: SQLite in --data)")
+    database = parser.add_mutually_exclusive_group()
+    database.add_argument("--database", default=None,
+                          help="postgresql://... to keep the rows in PostgreSQL, shared by "
+                               "several gateway processes (default: $DVC_GATEWAY_DATABASE_FILE, "
+                               "$DVC_GATEWAY_DATABASE, else SQLite in --data); a password here "
+                               "shows in the process list: use PGPASSFILE or --database-file")
+    database.add_argument("--database-file", type=Path, default=None,
+                          help="a file holding the postgresql://... URL (systemd LoadCredential=)")
     parser.add_argument("--documents", default=os.environ.get(ENV_DOCUMENTS) or "folder",
                         help="where uploaded documents are kept: 'folder' (under --data, shared "
                              "by the processes) or s3://bucket[/prefix] (S3-compatible storage; "
@@ -44,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     return main_serve(args.port, args.data, args.host, args.database,
                       storage=StorageConfig(args.documents, args.s3_endpoint),
-                      pool_size=args.pool_size)
+                      pool_size=args.pool_size, database_file=args.database_file)
 
 
 if __name__ == "__main__":

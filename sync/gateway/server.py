@@ -10,6 +10,7 @@ import contextlib
 import logging
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,12 @@ from types import FrameType, TracebackType
 
 from sync.gateway.app import GatewayApp
 from sync.gateway.control import GatewayControl
+from sync.gateway.database_url import (
+    COMMAND_LINE_WARNING,
+    DatabaseUrlError,
+    database_url_from,
+    has_password,
+)
 from sync.gateway.keys import GatewayPublicKeys
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.request import Request
@@ -266,11 +273,21 @@ def start_gateway(
 
 def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1",
                database_url: str | None = None, *, storage: StorageConfig | None = None,
-               pool_size: int = DEFAULT_POOL_SIZE) -> int:
+               pool_size: int = DEFAULT_POOL_SIZE, database_file: Path | None = None) -> int:
     """``python -m sync.gateway`` and ``kiosk gateway serve``: run until SIGINT/SIGTERM; 0 on a
-    clean stop, 2 if it can't bind or ``storage`` names no folder nor s3:// place."""
+    clean stop, 2 if it can't bind, ``storage`` names no folder nor s3:// place, or the file
+    that should hold the database URL cannot be read. ``database_url`` and ``database_file``
+    are the command line's (--database, --database-file); without them the URL comes from the
+    environment (sync.gateway.database_url)."""
     from kiosk.logs import configure
 
+    if database_url and has_password(database_url):
+        print(COMMAND_LINE_WARNING, file=sys.stderr, flush=True)
+    try:
+        database_url = database_url_from(database_url, database_file)
+    except DatabaseUrlError as exc:
+        print(f"gateway: {exc}", file=sys.stderr)
+        return 2
     documents = (storage or StorageConfig()).documents
     if documents != "folder":
         try:

@@ -7,6 +7,9 @@ address, all on one PostgreSQL database and one shared data folder:
     DVC_GATEWAY_DATA=/srv/dvc-gateway DVC_GATEWAY_DATABASE=postgresql://... \\
         gunicorn --workers 4 --bind 0.0.0.0:8780 sync.gateway.wsgi:application
 
+(the URL may come from a file instead, ``DVC_GATEWAY_DATABASE_FILE``; its password from
+libpq's PGPASSFILE: sync.gateway.database_url)
+
 With ``DVC_GATEWAY_DOCUMENTS=s3://bucket/prefix`` (and ``DVC_GATEWAY_S3_ENDPOINT`` for a store
 that is not AWS) the documents go to object storage instead of the shared folder
 (sync.gateway.storage). ``--threads N`` (gthread workers) lets a worker serve N requests at once;
@@ -30,6 +33,7 @@ from typing import Any
 
 from sync.gateway.app import GatewayApp
 from sync.gateway.control import GatewayControl
+from sync.gateway.database_url import database_url_from
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.request import Request
 from sync.gateway.responses import problem
@@ -139,19 +143,23 @@ _lock = threading.Lock()
 _app: WsgiApp | None = None
 
 
+def gateway_from_env() -> GatewayApp:
+    """The gateway in ``$DVC_GATEWAY_DATA``, on the database of ``$DVC_GATEWAY_DATABASE_FILE``
+    or ``$DVC_GATEWAY_DATABASE`` (sync.gateway.database_url), ``$DVC_GATEWAY_DB_POOL``
+    connections; documents as ``$DVC_GATEWAY_DOCUMENTS`` and ``$DVC_GATEWAY_S3_ENDPOINT`` say."""
+    return GatewayApp(Path(os.environ["DVC_GATEWAY_DATA"]), time.time, GatewayLimits(),
+                      database_url_from(), storage=StorageConfig.from_env(),
+                      pool_size=int(os.environ.get(ENV_POOL_SIZE) or DEFAULT_POOL_SIZE))
+
+
 def application(environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-    """gunicorn's entry point: the gateway in ``$DVC_GATEWAY_DATA`` (and
-    ``$DVC_GATEWAY_DATABASE``, ``$DVC_GATEWAY_DB_POOL``; documents as ``$DVC_GATEWAY_DOCUMENTS``
-    and ``$DVC_GATEWAY_S3_ENDPOINT`` say), built in each worker on its first request."""
+    """gunicorn's entry point: ``gateway_from_env()``, built in each worker on its first
+    request."""
     global _app  # noqa: PLW0603 - one per worker process, made after the fork
     with _lock:
         if _app is None:
             keep_the_signed_date_under_gunicorn()
-            data = Path(os.environ["DVC_GATEWAY_DATA"])
-            gateway = GatewayApp(data, time.time, GatewayLimits(),
-                                 os.environ.get("DVC_GATEWAY_DATABASE") or None,
-                                 storage=StorageConfig.from_env(),
-                                 pool_size=int(os.environ.get(ENV_POOL_SIZE) or DEFAULT_POOL_SIZE))
+            gateway = gateway_from_env()
             control = GatewayControl(gateway)
             gateway.control_handler = control.handle_http
             _app = make_wsgi_app(gateway)

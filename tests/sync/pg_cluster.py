@@ -35,8 +35,11 @@ def _bindir() -> Path:
 
 
 @contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    """Yield a ``postgresql://`` URL to a fresh cluster; stop and delete it afterwards."""
+def throwaway_cluster(password: str | None = None) -> Iterator[str]:
+    """Yield a ``postgresql://`` URL to a fresh cluster; stop and delete it afterwards.
+
+    With ``password`` the cluster asks every client for it (scram-sha-256) and the URL
+    carries none: the test gives it the way it tests."""
     bindir = _bindir()
     base = Path(tempfile.mkdtemp(prefix="dvc-pg-"))
     prefix: list[str] = []
@@ -53,8 +56,15 @@ def throwaway_cluster() -> Iterator[str]:
             tail = log.read_text("utf-8")[-2000:] if log.exists() else ""
             raise RuntimeError(f"{args[0]} failed: {done.stdout}{done.stderr}{tail}")
 
+    auth = ["-A", "trust"]
+    if password is not None:
+        pwfile = base / "pwfile"
+        pwfile.write_text(password + "\n")
+        if prefix:
+            shutil.chown(pwfile, "postgres", "postgres")
+        auth = ["-A", "scram-sha-256", f"--pwfile={pwfile}"]
     try:
-        run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+        run(str(bindir / "initdb"), "-D", str(data), *auth, "-U", "postgres",
             "-E", "UTF8", "--locale=C", "--no-sync")
         options = f"-k {base} -c listen_addresses='' -p {PORT} -c fsync=off"
         run(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w",
