@@ -45,6 +45,7 @@ import os
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -70,6 +71,10 @@ S3_ATTEMPTS = 2  # one retry inside the request; the kiosk's own retry does the 
 S3_DEADLINE_S = 60.0  # a whole call (with its retry), plus the object's size at...
 S3_MIN_BYTES_PER_S = 1024 * 1024  # ...1 MiB/s: a 32 MiB document 92 s, a 2 GiB bundle 35 min
 S3_MAX_STUCK_CALLS = 16  # calls under way (or abandoned and still waiting) per process
+TMP_PREFIX = "upload-"
+# A temporary file of a live call is never this old (the longest deadline, a 2 GiB bundle's,
+# is 35 min): one this old was left by a process that was killed.
+TMP_STALE_S = 6 * 3600
 
 
 class StorageUnavailableError(Exception):
@@ -194,6 +199,7 @@ class S3Storage:
         self.prefix = prefix
         self._tmp_dir = tmp_dir
         self._slots = threading.BoundedSemaphore(S3_MAX_STUCK_CALLS)
+        _remove_stale_temporaries(tmp_dir)
 
     def _bounded(self, what: str, size: int, call: Callable[[], T]) -> T:
         """``call()`` (a boto3 call) within its overall deadline, else StorageUnavailableError;
@@ -241,7 +247,7 @@ class S3Storage:
     @contextmanager
     def _temporary(self) -> Iterator[Path]:
         private_dir(self._tmp_dir)
-        fd, name = tempfile.mkstemp(dir=self._tmp_dir, prefix="upload-")
+        fd, name = tempfile.mkstemp(dir=self._tmp_dir, prefix=TMP_PREFIX)
         os.close(fd)
         path = Path(name)
         try:
@@ -352,6 +358,28 @@ class S3Storage:
         with self._temporary() as path:
             path.write_bytes(data)
             self.publish(key, path)
+
+
+def _remove_stale_temporaries(tmp_dir: Path) -> None:
+    """Remove the temporary files that killed processes left (a whole bundle each, at worst).
+    Several processes share the folder: only ``upload-*`` files older than TMP_STALE_S go."""
+    try:
+        entries = list(os.scandir(tmp_dir))
+    except FileNotFoundError:
+        return
+    too_old = time.time() - TMP_STALE_S
+    removed = 0
+    for entry in entries:
+        try:
+            if (entry.name.startswith(TMP_PREFIX) and entry.is_file(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_mtime < too_old):
+                Path(entry.path).unlink()
+                removed += 1
+        except FileNotFoundError:  # another process starting removed it first
+            continue
+    if removed:
+        log.info("object store: removed %d temporary files left in %s by stopped processes",
+                 removed, tmp_dir)
 
 
 class _Sink:
