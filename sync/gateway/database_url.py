@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from sync.gateway.sql import is_postgres_url
+
 ENV_DATABASE = "DVC_GATEWAY_DATABASE"
 ENV_DATABASE_FILE = "DVC_GATEWAY_DATABASE_FILE"
 MAX_URL_FILE = 64 * 1024
@@ -69,12 +71,21 @@ def read_url_file(path: Path) -> str:
 def database_url_from(option: str | None = None, option_file: Path | None = None,
                  environ: Mapping[str, str] | None = None) -> str | None:
     """The URL from ``--database``, ``--database-file``, ``$DVC_GATEWAY_DATABASE_FILE`` or
-    ``$DVC_GATEWAY_DATABASE``, the first given; None: SQLite in the data folder."""
+    ``$DVC_GATEWAY_DATABASE``, the first given; None: SQLite in the data folder. A URL that
+    is not PostgreSQL's raises DatabaseUrlError."""
     env = os.environ if environ is None else environ
     if option:
-        return option
-    if option_file is not None:
-        return read_url_file(option_file)
-    if env.get(ENV_DATABASE_FILE):
-        return read_url_file(Path(env[ENV_DATABASE_FILE]))
-    return env.get(ENV_DATABASE) or None
+        url = option
+    elif option_file is not None:
+        url = read_url_file(option_file)
+    elif env.get(ENV_DATABASE_FILE):
+        url = read_url_file(Path(env[ENV_DATABASE_FILE]))
+    else:
+        url = env.get(ENV_DATABASE) or ""
+    if url and not is_postgres_url(url):
+        # never "no database" in disguise: a typo would start a SQLite gateway of its own
+        start = url.split(":", 1)[0][:24]  # (never the rest: it may hold the password)
+        raise DatabaseUrlError(f"the database must be a postgresql://... URL, not one that "
+                               f"starts {start!r}; without one the rows are in SQLite in the "
+                               "data folder")
+    return url or None
