@@ -10,6 +10,7 @@ import contextlib
 import logging
 import signal
 import socket
+import sqlite3
 import sys
 import threading
 import time
@@ -27,6 +28,7 @@ from sync.gateway.database_url import (
     database_url_from,
     has_password,
 )
+from sync.gateway.db import DB_FILE
 from sync.gateway.keys import GatewayPublicKeys
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.request import Request
@@ -271,6 +273,27 @@ def start_gateway(
     )
 
 
+def _start_refusal(exc: Exception, host: str, port: int, data_dir: Path,
+                   database_url: str | None) -> str | None:
+    """What the operator is told when the gateway cannot start (None: a bug, raised as is)."""
+    if isinstance(exc, OSError) and exc.filename is not None:  # a file, not the socket
+        return (f"cannot use the data folder {data_dir}: {exc.strerror or exc} "
+                f"({exc.filename})")
+    if isinstance(exc, (OSError, OverflowError)):  # bind(): in use, not allowed, no such port
+        return f"cannot listen on {host}:{port}: {exc}"
+    if isinstance(exc, sqlite3.Error):
+        return (f"cannot open the database {data_dir / DB_FILE}: {exc} (nothing was "
+                "changed in it)")
+    if database_url is not None:
+        import psycopg
+
+        if isinstance(exc, psycopg.Error):  # its messages never carry the password
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return (f"cannot use the PostgreSQL database: {first} (is it running, and are "
+                    "the host, user and password right? the lines above say more)")
+    return None
+
+
 def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1",
                database_url: str | None = None, *, storage: StorageConfig | None = None,
                pool_size: int = DEFAULT_POOL_SIZE, database_file: Path | None = None) -> int:
@@ -300,8 +323,11 @@ def main_serve(port: int, data_dir: Path, host: str = "127.0.0.1",
     try:
         gateway = start_gateway(data_dir, host=host, port=port, database_url=database_url,
                                 storage=storage, pool_size=pool_size)
-    except OSError as exc:
-        print(f"gateway: cannot listen on {host}:{port}: {exc}")
+    except Exception as exc:  # a start that fails: one line, what and where
+        refusal = _start_refusal(exc, host, port, data_dir, database_url)
+        if refusal is None:
+            raise
+        print(f"gateway: {refusal}", file=sys.stderr)
         return 2
     stop = threading.Event()
 
