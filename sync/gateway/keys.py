@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from sync.gateway.private import private_dir
 from sync.protocol.keys import (
+    KeyFormatError,
     generate_encryption_key,
     generate_signing_key,
     load_encryption_key,
@@ -20,6 +23,25 @@ from sync.protocol.keys import (
 
 SIGNING_KEY_FILE = "gateway-signing.ed25519"
 ENCRYPTION_KEY_FILE = "gateway-encryption.x25519"
+T = TypeVar("T")
+
+
+class DamagedKeyError(KeyFormatError):
+    """A key file is there but holds no key: it is kept as it is (a new signing key would make
+    every kiosk refuse the gateway; a new encryption key, no sealed application open)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"the key file {path} is damaged ({reason}): put it back from a "
+                         "backup; a new key would make every kiosk refuse this gateway, or no "
+                         "sealed application open")
+        self.path = path
+
+
+def _load(path: Path, loader: Callable[[Path], T]) -> T:
+    try:
+        return loader(path)
+    except ValueError as exc:  # KeyFormatError, or bytes that are not even ASCII
+        raise DamagedKeyError(path, str(exc).split("\n", 1)[0][:120]) from exc
 
 
 @dataclass(frozen=True)
@@ -51,7 +73,8 @@ def load_or_create_keys(data_dir: Path) -> GatewayKeys:
         save_private_key(sign_path, generate_signing_key())
     if not enc_path.exists():
         save_private_key(enc_path, generate_encryption_key())
-    return GatewayKeys(signing=load_signing_key(sign_path), encryption=load_encryption_key(enc_path))
+    return GatewayKeys(signing=_load(sign_path, load_signing_key),
+                       encryption=_load(enc_path, load_encryption_key))
 
 
 def gateway_public_keys(data_dir: Path) -> GatewayPublicKeys:

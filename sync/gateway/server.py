@@ -29,7 +29,7 @@ from sync.gateway.database_url import (
     has_password,
 )
 from sync.gateway.db import DB_FILE
-from sync.gateway.keys import GatewayPublicKeys
+from sync.gateway.keys import DamagedKeyError, GatewayPublicKeys
 from sync.gateway.limits import GatewayLimits
 from sync.gateway.request import Request
 from sync.gateway.responses import Response, problem
@@ -281,6 +281,8 @@ def _start_refusal(exc: Exception, host: str, port: int, data_dir: Path,
                 f"({exc.filename})")
     if isinstance(exc, (OSError, OverflowError)):  # bind(): in use, not allowed, no such port
         return f"cannot listen on {host}:{port}: {exc}"
+    if isinstance(exc, DamagedKeyError):
+        return str(exc)
     if isinstance(exc, sqlite3.Error):
         return (f"cannot open the database {data_dir / DB_FILE}: {exc} (nothing was "
                 "changed in it)")

@@ -5,7 +5,10 @@ Before (`python -m sync.gateway`, `kiosk gateway serve`):
 - ``--data`` naming a file: "cannot listen on 127.0.0.1:0: File exists" (it was the data
   folder, not the address);
 - a ``gateway.sqlite3`` that is not a database: sqlite3.DatabaseError crash line, exit 1;
-- PostgreSQL that does not answer: psycopg_pool.PoolTimeout crash line, exit 1.
+- PostgreSQL that does not answer: psycopg_pool.PoolTimeout crash line, exit 1;
+- a damaged key file (gateway-signing.ed25519 emptied or overwritten): KeyFormatError crash
+  line, exit 1, saying neither which file nor what to do. (The key is kept as it is: a new one
+  would make every kiosk refuse the gateway, or no sealed application open.)
 
 Real parts: the two programs as processes; a PostgreSQL URL whose socket folder has no server.
 """
@@ -82,3 +85,19 @@ def test_postgresql_that_does_not_answer_is_one_line(tmp_path: Path) -> None:
     assert "uncaught exception" not in out
     assert lines == [lines[0]], out
     assert lines[0].startswith("gateway: cannot use the PostgreSQL database"), lines
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage\n", b"QUJD\n", b"\xff\xfe\x00 not text"])
+@pytest.mark.parametrize("key_file", ["gateway-signing.ed25519", "gateway-encryption.x25519"])
+def test_a_damaged_key_file_is_named_and_kept(tmp_path: Path, key_file: str,
+                                              damage: bytes) -> None:
+    data = tmp_path / "gw"
+    code, _, out = _run("python-m", "--port", "99999", "--data", str(data))  # makes the keys
+    assert code == 2, out
+    (data / key_file).write_bytes(damage)
+    code, lines, out = _run("python-m", "--port", "0", "--data", str(data))
+    assert code == 2, out
+    assert lines == [lines[0]], out
+    assert lines[0].startswith(f"gateway: the key file {data / key_file} is damaged"), lines
+    assert "backup" in lines[0]
+    assert (data / key_file).read_bytes() == damage  # never replaced by a new key
