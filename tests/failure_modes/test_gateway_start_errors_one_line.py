@@ -75,6 +75,7 @@ def test_a_gateway_database_that_is_not_sqlite_is_one_line_and_kept(
     assert (data / "gateway.sqlite3").read_bytes() == NOT_SQLITE  # nothing touched
 
 
+@pytest.mark.slow
 def test_postgresql_that_does_not_answer_is_one_line(tmp_path: Path) -> None:
     """(about 10 s: the pool tries for its whole timeout, as it would for a server starting)"""
     no_server = tmp_path / "no-server"
