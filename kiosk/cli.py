@@ -113,7 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--data", type=Path, required=True)
     serve.add_argument("--database", help="postgresql://... to keep the rows in PostgreSQL, "
-                       "shared by several gateway processes (default: SQLite in --data)")
+                       "shared by several gateway processes (default: SQLite in --data); a "
+                       "password here shows in the process list: use PGPASSFILE or --database-file")
+    serve.add_argument("--database-file", type=Path,
+                       help="a file holding the postgresql://... URL (systemd LoadCredential=)")
     serve.add_argument("--documents", help="'folder' (under --data) or s3://bucket[/prefix] "
                        "(default: $DVC_GATEWAY_DOCUMENTS, else folder)")
     serve.add_argument("--s3-endpoint", help="URL of an S3-compatible store that is not AWS "

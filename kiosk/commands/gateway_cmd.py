@@ -14,4 +14,4 @@ def serve(args: argparse.Namespace, config: KioskConfig) -> int:
 
     return serve_reference_gateway(args.port, args.data, args.host, database=args.database,
                                    documents=args.documents, s3_endpoint=args.s3_endpoint,
-                                   pool_size=args.pool_size)
+                                   pool_size=args.pool_size, database_file=args.database_file)

@@ -65,7 +65,7 @@ def start_embedded(config: KioskConfig, *, link: FaultProxy | None = None) -> Ru
 
 def serve_reference_gateway(port: int, data: Path, host: str, *, database: str | None = None,
                             documents: str | None = None, s3_endpoint: str | None = None,
-                            pool_size: int | None = None) -> int:
+                            pool_size: int | None = None, database_file: Path | None = None) -> int:
     """`kiosk gateway serve`: the reference gateway as its own program (testers, tests, or a
     province's processes, as `python -m sync.gateway`: the same options and the same defaults,
     None taking $DVC_GATEWAY_DOCUMENTS, $DVC_GATEWAY_S3_ENDPOINT, $DVC_GATEWAY_DB_POOL)."""
@@ -79,4 +79,5 @@ def serve_reference_gateway(port: int, data: Path, host: str, *, database: str |
                             s3_endpoint or os.environ.get(ENV_S3_ENDPOINT) or None)
     if pool_size is None:
         pool_size = int(os.environ.get(ENV_POOL_SIZE) or DEFAULT_POOL_SIZE)
-    return main_serve(port, data, host, database, storage=storage, pool_size=pool_size)
+    return main_serve(port, data, host, database, storage=storage, pool_size=pool_size,
+                      database_file=database_file)

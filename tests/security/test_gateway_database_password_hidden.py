@@ -128,7 +128,8 @@ def test_the_url_from_the_environment(tmp_path: Path, cluster: str, entry: str) 
     on_postgres_quietly(served)
 
 
-@pytest.mark.parametrize("how", ["python-m --database-file", "python-m env", "kiosk env"])
+@pytest.mark.parametrize("how", ["python-m --database-file", "python-m env", "kiosk --database-file",
+                                 "kiosk env"])
 def test_the_url_from_a_file(tmp_path: Path, cluster: str, how: str) -> None:
     """systemd: ``LoadCredential=database:/etc/dvc-gateway/database.url`` and
     ``Environment=DVC_GATEWAY_DATABASE_FILE=%d/database`` (the credentials folder)."""
