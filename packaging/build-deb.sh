@@ -9,6 +9,9 @@
 # so a later commit is a newer package; DEB_VERSION overrides it. DEB_COMPRESS (xz) and
 # DEB_COMPRESS_LEVEL (3) choose dpkg-deb's compression (the tests use gzip 1: seconds, not minutes;
 # Debian 12's lintian refuses zstd). DVC_ARCHIVE_KEYRING ships the province's update key.
+# DEB_VENV_CACHE=dir (the test's second build): the virtualenv as pip installed the locked
+# versions is kept there (hard links), and a later build with the same lock file and Python
+# starts from it instead of installing them again; every later step runs as in any build.
 # The virtualenv is made with Debian 12's /usr/bin/python3.11 at a staging path and moved:
 # scripts' #! lines and pyvenv.cfg are rewritten to /opt/dvc-kiosk/.venv and the bytecode is
 # compiled with that path.
@@ -42,8 +45,27 @@ echo "build time $built"
 (cd "$work/src" && "$PY" -m pip wheel -q --no-deps --no-build-isolation -w "$work/wheel" .)
 
 say "virtualenv with the locked versions ($lock)"
-"$PYTHON" -m venv "$venv"
-"$venv/bin/pip" install -q --no-compile --require-hashes --no-deps -r "$lock"
+cache=${DEB_VENV_CACHE:-}
+key="$(sha256sum < "$lock" | cut -d' ' -f1) $("$PYTHON" -c 'import sys; print(sys.version)')"
+if [ -n "$cache" ] && [ -f "$cache/key" ] && [ "$(cat "$cache/key")" = "$key" ]; then
+  # as pip left it in an earlier build: its staging path there becomes this build's
+  old=$(cat "$cache/staged-at")
+  mkdir -p "$(dirname "$venv")"
+  cp -al "$cache/venv" "$venv" 2>/dev/null || cp -a "$cache/venv" "$venv"
+  grep -rlI --null "$old" "$venv" | xargs -0 -r sed -i "s#$old#$venv#g"
+  echo "the locked versions as installed by an earlier build (DEB_VENV_CACHE=$cache)"
+else
+  "$PYTHON" -m venv "$venv"
+  "$venv/bin/pip" install -q --no-compile --require-hashes --no-deps -r "$lock"
+  # hard links: the steps below never write into a file (sed -i and compileall write new ones,
+  # pip and slim_venv unlink); chmod and touch change what every build sets again anyway
+  if [ -n "$cache" ]; then
+    rm -rf "$cache" && mkdir -p "$cache"
+    cp -al "$venv" "$cache/venv" 2>/dev/null || cp -a "$venv" "$cache/venv"
+    echo "$venv" > "$cache/staged-at"
+    echo "$key" > "$cache/key"
+  fi
+fi
 "$venv/bin/pip" install -q --no-compile --no-deps "$work"/wheel/dvc_kiosk-*.whl
 "$venv/bin/pip" check
 "$venv/bin/pip" uninstall -q -y pip  # nothing installs into the appliance's venv by hand
@@ -122,4 +144,4 @@ mkdir -p "$out"
 deb=$out/dvc-kiosk_${version}_${arch}.deb
 dpkg-deb --root-owner-group -Z"${DEB_COMPRESS:-xz}" -z"${DEB_COMPRESS_LEVEL:-3}" --build "$root" "$deb" >/dev/null
 say "built $deb ($(du -h "$deb" | cut -f1))"
-echo "$deb" > "$out/LATEST"
+echo "$deb" > "$out/LATEST.part" && mv "$out/LATEST.part" "$out/LATEST"  # whole or not there
