@@ -102,8 +102,12 @@ def test_deb_installs_upgrades_and_removes_on_debian_12(tmp_path: Path) -> None:
                               {**later_env, **cache}, 1200)
             check.wait(timeout=2400)
         finally:
-            if check.poll() is None:
-                check.kill()
+            if check.poll() is None:  # the second build failed: the check's EXIT trap unmounts
+                check.terminate()
+                try:
+                    check.wait(timeout=120)
+                except subprocess.TimeoutExpired:
+                    check.kill()
     report = log.read_text()
     assert "as installed by an earlier build" in second_out, second_out[-3000:]
     assert len(list(later.glob("dvc-kiosk_*.deb"))) == 1, second_out[-3000:]
