@@ -17,7 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.appliance.test_under_systemd import DEADLINE_S, Container, _install, _python_access, booted
+from tests.appliance.test_under_systemd import (
+    DEADLINE_S,
+    Container,
+    _install,
+    _python_access,
+    _show,
+    _wait,
+    booted,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -28,22 +36,6 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("unshare") is None or shutil.which("nsenter") is None,
                        reason="util-linux unshare/nsenter"),
 ]
-
-
-def _show(c: Container, unit: str, *props: str) -> dict[str, str]:
-    args = [a for p in props for a in ("-p", p)]
-    text = c.run("systemctl", "show", *args, unit).stdout
-    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
-
-
-def _wait(c: Container, unit: str, prop: str, value: str, timeout: float = DEADLINE_S) -> None:
-    deadline = time.monotonic() + timeout
-    seen = ""
-    while time.monotonic() < deadline:  # each look is a systemctl process (tens of ms)
-        seen = _show(c, unit, prop)[prop]
-        if seen == value:
-            return
-    raise AssertionError(f"{unit} {prop}={seen}, expected {value}")
 
 
 def _ui_pid(c: Container) -> int:

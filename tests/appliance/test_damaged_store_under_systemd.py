@@ -36,6 +36,8 @@ from tests.appliance.test_under_systemd import (
     Container,
     _install,
     _queue,
+    _show,
+    _wait,
     _wait_queue,
     booted,
 )
@@ -49,22 +51,6 @@ pytestmark = [
 ]
 
 DATA = "/var/lib/dvc-kiosk/data"
-
-
-def _show(c: Container, unit: str, *props: str) -> dict[str, str]:
-    args = [a for p in props for a in ("-p", p)]
-    text = c.run("systemctl", "show", *args, unit).stdout
-    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
-
-
-def _wait(c: Container, unit: str, prop: str, value: str, timeout: float = DEADLINE_S) -> None:
-    deadline = time.monotonic() + timeout
-    seen = ""
-    while time.monotonic() < deadline:  # each look is a systemctl process (tens of ms)
-        seen = _show(c, unit, prop)[prop]
-        if seen == value:
-            return
-    raise AssertionError(f"{unit} {prop}={seen}, expected {value}")
 
 
 def _documents(c: Container) -> str:

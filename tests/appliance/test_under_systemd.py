@@ -270,6 +270,22 @@ def _wait_for(c: Container, *cmd: str, timeout_s: float = 30.0) -> None:
     raise AssertionError(f"{cmd} did not succeed within {timeout_s} s")
 
 
+def _show(c: Container, unit: str, *props: str) -> dict[str, str]:
+    args = [a for p in props for a in ("-p", p)]
+    text = c.run("systemctl", "show", *args, unit).stdout
+    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+
+
+def _wait(c: Container, unit: str, prop: str, value: str, timeout: float = DEADLINE_S) -> None:
+    deadline = time.monotonic() + timeout
+    seen = ""
+    while time.monotonic() < deadline:  # each look is a systemctl process (tens of ms)
+        seen = _show(c, unit, prop)[prop]
+        if seen == value:
+            return
+    raise AssertionError(f"{unit} {prop}={seen}, expected {value}")
+
+
 def _status(c: Container, pid: int) -> dict[str, str]:
     text = c.run("cat", f"/proc/{pid}/status").stdout
     return dict(line.split(":\t", 1) for line in text.splitlines() if ":\t" in line)
