@@ -17,7 +17,6 @@ import io
 import os
 import tarfile
 import tracemalloc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,14 +25,11 @@ from sync.gateway import RunningGateway
 from sync.protocol.bundle import bundle_dir_name, sign_bundle_manifest
 from sync.protocol.canonical import canonical_json
 from sync.protocol.tus import checksum_header_from_hex
-from tests.fakes import FakeClock
 from tests.sync import gateway_fixtures
 from tests.sync.gateway_fixtures import (
     SealedApplication,
     TestKiosk,
     patch_chunk,
-    registered_kiosk,
-    running_gateway,
     seal_application,
 )
 
@@ -44,23 +40,6 @@ CHUNK = MIB  # the gateway's published X-Max-Chunk
 # The import holds one document at a time (sealed, opened, written: a few times 4 MiB) and the
 # manifest; before, it held the whole 96 MiB tar, whatever it held.
 MAX_PEAK = 40 * MIB
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def gateway(tmp_path: Path, clock: FakeClock) -> Iterator[RunningGateway]:
-    with running_gateway(tmp_path / "gw", clock) as gw:
-        yield gw
-
-
-@pytest.fixture
-def kiosk(gateway: RunningGateway, clock: FakeClock) -> Iterator[TestKiosk]:
-    with registered_kiosk(gateway, clock) as k:
-        yield k
 
 
 class _Junk(io.RawIOBase):

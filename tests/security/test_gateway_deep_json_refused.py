@@ -15,8 +15,6 @@ import io
 import json
 import tarfile
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -24,33 +22,13 @@ from sync.gateway import RunningGateway
 from sync.protocol.bundle import bundle_dir_name, sign_bundle_manifest
 from sync.protocol.canonical import sha256_hex
 from sync.protocol.tus import checksum_header_from_hex
-from tests.fakes import FakeClock
 from tests.sync.gateway_fixtures import (
     SignedResponse,
     TestKiosk,
     patch_chunk,
-    registered_kiosk,
-    running_gateway,
 )
 
 DEEP = 100_000
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def gateway(tmp_path: Path, clock: FakeClock) -> Iterator[RunningGateway]:
-    with running_gateway(tmp_path / "gw", clock) as gw:
-        yield gw
-
-
-@pytest.fixture
-def kiosk(gateway: RunningGateway, clock: FakeClock) -> Iterator[TestKiosk]:
-    with registered_kiosk(gateway, clock) as k:
-        yield k
 
 
 def _refused_for_good(r: SignedResponse, status: int) -> None:
