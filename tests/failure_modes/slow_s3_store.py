@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 OBJECT = bytes(range(256)) * 256  # 64 KiB
@@ -14,8 +14,9 @@ PIECE_EVERY_S = 0.25  # under botocore's read timeout (1 s here): the download n
 
 
 @contextmanager
-def slow_store() -> Iterator[str]:
-    """HEAD answers at once; GET sends the object's headers, then its body in slow pieces."""
+def serving(answer: Callable[[socket.socket, threading.Event], None]) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 whose every connection is ``answer(conn, stop)`` on a thread
+    of its own; its URL while the block runs; then ``stop`` is set and every thread joined."""
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
     server.listen(8)
@@ -23,7 +24,35 @@ def slow_store() -> Iterator[str]:
     stop = threading.Event()
     threads: list[threading.Thread] = []
 
-    def answer(conn: socket.socket) -> None:
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            t = threading.Thread(target=answer, args=(conn, stop), daemon=True)
+            t.start()
+            threads.append(t)
+
+    acceptor = threading.Thread(target=serve, daemon=True)
+    acceptor.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        stop.set()
+        acceptor.join(timeout=5)
+        for t in threads:
+            t.join(timeout=5)
+        server.close()
+
+
+@contextmanager
+def slow_store() -> Iterator[str]:
+    """HEAD answers at once; GET sends the object's headers, then its body in slow pieces."""
+
+    def answer(conn: socket.socket, stop: threading.Event) -> None:
         with conn, suppress(OSError):
             conn.settimeout(10)
             data = b""
@@ -44,25 +73,5 @@ def slow_store() -> Iterator[str]:
                     return
                 conn.sendall(OBJECT[i * size:(i + 1) * size])
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            t = threading.Thread(target=answer, args=(conn,), daemon=True)
-            t.start()
-            threads.append(t)
-
-    acceptor = threading.Thread(target=serve, daemon=True)
-    acceptor.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
-    finally:
-        stop.set()
-        acceptor.join(timeout=5)
-        for t in threads:
-            t.join(timeout=5)
-        server.close()
+    with serving(answer) as url:
+        yield url

@@ -26,6 +26,7 @@ import pytest
 
 from sync.gateway import storage as storage_module
 from sync.gateway.storage import S3Storage, StorageUnavailableError, s3_client
+from tests.failure_modes.slow_s3_store import serving
 from tests.sync.s3_server import S3_ENV
 
 DRIP_EVERY_S = 0.2  # under the read timeout the test gives botocore (1 s): never times out
@@ -35,14 +36,8 @@ DRIP_FOR_S = 8.0  # then the server hangs up (bounds the test on the old code to
 @contextmanager
 def dripping_store() -> Iterator[str]:
     """An HTTP server that reads each request whole, then sends its answer a byte at a time."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.1)
-    stop = threading.Event()
-    threads: list[threading.Thread] = []
 
-    def answer(conn: socket.socket) -> None:
+    def answer(conn: socket.socket, stop: threading.Event) -> None:
         with conn:
             conn.settimeout(2)
             data = b""
@@ -70,28 +65,8 @@ def dripping_store() -> Iterator[str]:
                         return
                     conn.sendall(bytes([byte]))
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            t = threading.Thread(target=answer, args=(conn,), daemon=True)
-            t.start()
-            threads.append(t)
-
-    acceptor = threading.Thread(target=serve, daemon=True)
-    acceptor.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
-    finally:
-        stop.set()
-        acceptor.join(timeout=5)
-        for t in threads:
-            t.join(timeout=5)
-        server.close()
+    with serving(answer) as url:
+        yield url
 
 
 @pytest.fixture
